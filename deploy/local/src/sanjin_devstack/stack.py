@@ -1,0 +1,157 @@
+"""The whole local stack: infrastructure plus the five services, in one run directory."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from sanjin_devstack import procs
+from sanjin_devstack.kafka import KafkaNode
+from sanjin_devstack.mongo import MongoServer
+from sanjin_devstack.paths import REPO
+
+# name -> (ASGI app factory, port of CONTRACT.md)
+SERVICES: dict[str, tuple[str, int]] = {
+    "aggregator": ("sanjin_aggregator.main:build_app", 8000),
+    "events": ("sanjin_events.main:build_app", 8001),
+    "risk_monitoring": ("sanjin_risk_monitoring.main:build_app", 8002),
+    "inspection": ("sanjin_inspection.main:build_app", 8003),
+    "survey": ("sanjin_survey.main:build_app", 8004),
+}
+
+
+@dataclass
+class Infra:
+    """Kafka and SecantusDB of one run directory."""
+
+    run_dir: Path
+    kafka_port: int = 9092
+    controller_port: int = 9093
+    mongo_port: int = 27017
+
+    @property
+    def kafka(self) -> KafkaNode:
+        return KafkaNode(self.run_dir, port=self.kafka_port, controller_port=self.controller_port)
+
+    @property
+    def mongo(self) -> MongoServer:
+        return MongoServer(self.run_dir, port=self.mongo_port)
+
+    def up(self) -> None:
+        self.save()
+        mongo, kafka = self.mongo, self.kafka
+        flavour = mongo.start()
+        kafka.start()
+        mongo.wait_ready()
+        kafka.wait_ready()
+        print(f"[devstack] SecantusDB ({flavour}) on {mongo.uri}; Kafka on {kafka.bootstrap}", flush=True)
+
+    def down(self) -> None:
+        self.kafka.stop()
+        self.mongo.stop()
+
+    def save(self) -> None:
+        (self.run_dir / "infra.json").write_text(
+            json.dumps(
+                {
+                    "kafka_port": self.kafka_port,
+                    "controller_port": self.controller_port,
+                    "mongo_port": self.mongo_port,
+                }
+            )
+        )
+
+    @classmethod
+    def load(cls, run_dir: Path) -> Infra:
+        path = run_dir / "infra.json"
+        data = json.loads(path.read_text()) if path.exists() else {}
+        return cls(run_dir, **data)
+
+
+@dataclass
+class Stack:
+    infra: Infra
+    ports: dict[str, int] = field(default_factory=lambda: {n: p for n, (_, p) in SERVICES.items()})
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def run_dir(self) -> Path:
+        return self.infra.run_dir
+
+    def service_env(self) -> dict[str, str]:
+        return {
+            "SANJIN_ENVIRONMENT": "development",
+            "SANJIN_MONGODB_URI": self.infra.mongo.uri,
+            "SANJIN_KAFKA_BOOTSTRAP": self.infra.kafka.bootstrap,
+            **self.env,
+        }
+
+    def provision_topics(self) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "sanjin_shared.cli", "topics"],
+            env={**_os_env(), **self.service_env()},
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def start_service(self, name: str) -> None:
+        factory, _ = SERVICES[name]
+        procs.spawn(
+            name,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                factory,
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.ports[name]),
+                "--no-access-log",
+                "--timeout-graceful-shutdown",
+                "10",
+            ],
+            run_dir=self.run_dir,
+            env=self.service_env(),
+            cwd=REPO,
+        )
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    def wait_service(self, name: str, timeout_s: float = 60) -> None:
+        def ready() -> bool:
+            if procs.pid_of(name, run_dir=self.run_dir) is None:
+                raise RuntimeError(f"{name} exited; see {self.run_dir / 'logs' / (name + '.log')}")
+            return httpx.get(self.url(name) + "/readyz", timeout=2).status_code == 200
+
+        procs.wait_for(ready, timeout_s=timeout_s, what=f"{name} /readyz")
+
+    def up(self) -> None:
+        self.infra.up()
+        self.provision_topics()
+        for name in SERVICES:
+            self.start_service(name)
+        for name in SERVICES:
+            self.wait_service(name)
+
+    def down(self) -> None:
+        for name in SERVICES:
+            procs.stop(name, run_dir=self.run_dir)
+        self.infra.down()
+
+    def pids(self) -> dict[str, int | None]:
+        names = [*SERVICES, "kafka", "mongodb"]
+        return {n: procs.pid_of(n, run_dir=self.run_dir) for n in names}
+
+
+def _os_env() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)

@@ -1,0 +1,138 @@
+"""The statistics read model in MongoDB. All of the aggregator's statistics queries live here.
+
+Collections (names carry a generation prefix so a replay can build fresh ones beside them):
+- `<g>contributions`: each aggregate's current contribution and version;
+- `<g>cells`: counters per (campaign, province, venue type), what the statistics endpoint reads:
+  at most 32 × 5 rows per campaign, whatever the number of events behind them;
+- `<g>venues`: completed activities per venue, behind `venues_covered`;
+- `<g>meta`: per campaign, `as_of`, the time of the newest event applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from pymongo import ReplaceOne, UpdateOne
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from sanjin_aggregator.domain.contributions import Contribution
+from sanjin_aggregator.domain.projection import Cell, Plan, VenueId, Versioned
+
+
+def _cell_id(cell: Cell) -> str:
+    return "|".join(cell)
+
+
+def _venue_id(vid: VenueId) -> str:
+    return "|".join(vid)
+
+
+class StatisticsStore:
+    def __init__(self, db: AsyncDatabase[Any], *, generation: str = "stats_") -> None:
+        self.generation = generation
+        self._contributions = db[f"{generation}contributions"]
+        self._cells = db[f"{generation}cells"]
+        self._venues = db[f"{generation}venues"]
+        self._meta = db[f"{generation}meta"]
+
+    async def ensure_indexes(self) -> None:
+        await self._cells.create_index("campaign", name="by_campaign")
+
+    # -- projection (inside the consumer's transaction) ---------------------------------------------
+
+    async def stored_contributions(
+        self, keys: Sequence[str], session: AsyncClientSession
+    ) -> dict[str, Versioned]:
+        out: dict[str, Versioned] = {}
+        async for doc in self._contributions.find({"_id": {"$in": list(keys)}}, session=session):
+            c = doc.get("contribution")
+            out[doc["_id"]] = Versioned(doc["version"], Contribution(**c) if c else None)
+        return out
+
+    async def venue_counts(
+        self, venues: Iterable[VenueId], session: AsyncClientSession
+    ) -> dict[VenueId, int]:
+        ids = {_venue_id(v): v for v in venues}
+        if not ids:
+            return {}
+        return {
+            ids[doc["_id"]]: doc["count"]
+            async for doc in self._venues.find({"_id": {"$in": list(ids)}}, session=session)
+        }
+
+    async def write(
+        self,
+        plan: Plan,
+        venue_counts: dict[VenueId, int],
+        as_of: dict[str, datetime],
+        session: AsyncClientSession,
+    ) -> None:
+        if plan.contributions:
+            await self._contributions.bulk_write(
+                [
+                    ReplaceOne(
+                        {"_id": key},
+                        {
+                            "version": v.version,
+                            "contribution": asdict(v.contribution) if v.contribution else None,
+                        },
+                        upsert=True,
+                    )
+                    for key, v in plan.contributions.items()
+                ],
+                ordered=False,
+                session=session,
+            )
+        cell_ops = [
+            UpdateOne(
+                {"_id": _cell_id(cell)},
+                {
+                    "$inc": {f"c.{k}": v for k, v in delta.items() if v},
+                    "$setOnInsert": {
+                        "campaign": cell[0],
+                        "province": cell[1],
+                        "venue_type": cell[2],
+                    },
+                },
+                upsert=True,
+            )
+            for cell, delta in plan.cells.items()
+            if any(delta.values())
+        ]
+        if cell_ops:
+            await self._cells.bulk_write(cell_ops, ordered=False, session=session)
+        if venue_counts:
+            await self._venues.bulk_write(
+                [
+                    UpdateOne(
+                        {"_id": _venue_id(vid)},
+                        {"$set": {"count": n, "campaign": vid[0], "province": vid[1]}},
+                        upsert=True,
+                    )
+                    for vid, n in venue_counts.items()
+                ],
+                ordered=False,
+                session=session,
+            )
+        if as_of:
+            await self._meta.bulk_write(
+                [
+                    UpdateOne({"_id": campaign}, {"$max": {"as_of": t}}, upsert=True)
+                    for campaign, t in as_of.items()
+                ],
+                ordered=False,
+                session=session,
+            )
+
+    # -- queries ------------------------------------------------------------------------------------
+
+    async def cells(self, campaign: str) -> list[dict[str, Any]]:
+        return await self._cells.find({"campaign": campaign}).to_list()
+
+    async def as_of(self, campaign: str) -> datetime | None:
+        doc = await self._meta.find_one({"_id": campaign})
+        return doc["as_of"] if doc else None

@@ -1,0 +1,78 @@
+"""What one aggregate contributes to the statistics. Pure functions, no I/O.
+
+Every event carries its aggregate's state after the change, so the contribution of an aggregate
+is a function of its latest event alone. The projector stores each aggregate's current
+contribution; applying a newer event replaces it, and the statistics move by the difference.
+That is why a correction never counts twice and a cancelled activity counts nowhere.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from sanjin_shared.events.activities import (
+    ActivityEvent,
+    ActivityState,
+)
+from sanjin_shared.events.envelope import DomainEvent
+from sanjin_shared.reference import ActivityKind
+
+from sanjin_aggregator.domain.metrics import Counters
+
+UNSPECIFIED_VENUE = "unspecified"
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    campaign: str
+    province: str
+    venue_type: str
+    counters: Counters = field(default_factory=dict)
+    venue: str | None = None  # the venue this aggregate covers, if it counts as covered
+
+    @property
+    def cell(self) -> tuple[str, str, str]:
+        return (self.campaign, self.province, self.venue_type)
+
+
+def contribution_of(event: DomainEvent) -> Contribution | None:
+    """The contribution of the aggregate in the state the event carries (None: not projected)."""
+    if isinstance(event, ActivityEvent):
+        return _activity(event.activity)
+    return None
+
+
+def _activity(a: ActivityState) -> Contribution:
+    base = Contribution(a.campaign, a.province, a.venue_type.value)
+    if a.status != "completed" or a.report is None:
+        return base
+    r = a.report
+    counters: Counters = {
+        "education_activities": int(a.kind is ActivityKind.education),
+        "seminars": int(a.kind is ActivityKind.seminar),
+        "launch_ceremonies": int(a.kind is ActivityKind.launch_ceremony),
+        "participants": r.participants,
+        "materials_distributed": r.materials_distributed,
+        "consultations": r.consultations,
+        "comparison_items_displayed": r.comparison_items_displayed,
+        "video_showings": r.video_showings,
+        "media_reports": r.media_reports,
+        "seminar_recommendations": len(r.recommendations),
+    }
+    return Contribution(
+        a.campaign,
+        a.province,
+        a.venue_type.value,
+        {k: v for k, v in counters.items() if v},
+        venue=venue_key(a.venue_type.value, a.city, a.county, a.venue_name),
+    )
+
+
+def venue_key(venue_type: str, city: str, county: str, name: str) -> str:
+    """Identity of a venue: the same place written with different spacing or width is one venue."""
+
+    def norm(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+    return "|".join((venue_type, norm(city), norm(county), norm(name)))

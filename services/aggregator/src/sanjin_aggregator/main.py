@@ -1,0 +1,55 @@
+"""The aggregator: consumes every domain event and serves headquarters' national view.
+
+Run: uvicorn sanjin_aggregator.main:build_app --factory --port 8000
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import FastAPI
+from sanjin_shared.app import Platform, create_app
+from sanjin_shared.consumer import IdempotentConsumer
+from sanjin_shared.topics import ACTIVITIES, INSPECTION, MONITORING, SURVEYS
+
+from sanjin_aggregator.adapters.readmodel import StatisticsStore
+from sanjin_aggregator.api.routes import router
+from sanjin_aggregator.service.projector import StatisticsProjector
+from sanjin_aggregator.settings import AggregatorSettings
+
+CONSUMED_TOPICS = (ACTIVITIES.name, MONITORING.name, INSPECTION.name, SURVEYS.name)
+
+
+def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
+    settings = settings or AggregatorSettings()
+
+    async def start_consumer(platform: Platform) -> None:
+        store = StatisticsStore(platform.db)
+        await store.ensure_indexes()
+        consumer = IdempotentConsumer(
+            client=platform.mongo,
+            db=platform.db,
+            bootstrap=settings.kafka_bootstrap,
+            topic_prefix=settings.topic_prefix,
+            topics=CONSUMED_TOPICS,
+            group_id=settings.consumer_group,
+            service=settings.service_name,
+            projection=StatisticsProjector(store),
+            max_records=settings.consumer_max_records,
+        )
+        platform.extras["statistics_store"] = store
+        platform.extras["consumer"] = consumer
+        platform.tasks.append(asyncio.create_task(consumer.run(), name="statistics-consumer"))
+
+    async def stop_consumer(platform: Platform) -> None:
+        await platform.extras["consumer"].stop()
+
+    return create_app(
+        settings,
+        title="Sanjin aggregator",
+        description="The national statistics of the 三进 campaign for headquarters (SAMR) and "
+        "the national association.",
+        routers=[router],
+        on_startup=[start_consumer],
+        on_shutdown=[stop_consumer],
+    )

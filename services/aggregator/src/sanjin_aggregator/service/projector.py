@@ -1,0 +1,39 @@
+"""The aggregator's projection: applies a batch of new events to the statistics read model.
+
+Runs inside the consumer's transaction (see sanjin_shared.consumer): the batch is folded in
+memory (domain.projection), then written with one bulk write per collection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+from sanjin_shared.consumer import ConsumedEvent
+
+from sanjin_aggregator.adapters.readmodel import StatisticsStore
+from sanjin_aggregator.domain.contributions import contribution_of
+from sanjin_aggregator.domain.projection import Versioned, plan_batch, settle_venues
+
+
+class StatisticsProjector:
+    def __init__(self, store: StatisticsStore) -> None:
+        self._store = store
+
+    async def apply(self, events: Sequence[ConsumedEvent], session: AsyncClientSession) -> None:
+        latest: list[tuple[str, Versioned]] = []
+        as_of: dict[str, datetime] = {}
+        for e in events:
+            contribution = contribution_of(e.event)
+            key = f"{e.envelope.aggregate_type}:{e.envelope.aggregate_id}"
+            latest.append((key, Versioned(e.envelope.aggregate_version, contribution)))
+            if contribution is not None:
+                t = e.envelope.time
+                if contribution.campaign not in as_of or t > as_of[contribution.campaign]:
+                    as_of[contribution.campaign] = t
+        stored = await self._store.stored_contributions([k for k, _ in latest], session)
+        plan = plan_batch(latest, stored)
+        counts = await self._store.venue_counts(plan.touched_venues(), session)
+        new_counts = settle_venues(plan, counts)
+        await self._store.write(plan, new_counts, as_of, session)

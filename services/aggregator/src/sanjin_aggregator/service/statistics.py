@@ -1,0 +1,61 @@
+"""The national statistics view: all 32 reporting units, zeros included, totals and venue types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sanjin_shared.reference import PROVINCES, VenueType
+
+from sanjin_aggregator.adapters.readmodel import StatisticsStore
+from sanjin_aggregator.domain.metrics import Counters, add_into, finish
+
+VENUE_TYPES = tuple(v.value for v in VenueType)
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceRow:
+    province: str
+    name: str
+    metrics: dict[str, int | float | None]
+    by_venue_type: dict[str, dict[str, int | float | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class StatisticsTable:
+    campaign: str
+    as_of: datetime | None
+    totals: dict[str, int | float | None]
+    provinces: list[ProvinceRow]
+
+
+async def statistics(store: StatisticsStore, campaign: str) -> StatisticsTable:
+    cells = await store.cells(campaign)
+    per_province: dict[str, Counters] = {p: {} for p in PROVINCES}
+    per_venue: dict[str, dict[str, Counters]] = {p: {v: {} for v in VENUE_TYPES} for p in PROVINCES}
+    national: Counters = {}
+    for cell in cells:
+        province = cell["province"]
+        if province not in per_province:
+            continue
+        counters: dict[str, Any] = cell.get("c", {})
+        add_into(per_province[province], counters)
+        add_into(national, counters)
+        if cell["venue_type"] in per_venue[province]:
+            add_into(per_venue[province][cell["venue_type"]], counters)
+    rows = [
+        ProvinceRow(
+            province=code,
+            name=name,
+            metrics=finish(per_province[code]),
+            by_venue_type={v: finish(per_venue[code][v]) for v in VENUE_TYPES},
+        )
+        for code, name in PROVINCES.items()
+    ]
+    return StatisticsTable(
+        campaign=campaign,
+        as_of=await store.as_of(campaign),
+        totals=finish(national),
+        provinces=rows,
+    )

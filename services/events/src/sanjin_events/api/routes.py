@@ -1,0 +1,158 @@
+"""HTTP routes of the events service. Thin: parse, call a use case, shape the answer."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from sanjin_shared.app import PlatformDep
+from sanjin_shared.auth import CurrentPrincipal
+from sanjin_shared.idempotency import MAX_KEY_LENGTH, fingerprint
+from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, encode_cursor
+from sanjin_shared.reference import ActivityKind, ProvinceCode, VenueType
+
+from sanjin_events.api.schemas import (
+    ActivityCancelIn,
+    ActivityCreate,
+    ActivityList,
+    ActivityOut,
+    ActivityReportIn,
+)
+from sanjin_events.domain.activity import Report
+from sanjin_events.service.activities import (
+    ActivityService,
+    ListFilter,
+    RequestContext,
+    ScheduleActivity,
+)
+
+router = APIRouter(prefix="/v1", tags=["activities"])
+
+
+def get_service(platform: PlatformDep) -> ActivityService:
+    return ActivityService(platform.unit_of_work())
+
+
+def get_context(request: Request, principal: CurrentPrincipal) -> RequestContext:
+    return RequestContext(principal=principal, correlation_id=request.state.correlation_id)
+
+
+Service = Annotated[ActivityService, Depends(get_service)]
+Context = Annotated[RequestContext, Depends(get_context)]
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", min_length=1, max_length=MAX_KEY_LENGTH)
+]
+
+
+@router.post(
+    "/activities",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ActivityOut,
+    summary="Schedule an activity",
+    responses={200: {"model": ActivityOut, "description": "An identical earlier request's record"}},
+)
+async def schedule_activity(
+    body: ActivityCreate,
+    ctx: Context,
+    service: Service,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ActivityOut:
+    outcome = await service.schedule(
+        ctx,
+        ScheduleActivity(
+            province=body.province,
+            campaign=body.campaign,
+            kind=body.kind,
+            title=body.title,
+            venue_type=body.venue_type,
+            venue_name=body.venue_name,
+            city=body.city,
+            county=body.county,
+            scheduled_on=body.scheduled_on,
+            organizer=body.organizer,
+            formats=tuple(body.formats),
+            external_id=body.external_id,
+        ),
+        idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint(body),
+    )
+    if not outcome.created:
+        response.status_code = status.HTTP_200_OK
+    return ActivityOut.of(outcome.record)
+
+
+@router.post(
+    "/activities/{activity_id}/report",
+    response_model=ActivityOut,
+    summary="Report (or correct) what an activity achieved",
+)
+async def report_activity(
+    activity_id: str, body: ActivityReportIn, ctx: Context, service: Service
+) -> ActivityOut:
+    stored = await service.report(
+        ctx,
+        activity_id,
+        Report(
+            held_on=body.held_on,
+            participants=body.participants,
+            materials_distributed=body.materials_distributed,
+            consultations=body.consultations,
+            comparison_items_displayed=body.comparison_items_displayed,
+            video_showings=body.video_showings,
+            media_reports=body.media_reports,
+            recommendations=tuple(body.recommendations),
+        ),
+    )
+    return ActivityOut.of(stored)
+
+
+@router.post(
+    "/activities/{activity_id}/cancel", response_model=ActivityOut, summary="Cancel an activity"
+)
+async def cancel_activity(
+    activity_id: str, ctx: Context, service: Service, body: ActivityCancelIn | None = None
+) -> ActivityOut:
+    return ActivityOut.of(await service.cancel(ctx, activity_id, body.reason if body else None))
+
+
+@router.get("/activities/{activity_id}", response_model=ActivityOut, summary="One activity")
+async def get_activity(activity_id: str, ctx: Context, service: Service) -> ActivityOut:
+    return ActivityOut.of(await service.get(ctx, activity_id))
+
+
+@router.get("/activities", response_model=ActivityList, summary="List activities")
+async def list_activities(
+    ctx: Context,
+    service: Service,
+    province: ProvinceCode | None = None,
+    campaign: str | None = Query(default=None, max_length=32),
+    kind: ActivityKind | None = None,
+    venue_type: VenueType | None = None,
+    status_: Annotated[
+        str | None, Query(alias="status", pattern="^(scheduled|completed|cancelled)$")
+    ] = None,
+    scheduled_from: date | None = None,
+    scheduled_to: date | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> ActivityList:
+    items = await service.list(
+        ctx,
+        ListFilter(
+            province=province,
+            campaign=campaign,
+            kind=kind.value if kind else None,
+            venue_type=venue_type.value if venue_type else None,
+            status=status_,
+            scheduled_from=scheduled_from,
+            scheduled_to=scheduled_to,
+        ),
+        cursor=cursor,
+        limit=limit,
+    )
+    next_cursor = (
+        encode_cursor(items[-1].created_at, items[-1].activity.id) if len(items) == limit else None
+    )
+    return ActivityList(items=[ActivityOut.of(s) for s in items], next_cursor=next_cursor)

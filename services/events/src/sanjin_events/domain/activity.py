@@ -1,0 +1,194 @@
+"""The activity: an education event, a co-governance seminar or the national launch ceremony.
+
+Lifecycle: scheduled → completed (a report of what was held) → completed again (a correction
+that replaces the figures), or scheduled/completed → cancelled. Every change raises the version
+and yields one past-tense event that carries the activity's new state.
+
+Pure rules: no I/O, no framework. Dates are Beijing calendar dates; `today` is passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+
+from sanjin_shared.errors import InvalidTransition, RuleViolation
+from sanjin_shared.events.activities import (
+    ActivityCancelled,
+    ActivityReportCorrected,
+    ActivityReported,
+    ActivityReportFigures,
+    ActivityScheduled,
+    ActivityState,
+)
+from sanjin_shared.events.envelope import DomainEvent
+from sanjin_shared.reference import ActivityKind, EducationFormat, VenueType
+
+# Where each kind of activity may be held (BRIEF.md): education goes into communities, campuses
+# and townships; seminars also into hospitals; the launch ceremony is a national event anywhere.
+ALLOWED_VENUES: dict[ActivityKind, frozenset[VenueType]] = {
+    ActivityKind.education: frozenset({VenueType.community, VenueType.campus, VenueType.township}),
+    ActivityKind.seminar: frozenset(VenueType),
+    ActivityKind.launch_ceremony: frozenset(VenueType),
+}
+
+_CAMPAIGN_YEAR = re.compile(r"^(\d{4})")
+
+
+class ActivityStatus(StrEnum):
+    scheduled = "scheduled"
+    completed = "completed"
+    cancelled = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    held_on: date
+    participants: int
+    materials_distributed: int
+    consultations: int
+    comparison_items_displayed: int
+    video_showings: int
+    media_reports: int
+    recommendations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    id: str
+    province: str
+    campaign: str
+    kind: ActivityKind
+    title: str
+    venue_type: VenueType
+    venue_name: str
+    city: str
+    county: str
+    scheduled_on: date
+    organizer: str
+    formats: tuple[EducationFormat, ...] = ()
+    external_id: str | None = None
+    status: ActivityStatus = ActivityStatus.scheduled
+    report: Report | None = None
+    cancel_reason: str | None = None
+    version: int = 1
+    events: tuple[DomainEvent, ...] = field(default=(), compare=False)
+
+    # -- creation -------------------------------------------------------------------------------
+
+    @classmethod
+    def schedule(
+        cls,
+        *,
+        id: str,
+        province: str,
+        campaign: str,
+        kind: ActivityKind,
+        title: str,
+        venue_type: VenueType,
+        venue_name: str,
+        city: str,
+        county: str,
+        scheduled_on: date,
+        organizer: str,
+        formats: tuple[EducationFormat, ...] = (),
+        external_id: str | None = None,
+    ) -> Activity:
+        if venue_type not in ALLOWED_VENUES[kind]:
+            allowed = ", ".join(sorted(ALLOWED_VENUES[kind]))
+            raise RuleViolation(
+                "venue_type", f"a {kind.value} activity is held in one of: {allowed}"
+            )
+        if formats and kind is not ActivityKind.education:
+            raise RuleViolation("formats", "formats apply to education activities only")
+        year = campaign_year(campaign)
+        if year is not None and scheduled_on.year != year:
+            raise RuleViolation(
+                "scheduled_on", f"the activity must be scheduled within the campaign year {year}"
+            )
+        activity = cls(
+            id=id,
+            province=province,
+            campaign=campaign,
+            kind=kind,
+            title=title,
+            venue_type=venue_type,
+            venue_name=venue_name,
+            city=city,
+            county=county,
+            scheduled_on=scheduled_on,
+            organizer=organizer,
+            formats=tuple(dict.fromkeys(formats)),
+            external_id=external_id,
+        )
+        return replace(activity, events=(ActivityScheduled(activity=activity.state()),))
+
+    # -- behaviour ------------------------------------------------------------------------------
+
+    def submit_report(self, report: Report, *, today: date) -> Activity:
+        """Report what was held; reporting again is a correction that replaces the figures."""
+        if self.status is ActivityStatus.cancelled:
+            raise InvalidTransition("a cancelled activity cannot be reported")
+        if report.held_on > today:
+            raise RuleViolation("held_on", "held_on cannot be in the future")
+        year = campaign_year(self.campaign)
+        if year is not None and report.held_on.year != year:
+            raise RuleViolation("held_on", f"held_on must fall within the campaign year {year}")
+        if report.recommendations and self.kind is not ActivityKind.seminar:
+            raise RuleViolation("recommendations", "recommendations are reported for seminars only")
+        correction = self.status is ActivityStatus.completed
+        changed = replace(
+            self, status=ActivityStatus.completed, report=report, version=self.version + 1
+        )
+        event_type = ActivityReportCorrected if correction else ActivityReported
+        return replace(changed, events=(event_type(activity=changed.state()),))
+
+    def cancel(self, reason: str | None) -> Activity:
+        if self.status is ActivityStatus.cancelled:
+            raise InvalidTransition("the activity is already cancelled")
+        changed = replace(
+            self, status=ActivityStatus.cancelled, cancel_reason=reason, version=self.version + 1
+        )
+        return replace(
+            changed, events=(ActivityCancelled(activity=changed.state(), reason=reason),)
+        )
+
+    # -- the state events carry -----------------------------------------------------------------
+
+    def state(self) -> ActivityState:
+        report = None
+        if self.report is not None:
+            r = self.report
+            report = ActivityReportFigures(
+                held_on=r.held_on,
+                participants=r.participants,
+                materials_distributed=r.materials_distributed,
+                consultations=r.consultations,
+                comparison_items_displayed=r.comparison_items_displayed,
+                video_showings=r.video_showings,
+                media_reports=r.media_reports,
+                recommendations=list(r.recommendations),
+            )
+        return ActivityState(
+            id=self.id,
+            province=self.province,
+            campaign=self.campaign,
+            kind=self.kind,
+            status=self.status.value,
+            title=self.title,
+            venue_type=self.venue_type,
+            venue_name=self.venue_name,
+            city=self.city,
+            county=self.county,
+            scheduled_on=self.scheduled_on,
+            formats=list(self.formats),
+            report=report,
+        )
+
+
+def campaign_year(campaign: str) -> int | None:
+    """Campaigns named after their year ("2019", "2019-autumn") bind dates to that year."""
+    match = _CAMPAIGN_YEAR.match(campaign)
+    return int(match.group(1)) if match else None

@@ -1,0 +1,170 @@
+"""Use cases of the events service. Each runs in one unit of work: the activity and its events
+are written together, and the relay publishes the events afterwards."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import date
+
+from sanjin_shared.auth import Principal, Role
+from sanjin_shared.clock import Clock, beijing_date, utc_now
+from sanjin_shared.events.envelope import EventEnvelope
+from sanjin_shared.idempotency import Outcome, PriorRecord, create_once, fingerprint
+from sanjin_shared.mongo import Transaction, UnitOfWork
+from sanjin_shared.problems import Conflict, NotFound
+from sanjin_shared.reference import ActivityKind, EducationFormat, VenueType
+
+from sanjin_events.adapters.repository import (
+    ActivityRepository,
+    ConcurrentModification,
+    StoredActivity,
+)
+from sanjin_events.domain.activity import Activity, Report
+
+PRODUCER = "events"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    principal: Principal
+    correlation_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleActivity:
+    province: str | None
+    campaign: str
+    kind: ActivityKind
+    title: str
+    venue_type: VenueType
+    venue_name: str
+    city: str
+    county: str
+    scheduled_on: date
+    organizer: str
+    formats: tuple[EducationFormat, ...]
+    external_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ListFilter:
+    province: str | None = None
+    campaign: str | None = None
+    kind: str | None = None
+    venue_type: str | None = None
+    status: str | None = None
+    scheduled_from: date | None = None
+    scheduled_to: date | None = None
+
+
+def new_activity_id() -> str:
+    return f"act_{uuid.uuid4().hex}"
+
+
+class ActivityService:
+    def __init__(self, uow: UnitOfWork, *, clock: Clock = utc_now) -> None:
+        self._uow = uow
+        self._repo = ActivityRepository(uow.db)
+        self._clock = clock
+
+    async def schedule(
+        self,
+        ctx: RequestContext,
+        command: ScheduleActivity,
+        *,
+        idempotency_key: str | None,
+        request_fingerprint: str,
+    ) -> Outcome[StoredActivity]:
+        province = ctx.principal.write_province(command.province)
+        attributes = {
+            f.name: getattr(command, f.name) for f in fields(command) if f.name != "province"
+        }
+
+        async def find_prior(tx: Transaction) -> PriorRecord | None:
+            if command.external_id is None:
+                return None
+            return await self._repo.prior_by_external_id(
+                province, command.external_id, session=tx.session
+            )
+
+        async def create(tx: Transaction) -> str:
+            activity = Activity.schedule(id=new_activity_id(), province=province, **attributes)
+            await self._repo.add(
+                activity, fingerprint=request_fingerprint, now=self._clock(), session=tx.session
+            )
+            tx.publish(*self._envelopes(activity, ctx))
+            return activity.id
+
+        return await create_once(
+            self._uow,
+            scope=f"activity:{province}",
+            idempotency_key=idempotency_key,
+            request_fingerprint=request_fingerprint,
+            find_by_external_id=find_prior,
+            create=create,
+            load=self._load,
+        )
+
+    async def report(self, ctx: RequestContext, activity_id: str, report: Report) -> StoredActivity:
+        today = beijing_date(self._clock())
+        return await self._change(ctx, activity_id, lambda a: a.submit_report(report, today=today))
+
+    async def cancel(
+        self, ctx: RequestContext, activity_id: str, reason: str | None
+    ) -> StoredActivity:
+        return await self._change(ctx, activity_id, lambda a: a.cancel(reason))
+
+    async def get(self, ctx: RequestContext, activity_id: str) -> StoredActivity:
+        stored = await self._repo.get(activity_id)
+        if stored is None or not ctx.principal.can_read(stored.activity.province):
+            raise NotFound(f"no activity {activity_id}")
+        return stored
+
+    async def list(
+        self, ctx: RequestContext, flt: ListFilter, *, cursor: str | None, limit: int
+    ) -> list[StoredActivity]:
+        if ctx.principal.role is Role.province:
+            flt = replace(flt, province=ctx.principal.province)  # a province sees only its own
+        return await self._repo.list(**asdict(flt), cursor=cursor, limit=limit)
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    async def _change(self, ctx: RequestContext, activity_id: str, change) -> StoredActivity:  # type: ignore[no-untyped-def]
+        async def body(tx: Transaction) -> None:
+            stored = await self._repo.get(activity_id, session=tx.session)
+            if stored is None or not ctx.principal.can_read(stored.activity.province):
+                raise NotFound(f"no activity {activity_id}")
+            current = stored.activity
+            changed: Activity = change(current)
+            await self._repo.save(
+                changed, expected_version=current.version, now=self._clock(), session=tx.session
+            )
+            tx.publish(*self._envelopes(changed, ctx))
+
+        try:
+            await self._uow.run(body)
+        except ConcurrentModification as exc:
+            raise Conflict("the activity was changed by another request; try again") from exc
+        return await self._load(activity_id)
+
+    async def _load(self, activity_id: str) -> StoredActivity:
+        stored = await self._repo.get(activity_id)
+        assert stored is not None
+        return stored
+
+    def _envelopes(self, activity: Activity, ctx: RequestContext) -> list[EventEnvelope]:
+        return [
+            EventEnvelope.wrap(
+                event,
+                producer=PRODUCER,
+                aggregate_version=activity.version,
+                correlation_id=ctx.correlation_id,
+                causation_id=ctx.correlation_id,
+                time=self._clock(),
+            )
+            for event in activity.events
+        ]
+
+
+__all__ = ["ActivityService", "ListFilter", "RequestContext", "ScheduleActivity", "fingerprint"]

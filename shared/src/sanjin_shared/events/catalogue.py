@@ -1,0 +1,66 @@
+"""The event catalogue: every event type the platform publishes, by name.
+
+Consumers decode envelopes through it; the JSON Schema snapshots in `schemas/` are generated from
+it and checked by a test, so an incompatible change to an event cannot slip through.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sanjin_shared.events.activities import (
+    ActivityCancelled,
+    ActivityReportCorrected,
+    ActivityReported,
+    ActivityScheduled,
+)
+from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
+
+CATALOGUE: dict[str, type[DomainEvent]] = {
+    cls.event_type: cls
+    for cls in (
+        ActivityScheduled,
+        ActivityReported,
+        ActivityReportCorrected,
+        ActivityCancelled,
+    )
+}
+
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+
+
+class UnknownEvent(ValueError):
+    pass
+
+
+def decode(envelope: EventEnvelope) -> DomainEvent:
+    """The typed payload of an envelope; raises for unknown types and invalid payloads."""
+    cls = CATALOGUE.get(envelope.type)
+    if cls is None:
+        raise UnknownEvent(f"unknown event type {envelope.type!r}")
+    if envelope.version != cls.schema_version:
+        raise UnknownEvent(
+            f"{envelope.type} version {envelope.version} is not supported "
+            f"(this build reads version {cls.schema_version})"
+        )
+    return cls.model_validate(envelope.payload)
+
+
+def current_schemas() -> dict[str, dict[str, Any]]:
+    """File name -> JSON Schema, for the envelope and every event at its current version."""
+    schemas = {"EventEnvelope.json": EventEnvelope.model_json_schema()}
+    for name, cls in CATALOGUE.items():
+        schemas[f"{name}.v{cls.schema_version}.json"] = cls.model_json_schema()
+    return schemas
+
+
+def write_schema_snapshots(directory: Path = SCHEMA_DIR) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for filename, schema in current_schemas().items():
+        path = directory / filename
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+        written.append(path)
+    return written

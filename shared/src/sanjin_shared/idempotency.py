@@ -1,0 +1,111 @@
+"""Create-once semantics of CONTRACT.md: `Idempotency-Key` headers and `external_id`s.
+
+Repeating a create with the same key (or the same external id) and the same body returns the
+original record and changes nothing; the same key with a different body is a 409. Both checks
+run inside the create's transaction; two racing requests end with one record, because the
+unique indexes make the loser's transaction fail and its retry finds the winner's record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+import orjson
+from pymongo import ASCENDING, IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from sanjin_shared.mongo import Transaction, UnitOfWork
+from sanjin_shared.problems import Conflict
+
+T = TypeVar("T")
+KEYS = "idempotency_keys"
+KEY_TTL_S = 7 * 24 * 3600
+MAX_KEY_LENGTH = 200
+
+
+def fingerprint(body: Any) -> str:
+    """A stable hash of a request body (a pydantic model's JSON form, or plain data)."""
+    data = body.model_dump(mode="json") if hasattr(body, "model_dump") else body
+    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome(Generic[T]):
+    record: T
+    created: bool  # False: an earlier identical request created it; answer 200 instead of 201
+
+
+@dataclass(frozen=True, slots=True)
+class PriorRecord:
+    id: str
+    fingerprint: str
+
+
+async def ensure_idempotency_indexes(db: AsyncDatabase[Any]) -> None:
+    await db[KEYS].create_indexes(
+        [IndexModel([("created_at", ASCENDING)], name="expiry", expireAfterSeconds=KEY_TTL_S)]
+    )
+
+
+async def create_once(
+    uow: UnitOfWork,
+    *,
+    scope: str,
+    idempotency_key: str | None,
+    request_fingerprint: str,
+    find_by_external_id: Callable[[Transaction], Awaitable[PriorRecord | None]],
+    create: Callable[[Transaction], Awaitable[str]],
+    load: Callable[[str], Awaitable[T]],
+) -> Outcome[T]:
+    """Create a record at most once per idempotency key and per external id.
+
+    `create` writes the record (and its events) and returns its id; `load` reads a record by id.
+    `scope` separates keys of different callers and record types, e.g. "activity:110000".
+    """
+    keys = uow.db[KEYS]
+    key_id = f"{scope}|{idempotency_key}" if idempotency_key else None
+
+    async def body(tx: Transaction) -> tuple[str, bool]:
+        if key_id is not None:
+            stored = await keys.find_one({"_id": key_id}, session=tx.session)
+            if stored is not None:
+                if stored["fingerprint"] != request_fingerprint:
+                    raise Conflict(
+                        "this Idempotency-Key was used before with a different request body",
+                        slug="idempotency-key-reused",
+                    )
+                return stored["record_id"], False
+        prior = await find_by_external_id(tx)
+        if prior is not None:
+            if prior.fingerprint != request_fingerprint:
+                raise Conflict(
+                    "a record with this external_id exists with different content",
+                    slug="external-id-conflict",
+                    record_id=prior.id,
+                )
+            record_id, created = prior.id, False
+        else:
+            record_id, created = await create(tx), True
+        if key_id is not None:
+            await keys.insert_one(
+                {
+                    "_id": key_id,
+                    "fingerprint": request_fingerprint,
+                    "record_id": record_id,
+                    "created_at": datetime.now(UTC),
+                },
+                session=tx.session,
+            )
+        return record_id, created
+
+    try:
+        record_id, created = await uow.run(body)
+    except DuplicateKeyError:
+        # A concurrent identical request won the race; this run sees its record.
+        record_id, created = await uow.run(body)
+    return Outcome(await load(record_id), created)
