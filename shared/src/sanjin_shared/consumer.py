@@ -178,10 +178,16 @@ class IdempotentConsumer:
 
     async def process(self, batch: dict[TopicPartition, list[Any]]) -> None:
         """Apply one fetched batch; retried here until it is applied (or dead-lettered)."""
+        # aiokafka may hand out records fetched before the rebalance listener's seek took
+        # effect: drop what an earlier transaction already applied (checked again inside the
+        # transaction), so neither the read model nor the dead-letter topic sees it twice.
+        floors = await self._stored_offsets(list(batch))
         good: list[ConsumedEvent] = []
         dead: list[_Dead] = []
         for tp, messages in batch.items():
             for msg in messages:
+                if msg.offset < floors.get(tp, 0):
+                    continue
                 try:
                     envelope = EventEnvelope.from_json(msg.value)
                     good.append(
@@ -191,7 +197,13 @@ class IdempotentConsumer:
                     )
                 except Exception as exc:
                     dead.append(_dead_from(msg, tp, f"undecodable: {exc}"))
-        next_offsets = {tp: messages[-1].offset + 1 for tp, messages in batch.items() if messages}
+        next_offsets = {
+            tp: messages[-1].offset + 1
+            for tp, messages in batch.items()
+            if messages and messages[-1].offset >= floors.get(tp, 0)
+        }
+        if not next_offsets:
+            return
 
         backoff = Backoff(cap_s=10.0)
         while True:
@@ -383,20 +395,27 @@ class IdempotentConsumer:
                 lag = 0
             metrics.CONSUMER_LAG.labels(self._service, tp.topic, str(tp.partition)).set(lag)
 
+    async def _stored_offsets(
+        self, partitions: Sequence[TopicPartition]
+    ) -> dict[TopicPartition, int]:
+        ids = {_offset_id(self._group, tp.topic, tp.partition): tp for tp in partitions}
+        return {
+            ids[d["_id"]]: d["next_offset"]
+            async for d in self._offsets.find({"_id": {"$in": list(ids)}})
+        }
+
     async def seek_to_stored(self, partitions: Sequence[TopicPartition]) -> None:
+        """Resume every assigned partition at the offset stored with the read model.
+
+        Without a stored offset, start from the beginning (offset 0 resets to the earliest one
+        retained), whatever Kafka's own committed offset says: the read model is the truth.
+        """
         consumer = self._consumer
         if consumer is None or not partitions:
             return
-        ids = {_offset_id(self._group, tp.topic, tp.partition): tp for tp in partitions}
-        stored = {
-            d["_id"]: d["next_offset"]
-            async for d in self._offsets.find({"_id": {"$in": list(ids)}})
-        }
-        for key, tp in ids.items():
-            if key in stored:
-                consumer.seek(tp, stored[key])
-            else:
-                await consumer.seek_to_beginning(tp)
+        stored = await self._stored_offsets(partitions)
+        for tp in partitions:
+            consumer.seek(tp, stored.get(tp, 0))
         log.info(
             "partitions assigned", partitions=[f"{tp.topic}:{tp.partition}" for tp in partitions]
         )

@@ -128,6 +128,7 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval_s: float = 0.5,
         lease_s: float = 10.0,
+        publish_timeout_s: float = 20.0,
         producer_factory: Callable[[], AIOKafkaProducer] | None = None,
     ) -> None:
         self._outbox = db[OUTBOX]
@@ -137,6 +138,7 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll = poll_interval_s
         self._lease_s = lease_s
+        self._publish_timeout_s = publish_timeout_s
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._producer_factory = producer_factory or (
             lambda: make_producer(bootstrap, client_id=f"{service}-relay")
@@ -153,16 +155,23 @@ class OutboxRelay:
     async def run(self) -> None:
         backoff = Backoff()
         log.info("outbox relay started", owner=self._owner)
+        monitor = asyncio.create_task(self._watch_backlog(), name="outbox-backlog")
+        try:
+            await self._run(backoff)
+        finally:
+            monitor.cancel()
+
+    async def _run(self, backoff: Backoff) -> None:
         while not self._stopping.is_set():
             try:
                 if not await self._hold_lease():
                     await self._sleep(self._lease_s / 3)
                     continue
                 self._wakeup.clear()
-                sent = await self.publish_pending()
+                async with asyncio.timeout(self._publish_timeout_s):
+                    sent = await self.publish_pending()
                 backoff.reset()
                 if sent < self._batch_size:
-                    await self._update_backlog_metric()
                     await self._sleep(self._poll, wake_on_notify=True)
             except asyncio.CancelledError:
                 raise
@@ -259,9 +268,13 @@ class OutboxRelay:
         with contextlib.suppress(PyMongoError):
             await self._lease.delete_one({"_id": "relay", "owner": self._owner})
 
-    async def _update_backlog_metric(self) -> None:
-        pending = await self._outbox.count_documents({"pending": True})
-        metrics.OUTBOX_PENDING.labels(self._service).set(pending)
+    async def _watch_backlog(self, every_s: float = 1.0) -> None:
+        """Keep `sanjin_outbox_pending` current, whether or not the broker is reachable."""
+        while True:
+            with contextlib.suppress(Exception):
+                pending = await self._outbox.count_documents({"pending": True})
+                metrics.OUTBOX_PENDING.labels(self._service).set(pending)
+            await asyncio.sleep(every_s)
 
     async def _sleep(self, seconds: float, *, wake_on_notify: bool = False) -> None:
         waiters = [asyncio.ensure_future(self._stopping.wait())]

@@ -1,9 +1,9 @@
 """`sanjin-dev`: run the local stack.
 
-    sanjin-dev up        install what is missing, start Kafka, SecantusDB and the five services
-    sanjin-dev down      stop everything `up` started
-    sanjin-dev logs      follow the logs
-    sanjin-dev status    what runs
+sanjin-dev up        install what is missing, start Kafka, SecantusDB and the five services
+sanjin-dev down      stop everything `up` started
+sanjin-dev logs      follow the logs
+sanjin-dev status    what runs
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def _logs(stack: Stack) -> int:
     if not logs:
         print("no logs yet: make up first", file=sys.stderr)
         return 1
-    os.execvp("tail", ["tail", "-n", "20", "-F", *map(str, logs)])
+    os.execvp("tail", ["tail", "-n", "20", "-F", *map(str, logs)])  # noqa: S606 - fixed argv
 
 
 def main(argv: list[str] | None = None) -> int:

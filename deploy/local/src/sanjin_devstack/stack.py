@@ -49,7 +49,10 @@ class Infra:
         kafka.start()
         mongo.wait_ready()
         kafka.wait_ready()
-        print(f"[devstack] SecantusDB ({flavour}) on {mongo.uri}; Kafka on {kafka.bootstrap}", flush=True)
+        print(
+            f"[devstack] SecantusDB ({flavour}) on {mongo.uri}; Kafka on {kafka.bootstrap}",
+            flush=True,
+        )
 
     def down(self) -> None:
         self.kafka.stop()

@@ -8,14 +8,14 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import FastAPI
-from sanjin_shared.app import Platform, create_app
-from sanjin_shared.consumer import IdempotentConsumer
-from sanjin_shared.topics import ACTIVITIES, INSPECTION, MONITORING, SURVEYS
 
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.api.routes import router
 from sanjin_aggregator.service.projector import StatisticsProjector
 from sanjin_aggregator.settings import AggregatorSettings
+from sanjin_shared.app import Platform, create_app
+from sanjin_shared.consumer import IdempotentConsumer
+from sanjin_shared.topics import ACTIVITIES, INSPECTION, MONITORING, SURVEYS
 
 CONSUMED_TOPICS = (ACTIVITIES.name, MONITORING.name, INSPECTION.name, SURVEYS.name)
 

@@ -6,12 +6,12 @@ Run: uvicorn sanjin_events.main:build_app --factory --port 8001
 from __future__ import annotations
 
 from fastapi import FastAPI
-from sanjin_shared.app import Platform, create_app
-from sanjin_shared.idempotency import ensure_idempotency_indexes
 
 from sanjin_events.adapters.repository import ensure_indexes
 from sanjin_events.api.routes import router
 from sanjin_events.settings import EventsSettings
+from sanjin_shared.app import Platform, create_app
+from sanjin_shared.idempotency import ensure_idempotency_indexes
 
 
 async def _indexes(platform: Platform) -> None:

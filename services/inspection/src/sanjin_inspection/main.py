@@ -9,9 +9,9 @@ Run: uvicorn sanjin_inspection.main:build_app --factory --port 8003
 from __future__ import annotations
 
 from fastapi import FastAPI
-from sanjin_shared.app import create_app
 
 from sanjin_inspection.settings import InspectionSettings
+from sanjin_shared.app import create_app
 
 
 def build_app(settings: InspectionSettings | None = None) -> FastAPI:

@@ -9,9 +9,9 @@ Run: uvicorn sanjin_risk_monitoring.main:build_app --factory --port 8002
 from __future__ import annotations
 
 from fastapi import FastAPI
-from sanjin_shared.app import create_app
 
 from sanjin_risk_monitoring.settings import RiskMonitoringSettings
+from sanjin_shared.app import create_app
 
 
 def build_app(settings: RiskMonitoringSettings | None = None) -> FastAPI:

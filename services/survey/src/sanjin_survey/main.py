@@ -9,8 +9,8 @@ Run: uvicorn sanjin_survey.main:build_app --factory --port 8004
 from __future__ import annotations
 
 from fastapi import FastAPI
-from sanjin_shared.app import create_app
 
+from sanjin_shared.app import create_app
 from sanjin_survey.settings import SurveySettings
 
 

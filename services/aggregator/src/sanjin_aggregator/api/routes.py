@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
-from sanjin_shared.app import PlatformDep
-from sanjin_shared.auth import CurrentPrincipal, HQReader
-from sanjin_shared.problems import NotFound
-from sanjin_shared.reference import ProvinceCode
 
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.api.schemas import ProvinceStatistics, Statistics
 from sanjin_aggregator.service.statistics import statistics
+from sanjin_shared.app import PlatformDep
+from sanjin_shared.auth import CurrentPrincipal, HQReader
+from sanjin_shared.problems import NotFound
+from sanjin_shared.reference import ProvinceCode
 
 router = APIRouter(prefix="/v1", tags=["statistics"])
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from sanjin_aggregator.domain.metrics import Counters
 from sanjin_shared.events.activities import (
     ActivityEvent,
     ActivityState,
 )
 from sanjin_shared.events.envelope import DomainEvent
 from sanjin_shared.reference import ActivityKind
-
-from sanjin_aggregator.domain.metrics import Counters
 
 UNSPECIFIED_VENUE = "unspecified"
 

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pymongo.asynchronous.client_session import AsyncClientSession
-from sanjin_shared.consumer import ConsumedEvent
 
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.domain.contributions import contribution_of
 from sanjin_aggregator.domain.projection import Versioned, plan_batch, settle_venues
+from sanjin_shared.consumer import ConsumedEvent
 
 
 class StatisticsProjector:

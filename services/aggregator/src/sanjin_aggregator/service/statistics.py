@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sanjin_shared.reference import PROVINCES, VenueType
-
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.domain.metrics import Counters, add_into, finish
+from sanjin_shared.reference import PROVINCES, VenueType
 
 VENUE_TYPES = tuple(v.value for v in VenueType)
 

@@ -9,11 +9,11 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
+
+from sanjin_events.domain.activity import Activity, ActivityStatus, Report
 from sanjin_shared.idempotency import PriorRecord
 from sanjin_shared.pagination import after_cursor
 from sanjin_shared.reference import ActivityKind, EducationFormat, VenueType
-
-from sanjin_events.domain.activity import Activity, ActivityStatus, Report
 
 COLLECTION = "activities"
 

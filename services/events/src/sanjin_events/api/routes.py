@@ -6,11 +6,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
-from sanjin_shared.app import PlatformDep
-from sanjin_shared.auth import CurrentPrincipal
-from sanjin_shared.idempotency import MAX_KEY_LENGTH, fingerprint
-from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, encode_cursor
-from sanjin_shared.reference import ActivityKind, ProvinceCode, VenueType
 
 from sanjin_events.api.schemas import (
     ActivityCancelIn,
@@ -26,6 +21,11 @@ from sanjin_events.service.activities import (
     RequestContext,
     ScheduleActivity,
 )
+from sanjin_shared.app import PlatformDep
+from sanjin_shared.auth import CurrentPrincipal
+from sanjin_shared.idempotency import MAX_KEY_LENGTH, fingerprint
+from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, encode_cursor
+from sanjin_shared.reference import ActivityKind, ProvinceCode, VenueType
 
 router = APIRouter(prefix="/v1", tags=["activities"])
 

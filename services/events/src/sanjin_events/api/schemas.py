@@ -6,9 +6,9 @@ from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sanjin_shared.reference import ActivityKind, EducationFormat, ProvinceCode, VenueType
 
 from sanjin_events.adapters.repository import StoredActivity
+from sanjin_shared.reference import ActivityKind, EducationFormat, ProvinceCode, VenueType
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]

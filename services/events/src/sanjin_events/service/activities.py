@@ -7,6 +7,12 @@ import uuid
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 
+from sanjin_events.adapters.repository import (
+    ActivityRepository,
+    ConcurrentModification,
+    StoredActivity,
+)
+from sanjin_events.domain.activity import Activity, Report
 from sanjin_shared.auth import Principal, Role
 from sanjin_shared.clock import Clock, beijing_date, utc_now
 from sanjin_shared.events.envelope import EventEnvelope
@@ -14,13 +20,6 @@ from sanjin_shared.idempotency import Outcome, PriorRecord, create_once, fingerp
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import Conflict, NotFound
 from sanjin_shared.reference import ActivityKind, EducationFormat, VenueType
-
-from sanjin_events.adapters.repository import (
-    ActivityRepository,
-    ConcurrentModification,
-    StoredActivity,
-)
-from sanjin_events.domain.activity import Activity, Report
 
 PRODUCER = "events"
 

@@ -1,0 +1,50 @@
+# Sanjin: the two commands a new machine needs are `make up` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+export UV_PYTHON_PREFERENCE := only-system
+
+.PHONY: help install up down logs status test test-unit lint format schemas
+
+help:
+	@echo "make up      install what is missing, start Kafka, SecantusDB and the five services"
+	@echo "make down    stop everything 'make up' started"
+	@echo "make logs    follow the logs"
+	@echo "make test    install what is missing, start the servers the tests need, run every test"
+	@echo "make lint    ruff"
+
+$(UV):
+	python3 -m pip install --quiet --user "uv==$(UV_VERSION)"
+
+install: $(UV)
+	$(UV) sync --frozen --quiet
+
+up: install
+	$(UV) run sanjin-dev up
+
+down: $(UV)
+	$(UV) run sanjin-dev down
+
+logs: $(UV)
+	$(UV) run sanjin-dev logs
+
+status: $(UV)
+	$(UV) run sanjin-dev status
+
+test: install
+	$(UV) run pytest
+
+test-unit: install
+	$(UV) run pytest tests/unit
+
+lint: install
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+format: install
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .
+
+schemas: install
+	$(UV) run sanjin schemas

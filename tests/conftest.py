@@ -1,0 +1,116 @@
+"""Fixtures shared by the suites. `unit` tests use none of the servers; the others share one
+Kafka and one MongoDB per test session (see support/infra.py for how they are chosen)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sanjin_shared.auth import Role, mint_token
+from sanjin_shared.provisioning import provision_topics
+from tests.support.infra import Servers, servers
+from tests.support.services import ServiceProcess
+
+TEST_SECRET = "sanjin-test-secret-0123456789abcdef-0123456789"
+RUN_ID = uuid.uuid4().hex[:8]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for kind in ("unit", "integration", "e2e"):
+            if f"/tests/{kind}/" in str(item.fspath):
+                item.add_marker(getattr(pytest.mark, kind))
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[Servers]:
+    with servers() as found:
+        print(f"\n[tests] servers: {found.source}")
+        yield found
+
+
+@pytest.fixture(scope="session")
+def topic_prefix(infra: Servers) -> str:
+    prefix = f"t{RUN_ID}."
+    asyncio.run(provision_topics(infra.kafka_bootstrap, prefix=prefix))
+    return prefix
+
+
+@dataclass
+class World:
+    """One isolated platform: its own databases and topic prefix on the shared servers."""
+
+    infra: Servers
+    topic_prefix: str
+    name: str
+    run_dir: Path
+
+    def env(self, service: str) -> dict[str, str]:
+        return {
+            "SANJIN_ENVIRONMENT": "test",
+            "SANJIN_MONGODB_URI": self.infra.mongodb_uri,
+            "SANJIN_MONGODB_DATABASE": f"{self.name}_{service}",
+            "SANJIN_KAFKA_BOOTSTRAP": self.infra.kafka_bootstrap,
+            "SANJIN_TOPIC_PREFIX": self.topic_prefix,
+            "SANJIN_JWT_SECRET": TEST_SECRET,
+            "SANJIN_OUTBOX_POLL_INTERVAL_S": "0.2",
+            "SANJIN_LOG_LEVEL": "INFO",
+        }
+
+    def service(self, name: str, *, instance: str = "") -> ServiceProcess:
+        return ServiceProcess(name, self.env(name), self.run_dir, instance=instance)
+
+
+@pytest.fixture(scope="session")
+def world(infra: Servers, topic_prefix: str, tmp_path_factory: pytest.TempPathFactory) -> World:
+    return World(infra, topic_prefix, f"t{RUN_ID}", tmp_path_factory.mktemp("services"))
+
+
+@pytest.fixture(scope="session")
+def events_service(world: World) -> Iterator[ServiceProcess]:
+    service = world.service("events").start().wait_ready()
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def aggregator(world: World) -> Iterator[ServiceProcess]:
+    service = world.service("aggregator").start().wait_ready()
+    yield service
+    service.stop()
+
+
+def token(role: Role | str, province: str | None = None, **kwargs: object) -> str:
+    return mint_token(
+        TEST_SECRET,
+        sub=f"test-{role}-{province or 'national'}",
+        role=role,
+        province=province,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def auth(role: Role | str, province: str | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(role, province)}"}
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def campaign() -> str:
+    """A campaign of its own per test, so statistics of different tests never mix."""
+    return f"2019-{uuid.uuid4().hex[:10]}"
+
+
+os.environ.setdefault("SANJIN_ENVIRONMENT", "test")

@@ -1,0 +1,156 @@
+"""Property: however events are delivered (in order per activity, interleaved, repeated, in any
+batches, then replayed from the beginning), the statistics equal those computed directly from
+the final state of every activity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sanjin_aggregator.domain.contributions import contribution_of
+from sanjin_aggregator.domain.metrics import Counters, add_into
+from sanjin_aggregator.domain.projection import Versioned, plan_batch, settle_venues
+from sanjin_events.domain.activity import Activity, Report
+from sanjin_shared.errors import DomainError
+from sanjin_shared.events.activities import ActivityScheduled
+from sanjin_shared.reference import ActivityKind, VenueType
+
+TODAY = date(2019, 12, 31)
+VENUES = [
+    ("community", "和平社区"),
+    ("campus", "实验小学"),
+    ("township", "城关镇"),
+    ("community", " 和平 社区"),
+]
+
+
+@dataclass
+class Memory:
+    """The read model kept in dictionaries, updated exactly as the projector does."""
+
+    stored: dict[str, Versioned] = field(default_factory=dict)
+    cells: dict[tuple[str, str, str], Counters] = field(default_factory=dict)
+    venues: dict[tuple[str, str, str, str], int] = field(default_factory=dict)
+
+    def apply(self, batch: list[tuple[str, int, object]]) -> None:
+        latest = [
+            (key, Versioned(version, contribution_of(event))) for key, version, event in batch
+        ]  # type: ignore[arg-type]
+        plan = plan_batch(latest, self.stored)
+        counts = settle_venues(plan, self.venues)
+        self.stored.update(plan.contributions)
+        for cell, delta in plan.cells.items():
+            add_into(self.cells.setdefault(cell, {}), delta)
+        self.venues.update(counts)
+
+    def totals(self) -> dict[str, float]:
+        out: Counters = {}
+        for counters in self.cells.values():
+            add_into(out, counters)
+        return {k: v for k, v in out.items() if v}
+
+
+operation = st.one_of(
+    st.tuples(st.just("report"), st.integers(0, 500), st.integers(0, 50)),
+    st.tuples(st.just("cancel"), st.just(0), st.just(0)),
+)
+activity_plan = st.tuples(
+    st.sampled_from(["110000", "320000", "660000"]),
+    st.sampled_from(range(len(VENUES))),
+    st.sampled_from([ActivityKind.education, ActivityKind.seminar]),
+    st.lists(operation, max_size=4),
+)
+
+
+def run(plans: list) -> tuple[list[list[tuple[str, int, object]]], list[Activity]]:
+    """Each activity's events, in order, and its final state."""
+    streams, finals = [], []
+    for i, (province, venue, kind, ops) in enumerate(plans):
+        venue_type, name = VENUES[venue]
+        a = Activity.schedule(
+            id=f"a{i}",
+            province=province,
+            campaign="2019",
+            kind=kind,
+            title="t",
+            venue_type=VenueType(venue_type),
+            venue_name=name,
+            city="市",
+            county="区",
+            scheduled_on=date(2019, 9, 1),
+            organizer="o",
+        )
+        stream = [(f"activity:{a.id}", a.version, a.events[0])]
+        for op, participants, materials in ops:
+            try:
+                if op == "report":
+                    a = a.submit_report(
+                        Report(date(2019, 9, 2), participants, materials, 0, 0, 0, 0), today=TODAY
+                    )
+                else:
+                    a = a.cancel(None)
+            except DomainError:
+                continue
+            stream.append((f"activity:{a.id}", a.version, a.events[0]))
+        streams.append(stream)
+        finals.append(a)
+    return streams, finals
+
+
+def expected(finals: list[Activity]) -> dict[str, float]:
+    memory = Memory()
+    memory.apply(
+        [(f"activity:{a.id}", a.version, ActivityScheduled(activity=a.state())) for a in finals]
+    )
+    return memory.totals()
+
+
+def direct(finals: list[Activity]) -> dict[str, float]:
+    """Computed from the records themselves, without the projection code."""
+    done = [a for a in finals if a.status.value == "completed" and a.report]
+    out: dict[str, float] = {
+        "education_activities": sum(a.kind is ActivityKind.education for a in done),
+        "seminars": sum(a.kind is ActivityKind.seminar for a in done),
+        "participants": sum(a.report.participants for a in done if a.report),
+        "materials_distributed": sum(a.report.materials_distributed for a in done if a.report),
+        "venues_covered": len(
+            {(a.province, a.venue_type.value, "".join(a.venue_name.split())) for a in done}
+        ),
+    }
+    return {k: v for k, v in out.items() if v}
+
+
+@settings(max_examples=200, deadline=None)
+@given(plans=st.lists(activity_plan, min_size=1, max_size=6), data=st.data())
+def test_any_delivery_gives_the_statistics_of_the_final_records(
+    plans: list, data: st.DataObject
+) -> None:
+    streams, finals = run(plans)
+
+    # interleave the streams, keeping each activity's order; repeat some events at once and
+    # some later, after newer ones
+    pending = [list(s) for s in streams]
+    delivery: list[tuple[str, int, object]] = []
+    while any(pending):
+        i = data.draw(st.sampled_from([k for k, s in enumerate(pending) if s]))
+        event = pending[i].pop(0)
+        delivery.append(event)
+        if data.draw(st.booleans()):
+            delivery.append(event)  # delivered twice
+        if data.draw(st.integers(0, 3)) == 0:
+            # an older event again, late (a relay republishing after a crash)
+            delivery.append(data.draw(st.sampled_from(delivery)))
+    # cut into batches of any size, then replay everything from the beginning
+    memory = Memory()
+    cuts = sorted(data.draw(st.sets(st.integers(1, max(1, len(delivery) - 1)), max_size=5)))
+    for start, end in zip([0, *cuts], [*cuts, len(delivery)], strict=True):
+        memory.apply(delivery[start:end])
+    assert memory.totals() == direct(finals)
+
+    memory.apply([e for s in streams for e in s])  # a replay from the beginning changes nothing
+    assert memory.totals() == direct(finals)
+    assert memory.totals() == expected(finals)
+    assert all(n >= 0 for n in memory.venues.values())
