@@ -296,16 +296,17 @@ class IdempotentConsumer:
         if duplicates:
             metrics.EVENTS_DUPLICATE.labels(self._service, events[0].topic).inc(duplicates)
         self.applied += len(applied)
-        if events:
-            first, last = events[0], events[-1]
-            log.debug(
+        applied_ids = {id(e) for e in applied}
+        for tp, next_offset in next_offsets.items():
+            in_tp = [e for e in events if e.topic == tp.topic and e.partition == tp.partition]
+            log.info(
                 "batch applied",
-                topic=first.topic,
-                partition=first.partition,
-                offset=first.offset,
-                last_offset=last.offset,
-                applied=len(applied),
-                duplicates=duplicates,
+                topic=tp.topic,
+                partition=tp.partition,
+                offset=in_tp[0].offset if in_tp else next_offset - 1,
+                next_offset=next_offset,
+                applied=sum(1 for e in in_tp if id(e) in applied_ids),
+                duplicates=sum(1 for e in in_tp if id(e) not in applied_ids),
             )
 
     async def _isolate_poison(
