@@ -62,6 +62,12 @@ class ActivityScheduled(ActivityEvent):
     event_type = "ActivityScheduled"
 
 
+class ActivityRevised(ActivityEvent):
+    """Its details (title, venue, date, formats, organizer) were changed by a re-sent import."""
+
+    event_type = "ActivityRevised"
+
+
 class ActivityReported(ActivityEvent):
     """The first report of what was held."""
 

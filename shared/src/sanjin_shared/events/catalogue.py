@@ -14,6 +14,7 @@ from sanjin_shared.events.activities import (
     ActivityCancelled,
     ActivityReportCorrected,
     ActivityReported,
+    ActivityRevised,
     ActivityScheduled,
 )
 from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
@@ -22,6 +23,7 @@ CATALOGUE: dict[str, type[DomainEvent]] = {
     cls.event_type: cls
     for cls in (
         ActivityScheduled,
+        ActivityRevised,
         ActivityReported,
         ActivityReportCorrected,
         ActivityCancelled,

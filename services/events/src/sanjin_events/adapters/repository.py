@@ -126,6 +126,33 @@ class ActivityRepository:
         doc = _to_doc(activity) | {"fingerprint": fingerprint, "created_at": now, "updated_at": now}
         await self._col.insert_one(doc, session=session)
 
+    async def add_many(
+        self,
+        activities: list[tuple[Activity, str]],
+        *,
+        now: datetime,
+        session: AsyncClientSession,
+    ) -> None:
+        """Insert new activities with their request fingerprints, in one round trip."""
+        if activities:
+            await self._col.insert_many(
+                [
+                    _to_doc(a) | {"fingerprint": fp, "created_at": now, "updated_at": now}
+                    for a, fp in activities
+                ],
+                ordered=True,
+                session=session,
+            )
+
+    async def by_external_ids(
+        self, province: str, external_ids: list[str], *, session: AsyncClientSession | None = None
+    ) -> dict[str, tuple[Activity, str]]:
+        """external_id -> (activity, fingerprint of the request that last wrote it)."""
+        docs = self._col.find(
+            {"province": province, "external_id": {"$in": external_ids}}, session=session
+        )
+        return {d["external_id"]: (_from_doc(d), d["fingerprint"]) async for d in docs}
+
     async def save(
         self,
         activity: Activity,
@@ -133,10 +160,13 @@ class ActivityRepository:
         expected_version: int,
         now: datetime,
         session: AsyncClientSession,
+        fingerprint: str | None = None,
     ) -> None:
         """Write a changed activity; the version filter guards against lost updates."""
         doc = _to_doc(activity)
         doc.pop("_id")
+        if fingerprint is not None:
+            doc["fingerprint"] = fingerprint
         result = await self._col.update_one(
             {"_id": activity.id, "version": expected_version},
             {"$set": doc | {"updated_at": now}},

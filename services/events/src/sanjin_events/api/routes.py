@@ -21,8 +21,10 @@ from sanjin_events.service.activities import (
     RequestContext,
     ScheduleActivity,
 )
+from sanjin_events.service.batch import ActivityImport, ImportItem
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import CurrentPrincipal
+from sanjin_shared.batch import BatchRequest, ImportSummary, validate_items
 from sanjin_shared.idempotency import MAX_KEY_LENGTH, fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, encode_cursor
 from sanjin_shared.reference import ActivityKind, ProvinceCode, VenueType
@@ -81,6 +83,44 @@ async def schedule_activity(
     if not outcome.created:
         response.status_code = status.HTTP_200_OK
     return ActivityOut.of(outcome.record)
+
+
+@router.post(
+    "/activities:batch",
+    response_model=ImportSummary,
+    summary="Import up to 1,000 activities (idempotent by external_id)",
+    description="Each item has the body of `POST /v1/activities` and needs an `external_id`. "
+    "Items are checked one by one; a bad item is a conflict naming its index and field and does "
+    "not stop the others. Sending the same file again creates nothing: identical items are "
+    "`ignored`, changed ones `updated`. With `dry_run=true` nothing is written.",
+)
+async def import_activities(
+    body: BatchRequest, ctx: Context, platform: PlatformDep, dry_run: bool = False
+) -> ImportSummary:
+    valid, conflicts = validate_items(body.items, ActivityCreate)
+    items = [
+        ImportItem(
+            index=index,
+            fingerprint=fingerprint(item),
+            province=item.province,
+            external_id=item.external_id,
+            details={
+                "campaign": item.campaign,
+                "kind": item.kind,
+                "title": item.title,
+                "venue_type": item.venue_type,
+                "venue_name": item.venue_name,
+                "city": item.city,
+                "county": item.county,
+                "scheduled_on": item.scheduled_on,
+                "organizer": item.organizer,
+                "formats": tuple(dict.fromkeys(item.formats)),
+                "external_id": item.external_id,
+            },
+        )
+        for index, item in valid
+    ]
+    return await ActivityImport(platform.unit_of_work()).run(ctx, items, conflicts, dry_run=dry_run)
 
 
 @router.post(

@@ -20,6 +20,7 @@ from sanjin_shared.events.activities import (
     ActivityReportCorrected,
     ActivityReported,
     ActivityReportFigures,
+    ActivityRevised,
     ActivityScheduled,
     ActivityState,
 )
@@ -96,18 +97,6 @@ class Activity:
         formats: tuple[EducationFormat, ...] = (),
         external_id: str | None = None,
     ) -> Activity:
-        if venue_type not in ALLOWED_VENUES[kind]:
-            allowed = ", ".join(sorted(ALLOWED_VENUES[kind]))
-            raise RuleViolation(
-                "venue_type", f"a {kind.value} activity is held in one of: {allowed}"
-            )
-        if formats and kind is not ActivityKind.education:
-            raise RuleViolation("formats", "formats apply to education activities only")
-        year = campaign_year(campaign)
-        if year is not None and scheduled_on.year != year:
-            raise RuleViolation(
-                "scheduled_on", f"the activity must be scheduled within the campaign year {year}"
-            )
         activity = cls(
             id=id,
             province=province,
@@ -123,9 +112,48 @@ class Activity:
             formats=tuple(dict.fromkeys(formats)),
             external_id=external_id,
         )
+        activity._check_details()
         return replace(activity, events=(ActivityScheduled(activity=activity.state()),))
 
+    def _check_details(self) -> None:
+        if self.venue_type not in ALLOWED_VENUES[self.kind]:
+            allowed = ", ".join(sorted(ALLOWED_VENUES[self.kind]))
+            raise RuleViolation(
+                "venue_type", f"a {self.kind.value} activity is held in one of: {allowed}"
+            )
+        if self.formats and self.kind is not ActivityKind.education:
+            raise RuleViolation("formats", "formats apply to education activities only")
+        year = campaign_year(self.campaign)
+        if year is not None and self.scheduled_on.year != year:
+            raise RuleViolation(
+                "scheduled_on", f"the activity must be scheduled within the campaign year {year}"
+            )
+
     # -- behaviour ------------------------------------------------------------------------------
+
+    def revise(self, details: Activity) -> Activity:
+        """Take the details of `details` (an import re-sent with changes); keep status and report."""
+        if self.status is ActivityStatus.cancelled:
+            raise InvalidTransition("a cancelled activity cannot be changed")
+        if details.campaign != self.campaign:
+            raise RuleViolation("campaign", "the campaign of an activity cannot change")
+        if details.kind is not self.kind and self.status is ActivityStatus.completed:
+            raise RuleViolation("kind", "the kind of a reported activity cannot change")
+        changed = replace(
+            self,
+            kind=details.kind,
+            title=details.title,
+            venue_type=details.venue_type,
+            venue_name=details.venue_name,
+            city=details.city,
+            county=details.county,
+            scheduled_on=details.scheduled_on,
+            organizer=details.organizer,
+            formats=details.formats,
+            version=self.version + 1,
+        )
+        changed._check_details()
+        return replace(changed, events=(ActivityRevised(activity=changed.state()),))
 
     def submit_report(self, report: Report, *, today: date) -> Activity:
         """Report what was held; reporting again is a correction that replaces the figures."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import date
+from datetime import date, datetime
 
 from sanjin_events.adapters.repository import (
     ActivityRepository,
@@ -153,17 +153,22 @@ class ActivityService:
         return stored
 
     def _envelopes(self, activity: Activity, ctx: RequestContext) -> list[EventEnvelope]:
-        return [
-            EventEnvelope.wrap(
-                event,
-                producer=PRODUCER,
-                aggregate_version=activity.version,
-                correlation_id=ctx.correlation_id,
-                causation_id=ctx.correlation_id,
-                time=self._clock(),
-            )
-            for event in activity.events
-        ]
+        return envelopes_of(activity, ctx, self._clock())
+
+
+def envelopes_of(activity: Activity, ctx: RequestContext, now: datetime) -> list[EventEnvelope]:
+    """The events an activity raised, in envelopes at its new version."""
+    return [
+        EventEnvelope.wrap(
+            event,
+            producer=PRODUCER,
+            aggregate_version=activity.version,
+            correlation_id=ctx.correlation_id,
+            causation_id=ctx.correlation_id,
+            time=now,
+        )
+        for event in activity.events
+    ]
 
 
 __all__ = ["ActivityService", "ListFilter", "RequestContext", "ScheduleActivity", "fingerprint"]

@@ -1,0 +1,92 @@
+"""Bulk import of CONTRACT.md: `POST <collection>:batch` with up to 1,000 items, `?dry_run=true`,
+and an import summary `{created, updated, ignored, conflicts: [{index, detail}]}`.
+
+Items are validated one by one, so a bad item becomes a conflict naming its index and field and
+does not stop the good ones. Each service decides what created/updated/ignored mean for its
+records; this module holds the shapes and the per-item validation.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, Field, ValidationError
+
+from sanjin_shared.problems import validation_errors
+
+MAX_BATCH_ITEMS = 1000
+M = TypeVar("M", bound=BaseModel)
+
+
+class BatchRequest(BaseModel):
+    """The items are checked one at a time by the endpoint, not all-or-nothing here."""
+
+    items: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
+
+
+class ItemStatus(StrEnum):
+    created = "created"
+    updated = "updated"
+    ignored = "ignored"  # identical to what is stored: nothing to do
+    conflict = "conflict"
+
+
+class ItemConflict(BaseModel):
+    index: int
+    detail: str
+    field: str | None = None
+    external_id: str | None = None
+
+
+class ItemResult(BaseModel):
+    index: int
+    status: ItemStatus
+    id: str | None = None
+    external_id: str | None = None
+
+
+class ImportSummary(BaseModel):
+    dry_run: bool
+    created: int
+    updated: int
+    ignored: int
+    conflicts: list[ItemConflict]
+    items: list[ItemResult]
+
+    @classmethod
+    def of(
+        cls, results: list[ItemResult], conflicts: list[ItemConflict], *, dry_run: bool
+    ) -> ImportSummary:
+        count = {s: sum(1 for r in results if r.status is s) for s in ItemStatus}
+        return cls(
+            dry_run=dry_run,
+            created=count[ItemStatus.created],
+            updated=count[ItemStatus.updated],
+            ignored=count[ItemStatus.ignored],
+            conflicts=sorted(conflicts, key=lambda c: c.index),
+            items=sorted(results, key=lambda r: r.index),
+        )
+
+
+def validate_items(
+    raw: list[dict[str, Any]], model: type[M]
+) -> tuple[list[tuple[int, M]], list[ItemConflict]]:
+    """Validate each item on its own; invalid ones become conflicts naming their first bad field."""
+    good: list[tuple[int, M]] = []
+    bad: list[ItemConflict] = []
+    for index, item in enumerate(raw):
+        try:
+            good.append((index, model.model_validate(item)))
+        except ValidationError as exc:
+            errors = validation_errors([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])
+            fields = sorted({e["field"] for e in errors})
+            bad.append(
+                ItemConflict(
+                    index=index,
+                    field=fields[0] if fields else None,
+                    detail="; ".join(f"{e['field']}: {e['message']}" for e in errors),
+                    external_id=item.get("external_id") if isinstance(item, dict) else None,
+                )
+            )
+    return good, bad

@@ -1,0 +1,233 @@
+"""Property, against the real MongoDB: any sequence of schedule / report / re-report / cancel
+over many activities, delivered to the aggregator's consumer in order per activity, with
+duplicates (republished at new offsets), in batches of any size, and then replayed from the
+beginning into fresh collections, gives exactly the statistics computed directly from the final
+state of the records.
+
+The consumer runner and projector are the real ones (transactions, processed ids, offsets); only
+the Kafka fetch is replaced by records built here, so each example runs in well under a second.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from aiokafka import TopicPartition
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pymongo import AsyncMongoClient
+
+from sanjin_aggregator.adapters.readmodel import StatisticsStore
+from sanjin_aggregator.domain.contributions import venue_key
+from sanjin_aggregator.service.projector import StatisticsProjector
+from sanjin_aggregator.service.statistics import statistics
+from sanjin_events.domain.activity import Activity, Report
+from sanjin_shared.consumer import IdempotentConsumer
+from sanjin_shared.errors import DomainError
+from sanjin_shared.events.envelope import EventEnvelope
+from sanjin_shared.reference import ActivityKind, VenueType
+from tests.conftest import World
+from tests.support.factories import envelope
+
+TODAY = date(2019, 12, 31)
+TOPIC = "sanjin.activities"
+VENUES = [
+    ("community", "和平社区"),
+    ("campus", "实验小学"),
+    ("hospital", "人民医院"),
+    ("community", "和平 社区"),
+]
+
+
+@dataclass
+class Record:
+    offset: int
+    key: bytes
+    value: bytes
+    headers: list[tuple[str, bytes]]
+
+
+class FakeFeed:
+    """Partitions of one topic as lists of records; offsets grow like Kafka's."""
+
+    def __init__(self, partitions: int = 3) -> None:
+        self.logs: dict[int, list[Record]] = {p: [] for p in range(partitions)}
+
+    def append(self, env: EventEnvelope) -> None:
+        p = hash(env.aggregate_id) % len(self.logs)
+        log = self.logs[p]
+        log.append(Record(len(log), env.aggregate_id.encode(), env.to_json(), env.kafka_headers()))
+
+
+def build(plans: list[Any]) -> tuple[list[list[EventEnvelope]], list[Activity]]:
+    streams, finals = [], []
+    for i, (province, venue, kind, ops) in enumerate(plans):
+        venue_type, name = VENUES[venue]
+        if kind is ActivityKind.education and venue_type == "hospital":
+            kind = ActivityKind.seminar
+        a = Activity.schedule(
+            id=f"act_{uuid.uuid4().hex[:12]}_{i}",
+            province=province,
+            campaign="2019",
+            kind=kind,
+            title="t",
+            venue_type=VenueType(venue_type),
+            venue_name=name,
+            city="市",
+            county="区",
+            scheduled_on=date(2019, 9, 1),
+            organizer="o",
+        )
+        stream = [envelope(a.events[0], a.version)]
+        for op, n in ops:
+            try:
+                if op == "report":
+                    recs = ("建议",) * (n % 3) if kind is ActivityKind.seminar else ()
+                    a = a.submit_report(
+                        Report(date(2019, 9, 2), n, 2 * n, n % 7, 1, 0, n % 2, recs), today=TODAY
+                    )
+                else:
+                    a = a.cancel(None)
+            except DomainError:
+                continue
+            stream.append(envelope(a.events[0], a.version))
+        streams.append(stream)
+        finals.append(a)
+    return streams, finals
+
+
+def direct(finals: list[Activity]) -> dict[str, dict[str, int]]:
+    """Per province, from the records alone."""
+    out: dict[str, dict[str, int]] = {}
+    venues: dict[str, set[str]] = {}
+    for a in finals:
+        if a.status.value != "completed" or a.report is None:
+            continue
+        row = out.setdefault(a.province, {})
+        r = a.report
+        for metric, value in (
+            ("education_activities", int(a.kind is ActivityKind.education)),
+            ("seminars", int(a.kind is ActivityKind.seminar)),
+            ("participants", r.participants),
+            ("materials_distributed", r.materials_distributed),
+            ("consultations", r.consultations),
+            ("comparison_items_displayed", r.comparison_items_displayed),
+            ("media_reports", r.media_reports),
+            ("seminar_recommendations", len(r.recommendations)),
+        ):
+            row[metric] = row.get(metric, 0) + value
+        venues.setdefault(a.province, set()).add(
+            venue_key(a.venue_type.value, a.city, a.county, a.venue_name)
+        )
+    for province, keys in venues.items():
+        out[province]["venues_covered"] = len(keys)
+    return {p: {k: v for k, v in row.items() if v} for p, row in out.items()}
+
+
+def observed(table: Any) -> dict[str, dict[str, int]]:
+    keys = (
+        "education_activities",
+        "seminars",
+        "participants",
+        "materials_distributed",
+        "consultations",
+        "comparison_items_displayed",
+        "media_reports",
+        "seminar_recommendations",
+        "venues_covered",
+    )
+    out = {}
+    for row in table.provinces:
+        values = {k: row.metrics[k] for k in keys if row.metrics[k]}
+        if values:
+            out[row.province] = values
+    return out
+
+
+operation = st.one_of(
+    st.tuples(st.just("report"), st.integers(0, 300)), st.tuples(st.just("cancel"), st.just(0))
+)
+plan = st.tuples(
+    st.sampled_from(["110000", "650000", "660000"]),
+    st.sampled_from(range(len(VENUES))),
+    st.sampled_from([ActivityKind.education, ActivityKind.seminar]),
+    st.lists(operation, max_size=4),
+)
+
+
+async def consume(
+    client: AsyncMongoClient, db_name: str, group: str, feed: FakeFeed, cuts: list[int]
+) -> StatisticsStore:
+    db = client[db_name]
+    store = StatisticsStore(db)
+    runner = IdempotentConsumer(
+        client=client,
+        db=db,
+        bootstrap="unused:9092",
+        topics=[TOPIC],
+        group_id=group,
+        service="aggregator-test",
+        projection=StatisticsProjector(store),
+    )
+    # deliver each partition's log in batches cut at the given sizes, partitions interleaved
+    positions = {p: 0 for p in feed.logs}
+    i = 0
+    while any(positions[p] < len(log) for p, log in feed.logs.items()):
+        size = cuts[i % len(cuts)]
+        i += 1
+        batch = {}
+        for p, log in feed.logs.items():
+            chunk = log[positions[p] : positions[p] + size]
+            if chunk:
+                batch[TopicPartition(TOPIC, p)] = chunk
+                positions[p] += len(chunk)
+        await runner.process(batch)
+    return store
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(plans=st.lists(plan, min_size=1, max_size=8), data=st.data())
+async def test_delivery_to_the_aggregator_gives_the_statistics_of_the_final_records(
+    world: World, plans: list[Any], data: st.DataObject
+) -> None:
+    streams, finals = build(plans)
+    feed = FakeFeed()
+    pending = [list(s) for s in streams]
+    while any(pending):
+        i = data.draw(st.sampled_from([k for k, s in enumerate(pending) if s]))
+        env = pending[i].pop(0)
+        feed.append(env)
+        if data.draw(st.integers(0, 3)) == 0:
+            feed.append(env)  # the relay republished it
+    cuts = data.draw(st.lists(st.integers(1, 7), min_size=1, max_size=4))
+
+    client: AsyncMongoClient = AsyncMongoClient(world.infra.mongodb_uri, tz_aware=True)
+    db_name = f"{world.name}_prop_{uuid.uuid4().hex[:8]}"
+    try:
+        store = await consume(client, db_name, "statistics", feed, cuts)
+        expected = direct(finals)
+        assert observed(await statistics(store, "2019")) == expected
+
+        # the whole log again (a consumer restarted from scratch with the same read model)
+        again = FakeFeed()
+        for env in [e for s in streams for e in s]:
+            again.append(env)
+        again.logs = {
+            p: [Record(len(feed.logs[p]) + r.offset, r.key, r.value, r.headers) for r in log]
+            for p, log in again.logs.items()
+        }
+        await consume(client, db_name, "statistics", again, [5])
+        assert observed(await statistics(store, "2019")) == expected
+
+        # a replay from the beginning into fresh collections gives the identical view
+        replayed = await consume(client, db_name + "_replay", "statistics-replay", feed, [3])
+        assert observed(await statistics(replayed, "2019")) == expected
+    finally:
+        await client.drop_database(db_name)
+        await client.drop_database(db_name + "_replay")
+        await client.close()
