@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -18,10 +19,20 @@ from sanjin_devstack.stack import SERVICES
 from tests.support.infra import docker_available
 
 
+def _bindable(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def _free_offset() -> int:
+    # below the ephemeral range (32768+), where clients' own ports would collide
     for _ in range(50):
-        offset = random.randrange(20_000, 30_000, 10)
-        if not any(procs.port_open(port + offset) for _, port in SERVICES.values()):
+        offset = random.randrange(10_000, 24_000, 10)
+        if all(_bindable(port + offset) for _, port in SERVICES.values()):
             return offset
     raise RuntimeError("no free port range")
 

@@ -26,7 +26,7 @@ def _stack(args: argparse.Namespace) -> Stack:
         infra = Infra(
             directory,
             kafka_port=args.kafka_port,
-            controller_port=args.kafka_port + 1,
+            controller_port=args.controller_port or args.kafka_port + 1,
             mongo_port=args.mongo_port,
         )
     stack = Stack(infra)
@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["up", "down", "logs", "status"])
     parser.add_argument("--run-dir", default="dev", help="name of the run directory under .run/")
     parser.add_argument("--kafka-port", type=int, default=9092)
+    parser.add_argument("--controller-port", type=int, help="KRaft controller (default: kafka + 1)")
     parser.add_argument("--mongo-port", type=int, default=27017)
     parser.add_argument("--port-offset", type=int, default=0, help="added to the service ports")
     args = parser.parse_args(argv)
