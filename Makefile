@@ -5,7 +5,7 @@ UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export UV_PYTHON_PREFERENCE := only-system
 
-.PHONY: help install up down logs status test test-unit lint format schemas
+.PHONY: help install up down logs status test test-unit lint format schemas bench
 
 help:
 	@echo "make up      install what is missing, start Kafka, SecantusDB and the five services"
@@ -13,6 +13,7 @@ help:
 	@echo "make logs    follow the logs"
 	@echo "make test    install what is missing, start the servers the tests need, run every test"
 	@echo "make lint    ruff"
+	@echo "make bench  throughput and latency ratios against baselines (bench/results/latest.json)"
 
 $(UV):
 	python3 -m pip install --quiet --user "uv==$(UV_VERSION)"
@@ -48,3 +49,6 @@ format: install
 
 schemas: install
 	$(UV) run sanjin schemas
+
+bench: install
+	$(UV) run python -m bench.run

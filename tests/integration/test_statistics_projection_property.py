@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from aiokafka import TopicPartition
@@ -24,22 +23,15 @@ from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.domain.contributions import venue_key
 from sanjin_aggregator.service.projector import StatisticsProjector
 from sanjin_aggregator.service.statistics import statistics
-from sanjin_events.domain.activity import Activity, Report
+from sanjin_events.domain.activity import Activity
 from sanjin_shared.consumer import IdempotentConsumer
-from sanjin_shared.errors import DomainError
 from sanjin_shared.events.envelope import EventEnvelope
-from sanjin_shared.reference import ActivityKind, VenueType
+from sanjin_shared.reference import ActivityKind
 from tests.conftest import World
 from tests.support.factories import envelope
+from tests.support.histories import histories, plan
 
-TODAY = date(2019, 12, 31)
 TOPIC = "sanjin.activities"
-VENUES = [
-    ("community", "和平社区"),
-    ("campus", "实验小学"),
-    ("hospital", "人民医院"),
-    ("community", "和平 社区"),
-]
 
 
 @dataclass
@@ -64,38 +56,9 @@ class FakeFeed:
 
 def build(plans: list[Any]) -> tuple[list[list[EventEnvelope]], list[Activity]]:
     streams, finals = [], []
-    for i, (province, venue, kind, ops) in enumerate(plans):
-        venue_type, name = VENUES[venue]
-        if kind is ActivityKind.education and venue_type == "hospital":
-            kind = ActivityKind.seminar
-        a = Activity.schedule(
-            id=f"act_{uuid.uuid4().hex[:12]}_{i}",
-            province=province,
-            campaign="2019",
-            kind=kind,
-            title="t",
-            venue_type=VenueType(venue_type),
-            venue_name=name,
-            city="市",
-            county="区",
-            scheduled_on=date(2019, 9, 1),
-            organizer="o",
-        )
-        stream = [envelope(a.events[0], a.version)]
-        for op, n in ops:
-            try:
-                if op == "report":
-                    recs = ("建议",) * (n % 3) if kind is ActivityKind.seminar else ()
-                    a = a.submit_report(
-                        Report(date(2019, 9, 2), n, 2 * n, n % 7, 1, 0, n % 2, recs), today=TODAY
-                    )
-                else:
-                    a = a.cancel(None)
-            except DomainError:
-                continue
-            stream.append(envelope(a.events[0], a.version))
-        streams.append(stream)
-        finals.append(a)
+    for states in histories(plans):
+        streams.append([envelope(a.events[0], a.version) for a in states])
+        finals.append(states[-1])
     return streams, finals
 
 
@@ -145,17 +108,6 @@ def observed(table: Any) -> dict[str, dict[str, int]]:
         if values:
             out[row.province] = values
     return out
-
-
-operation = st.one_of(
-    st.tuples(st.just("report"), st.integers(0, 300)), st.tuples(st.just("cancel"), st.just(0))
-)
-plan = st.tuples(
-    st.sampled_from(["110000", "650000", "660000"]),
-    st.sampled_from(range(len(VENUES))),
-    st.sampled_from([ActivityKind.education, ActivityKind.seminar]),
-    st.lists(operation, max_size=4),
-)
 
 
 async def consume(

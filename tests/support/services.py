@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import httpx
 
 from sanjin_devstack import procs
 from sanjin_devstack.paths import REPO
-from sanjin_devstack.stack import SERVICES
+from sanjin_devstack.stack import SERVICES, uvicorn_argv
 
 
 @dataclass
@@ -34,18 +33,7 @@ class ServiceProcess:
         factory, _ = SERVICES[self.name]
         procs.spawn(
             self.proc_name,
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                factory,
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--no-access-log",
-            ],
+            uvicorn_argv(factory, self.port),
             run_dir=self.run_dir,
             env={**os.environ, **self.env},
             cwd=REPO,

@@ -5,7 +5,6 @@ the final state of every activity."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,18 +12,10 @@ from hypothesis import strategies as st
 from sanjin_aggregator.domain.contributions import contribution_of
 from sanjin_aggregator.domain.metrics import Counters, add_into
 from sanjin_aggregator.domain.projection import Versioned, plan_batch, settle_venues
-from sanjin_events.domain.activity import Activity, Report
-from sanjin_shared.errors import DomainError
+from sanjin_events.domain.activity import Activity
 from sanjin_shared.events.activities import ActivityScheduled
-from sanjin_shared.reference import ActivityKind, VenueType
-
-TODAY = date(2019, 12, 31)
-VENUES = [
-    ("community", "和平社区"),
-    ("campus", "实验小学"),
-    ("township", "城关镇"),
-    ("community", " 和平 社区"),
-]
+from sanjin_shared.reference import ActivityKind
+from tests.support.histories import histories, plan
 
 
 @dataclass
@@ -53,50 +44,12 @@ class Memory:
         return {k: v for k, v in out.items() if v}
 
 
-operation = st.one_of(
-    st.tuples(st.just("report"), st.integers(0, 500), st.integers(0, 50)),
-    st.tuples(st.just("cancel"), st.just(0), st.just(0)),
-)
-activity_plan = st.tuples(
-    st.sampled_from(["110000", "320000", "660000"]),
-    st.sampled_from(range(len(VENUES))),
-    st.sampled_from([ActivityKind.education, ActivityKind.seminar]),
-    st.lists(operation, max_size=4),
-)
-
-
 def run(plans: list) -> tuple[list[list[tuple[str, int, object]]], list[Activity]]:
-    """Each activity's events, in order, and its final state."""
+    """Each activity's events as (aggregate key, version, event), in order, and its final state."""
     streams, finals = [], []
-    for i, (province, venue, kind, ops) in enumerate(plans):
-        venue_type, name = VENUES[venue]
-        a = Activity.schedule(
-            id=f"a{i}",
-            province=province,
-            campaign="2019",
-            kind=kind,
-            title="t",
-            venue_type=VenueType(venue_type),
-            venue_name=name,
-            city="市",
-            county="区",
-            scheduled_on=date(2019, 9, 1),
-            organizer="o",
-        )
-        stream = [(f"activity:{a.id}", a.version, a.events[0])]
-        for op, participants, materials in ops:
-            try:
-                if op == "report":
-                    a = a.submit_report(
-                        Report(date(2019, 9, 2), participants, materials, 0, 0, 0, 0), today=TODAY
-                    )
-                else:
-                    a = a.cancel(None)
-            except DomainError:
-                continue
-            stream.append((f"activity:{a.id}", a.version, a.events[0]))
-        streams.append(stream)
-        finals.append(a)
+    for states in histories(plans):
+        streams.append([(f"activity:{a.id}", a.version, a.events[0]) for a in states])
+        finals.append(states[-1])
     return streams, finals
 
 
@@ -116,6 +69,12 @@ def direct(finals: list[Activity]) -> dict[str, float]:
         "seminars": sum(a.kind is ActivityKind.seminar for a in done),
         "participants": sum(a.report.participants for a in done if a.report),
         "materials_distributed": sum(a.report.materials_distributed for a in done if a.report),
+        "consultations": sum(a.report.consultations for a in done if a.report),
+        "comparison_items_displayed": sum(
+            a.report.comparison_items_displayed for a in done if a.report
+        ),
+        "media_reports": sum(a.report.media_reports for a in done if a.report),
+        "seminar_recommendations": sum(len(a.report.recommendations) for a in done if a.report),
         "venues_covered": len(
             {(a.province, a.venue_type.value, "".join(a.venue_name.split())) for a in done}
         ),
@@ -124,7 +83,7 @@ def direct(finals: list[Activity]) -> dict[str, float]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(plans=st.lists(activity_plan, min_size=1, max_size=6), data=st.data())
+@given(plans=st.lists(plan, min_size=1, max_size=6), data=st.data())
 def test_any_delivery_gives_the_statistics_of_the_final_records(
     plans: list, data: st.DataObject
 ) -> None:

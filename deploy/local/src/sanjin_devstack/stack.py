@@ -25,6 +25,23 @@ SERVICES: dict[str, tuple[str, int]] = {
 }
 
 
+def uvicorn_argv(factory: str, port: int, *extra: str) -> list[str]:
+    """How every service process is started: uvicorn on an app factory, one process."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        factory,
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        *extra,
+    ]
+
+
 @dataclass
 class Infra:
     """Kafka and SecantusDB of one run directory."""
@@ -106,20 +123,7 @@ class Stack:
         factory, _ = SERVICES[name]
         procs.spawn(
             name,
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                factory,
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.ports[name]),
-                "--no-access-log",
-                "--timeout-graceful-shutdown",
-                "10",
-            ],
+            uvicorn_argv(factory, self.ports[name], "--timeout-graceful-shutdown", "10"),
             run_dir=self.run_dir,
             env=self.service_env(),
             cwd=REPO,

@@ -1,0 +1,264 @@
+"""`make bench`: throughput and latency measured side by side in one run, as ratios.
+
+Starts its own Kafka and SecantusDB (deploy/local) on free ports, the service under test and its
+baseline, then drives both with the same load from this process. Writes
+bench/results/latest.json as {name: {value, unit, baseline, ratio}} and prints a table.
+This machine is shared: read the ratios, not the absolute figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from sanjin_devstack import procs
+from sanjin_devstack.kafka import KafkaNode
+from sanjin_devstack.mongo import MongoServer
+from sanjin_devstack.paths import REPO
+from sanjin_devstack.stack import uvicorn_argv
+from sanjin_shared.auth import mint_token
+from sanjin_shared.provisioning import provision_topics
+
+SECRET = "sanjin-bench-secret-0123456789abcdef0123456789"  # noqa: S105 - the throw-away local stack of the benchmark
+RESULTS = REPO / "bench" / "results" / "latest.json"
+
+
+@dataclass
+class Load:
+    requests: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+async def drive(
+    url: str, make_body: Callable[[int], dict], *, headers: dict, concurrency: int, total: int
+) -> Load:
+    latencies: list[float] = []
+    counter = iter(range(total))
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+
+        async def worker() -> None:
+            for i in counter:
+                body = make_body(i)
+                started = time.perf_counter()
+                response = await client.post(url, json=body, headers=headers)
+                latencies.append(time.perf_counter() - started)
+                if response.status_code >= 300:
+                    raise RuntimeError(f"{url}: {response.status_code} {response.text[:300]}")
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return Load(total, elapsed, latencies)
+
+
+def activity(campaign: str, i: int) -> dict:
+    return {
+        "campaign": campaign,
+        "kind": "education",
+        "title": f"消费品质量安全进社区 {i}",
+        "venue_type": "community",
+        "venue_name": f"社区{i}",
+        "city": "北京市",
+        "county": "东城区",
+        "scheduled_on": "2019-09-15",
+        "formats": ["materials"],
+        "organizer": "北京市市场监督管理局",
+        "external_id": f"bench-{campaign}-{i}",
+    }
+
+
+async def measure(args: argparse.Namespace, events_url: str, bare_url: str) -> dict:
+    headers = {
+        "Authorization": "Bearer "
+        + mint_token(SECRET, sub="bench", role="province", province="110000")
+    }
+    results: dict[str, dict] = {}
+    campaign = f"2019-bench-{uuid.uuid4().hex[:6]}"
+    # warm both up
+    await drive(
+        f"{bare_url}/bare",
+        lambda i: activity(campaign + "w", i),
+        headers=headers,
+        concurrency=4,
+        total=200,
+    )
+    await drive(
+        f"{events_url}/v1/activities",
+        lambda i: activity(campaign + "w", i),
+        headers=headers,
+        concurrency=4,
+        total=200,
+    )
+
+    async def side_by_side(
+        service: str, baseline: str, body: Callable[[int, str], dict], concurrency: int, total: int
+    ) -> tuple[Load, Load]:
+        """Interleaved rounds of the service and its baseline under the same load; best of each."""
+        runs: dict[str, list[Load]] = {service: [], baseline: []}
+        for r in range(args.rounds):
+            for url in (service, baseline):
+                tag = f"{campaign}-{r}-{len(runs[url])}-{url[-5:]}"
+                runs[url].append(
+                    await drive(
+                        url,
+                        lambda i, tag=tag: body(i, tag),
+                        headers=headers,
+                        concurrency=concurrency,
+                        total=total,
+                    )
+                )
+        return _best(runs[service]), _best(runs[baseline])
+
+    # 1. single creates: the service (durable outbox) beside the bare endpoint
+    svc, bare = await side_by_side(
+        f"{events_url}/v1/activities",
+        f"{bare_url}/bare",
+        lambda i, tag: activity(tag, i),
+        args.concurrency,
+        args.requests,
+    )
+    results["http_ingest_activities"] = _ratio(svc.rate, bare.rate, "records/s")
+    results["http_ingest_activities_p50"] = {
+        "value": round(svc.pct(0.5), 1),
+        "unit": "ms",
+        "baseline": round(bare.pct(0.5), 1),
+        "ratio": None,
+    }
+    results["http_ingest_activities_p99"] = {
+        "value": round(svc.pct(0.99), 1),
+        "unit": "ms",
+        "baseline": round(bare.pct(0.99), 1),
+        "ratio": None,
+    }
+
+    # 2. batch import, 1,000 items per request, records per second
+    size = 1000
+
+    def batch(i: int, tag: str) -> dict:
+        return {"items": [activity(tag, i * size + k) for k in range(size)]}
+
+    svc, bare = await side_by_side(
+        f"{events_url}/v1/activities:batch", f"{bare_url}/bare:batch", batch, 2, args.batches
+    )
+    results["batch_import_activities"] = _ratio(svc.rate * size, bare.rate * size, "records/s")
+    return results
+
+
+def _best(runs: list[Load]) -> Load:
+    return max(runs, key=lambda load: load.rate)
+
+
+def _ratio(value: float, baseline: float, unit: str) -> dict:
+    return {
+        "value": round(value, 1),
+        "unit": unit,
+        "baseline": round(baseline, 1),
+        "ratio": round(value / baseline, 3),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000, help="single creates per round")
+    parser.add_argument("--batches", type=int, default=6, help="batch requests of 1,000 per round")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best counts")
+    args = parser.parse_args()
+
+    run_dir = REPO / ".run" / f"bench-{os.getpid()}"
+    kafka = KafkaNode(run_dir, port=procs.free_port(), controller_port=procs.free_port())
+    mongo = MongoServer(run_dir, port=procs.free_port(), cache_size="1G")
+    ports = {"events": procs.free_port(), "bare": procs.free_port()}
+    env = {
+        "SANJIN_ENVIRONMENT": "test",
+        "SANJIN_JWT_SECRET": SECRET,
+        "SANJIN_MONGODB_URI": mongo.uri,
+        "SANJIN_KAFKA_BOOTSTRAP": kafka.bootstrap,
+        "SANJIN_MONGODB_DATABASE": "bench_events",
+        "SANJIN_LOG_LEVEL": "WARNING",
+    }
+    try:
+        flavour = mongo.start()
+        kafka.start()
+        mongo.wait_ready()
+        kafka.wait_ready()
+        asyncio.run(provision_topics(kafka.bootstrap))
+        for name, app in (
+            ("events", "sanjin_events.main:build_app"),
+            ("bare", "bench.bare_app:build_app"),
+        ):
+            procs.spawn(
+                name,
+                uvicorn_argv(app, ports[name], "--log-level", "warning"),
+                run_dir=run_dir,
+                env={**os.environ, **env},
+                cwd=REPO,
+            )
+        for name in ports:
+            procs.wait_for(
+                lambda name=name: (
+                    httpx.get(f"http://127.0.0.1:{ports[name]}/docs", timeout=2).status_code == 200
+                ),
+                timeout_s=60,
+                what=name,
+            )
+        procs.wait_for(
+            lambda: (
+                httpx.get(f"http://127.0.0.1:{ports['events']}/readyz", timeout=2).status_code
+                == 200
+            ),
+            timeout_s=60,
+            what="events ready",
+        )
+        started = time.time()
+        results = asyncio.run(
+            measure(
+                args, f"http://127.0.0.1:{ports['events']}", f"http://127.0.0.1:{ports['bare']}"
+            )
+        )
+    finally:
+        for name in ports:
+            procs.stop(name, run_dir=run_dir)
+        kafka.stop()
+        mongo.stop()
+    meta = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "machine": f"{platform.machine()} {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}",
+        "mongodb": f"SecantusDB ({flavour})",
+        "settings": vars(args),
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({**results, "_meta": meta}, indent=2, ensure_ascii=False) + "\n")
+    print(f"\n{'measurement':<32}{'value':>12}{'baseline':>12}{'ratio':>8}  unit")
+    for name, r in results.items():
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
+        print(f"{name:<32}{r['value']:>12}{r['baseline']:>12}{ratio:>8}  {r['unit']}")
+    print(f"\n{meta['machine']}; {meta['mongodb']}; results in {RESULTS.relative_to(REPO)}")
+    import shutil
+
+    shutil.rmtree(run_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
