@@ -5,7 +5,7 @@ UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export UV_PYTHON_PREFERENCE := only-system
 
-.PHONY: help install up down logs status test test-unit lint format schemas bench
+.PHONY: help install servers up down logs status test test-unit lint format schemas bench
 
 help:
 	@echo "make up      install what is missing, start Kafka, SecantusDB and the five services"
@@ -33,7 +33,11 @@ logs: $(UV)
 status: $(UV)
 	$(UV) run sanjin-dev status
 
-test: install
+# the servers' downloads and builds happen here, before any test (a first build takes minutes)
+servers: install
+	$(UV) run sanjin-dev install
+
+test: servers
 	$(UV) run pytest
 
 test-unit: install

@@ -74,6 +74,7 @@ def direct(finals: list[Activity]) -> dict[str, dict[str, int]]:
         for metric, value in (
             ("education_activities", int(a.kind is ActivityKind.education)),
             ("seminars", int(a.kind is ActivityKind.seminar)),
+            ("launch_ceremonies", int(a.kind is ActivityKind.launch_ceremony)),
             ("participants", r.participants),
             ("materials_distributed", r.materials_distributed),
             ("consultations", r.consultations),
@@ -94,6 +95,7 @@ def observed(table: Any) -> dict[str, dict[str, int]]:
     keys = (
         "education_activities",
         "seminars",
+        "launch_ceremonies",
         "participants",
         "materials_distributed",
         "consultations",

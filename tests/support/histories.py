@@ -27,7 +27,7 @@ step = st.one_of(
 plan = st.tuples(
     st.sampled_from(["110000", "650000", "660000"]),
     st.sampled_from(range(len(VENUES))),
-    st.sampled_from([ActivityKind.education, ActivityKind.seminar]),
+    st.sampled_from([ActivityKind.education, ActivityKind.seminar, ActivityKind.launch_ceremony]),
     st.lists(step, max_size=4),
 )
 

@@ -67,6 +67,7 @@ def direct(finals: list[Activity]) -> dict[str, float]:
     out: dict[str, float] = {
         "education_activities": sum(a.kind is ActivityKind.education for a in done),
         "seminars": sum(a.kind is ActivityKind.seminar for a in done),
+        "launch_ceremonies": sum(a.kind is ActivityKind.launch_ceremony for a in done),
         "participants": sum(a.report.participants for a in done if a.report),
         "materials_distributed": sum(a.report.materials_distributed for a in done if a.report),
         "consultations": sum(a.report.consultations for a in done if a.report),

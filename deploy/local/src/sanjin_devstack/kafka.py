@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -24,9 +25,12 @@ _NS = {"m": "http://maven.apache.org/POM/4.0.0"}
 
 
 def kafka_version() -> str:
-    node = ET.parse(POM).getroot()  # noqa: S314 - the repository's own pom.find("m:properties/m:kafka.version", _NS)
-    assert node is not None and node.text, "kafka.version missing from pom.xml"
-    return node.text.strip()
+    root = ET.parse(POM).getroot()  # noqa: S314 - the repository's own pom
+    node = root.find("m:properties/m:kafka.version", _NS)
+    version = (node.text or "").strip() if node is not None else ""
+    if not re.fullmatch(r"\d+\.\d+\.\d+", version):
+        raise RuntimeError(f"kafka.version in {POM} is not a version: {version!r}")
+    return version
 
 
 def install() -> Path:
