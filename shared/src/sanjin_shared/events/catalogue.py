@@ -18,6 +18,16 @@ from sanjin_shared.events.activities import (
     ActivityScheduled,
 )
 from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
+from sanjin_shared.events.monitoring import (
+    MonitoringPointDeactivated,
+    MonitoringPointEvaluated,
+    MonitoringPointReactivated,
+    MonitoringPointRegistered,
+    MonitoringPointUpdated,
+    RiskReportReceived,
+    RiskReportRetriaged,
+    RiskSignalRaised,
+)
 
 CATALOGUE: dict[str, type[DomainEvent]] = {
     cls.event_type: cls
@@ -27,6 +37,14 @@ CATALOGUE: dict[str, type[DomainEvent]] = {
         ActivityReported,
         ActivityReportCorrected,
         ActivityCancelled,
+        MonitoringPointRegistered,
+        MonitoringPointUpdated,
+        MonitoringPointEvaluated,
+        MonitoringPointDeactivated,
+        MonitoringPointReactivated,
+        RiskReportReceived,
+        RiskReportRetriaged,
+        RiskSignalRaised,
     )
 }
 
