@@ -114,3 +114,10 @@ def campaign() -> str:
 
 
 os.environ.setdefault("SANJIN_ENVIRONMENT", "test")
+
+
+@pytest.fixture(scope="session")
+def risk_service(world: World) -> Iterator[ServiceProcess]:
+    service = world.service("risk_monitoring").start().wait_ready()
+    yield service
+    service.stop()

@@ -47,8 +47,9 @@ def operations(title_prefix: str) -> list[Operation]:
         if not found:
             continue
         body = ""
-        if "Body:" in bullet:
-            body = bullet.split("Body:", 1)[1]
+        labelled = re.search(r"Body(?: \([^)]*\))?:", bullet)
+        if labelled:
+            body = bullet[labelled.end() :]
         elif " body " in bullet:
             body = bullet.split(" body ", 1)[1].split("→")[0]
         body_fields = re.findall(r"`([a-z_]+)`", _strip_parentheses(body))

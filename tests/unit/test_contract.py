@@ -34,7 +34,6 @@ SPECS = {
 }
 # Contract operations whose service issue is still open (the test reports them as skipped).
 PENDING: dict[str, str] = {
-    "risk_monitoring": "issue 4",
     "inspection": "issue 5",
     "survey": "issue 6",
 }

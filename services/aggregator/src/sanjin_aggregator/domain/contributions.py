@@ -17,7 +17,13 @@ from sanjin_shared.events.activities import (
     ActivityState,
 )
 from sanjin_shared.events.envelope import DomainEvent
-from sanjin_shared.reference import ActivityKind
+from sanjin_shared.events.monitoring import (
+    MonitoringPointEvent,
+    MonitoringPointState,
+    RiskReportEvent,
+    RiskReportState,
+)
+from sanjin_shared.reference import ActivityKind, RiskLevel
 
 UNSPECIFIED_VENUE = "unspecified"
 
@@ -39,7 +45,11 @@ def contribution_of(event: DomainEvent) -> Contribution | None:
     """The contribution of the aggregate in the state the event carries (None: not projected)."""
     if isinstance(event, ActivityEvent):
         return _activity(event.activity)
-    return None
+    if isinstance(event, MonitoringPointEvent):
+        return _point(event.point)
+    if isinstance(event, RiskReportEvent):
+        return _risk_report(event.report)
+    return None  # e.g. RiskSignalRaised: a fact for people, already counted through its reports
 
 
 def _activity(a: ActivityState) -> Contribution:
@@ -65,6 +75,29 @@ def _activity(a: ActivityState) -> Contribution:
         a.venue_type.value,
         {k: v for k, v in counters.items() if v},
         venue=venue_key(a.venue_type.value, a.city, a.county, a.venue_name),
+    )
+
+
+def _point(p: MonitoringPointState) -> Contribution:
+    counters: Counters = {
+        "monitoring_points_established": 1,  # registered in the campaign
+        "monitoring_points_active": int(p.status == "active"),
+        "monitoring_points_evaluated": int(p.evaluations > 0),
+    }
+    return Contribution(
+        p.campaign, p.province, p.venue_type.value, {k: v for k, v in counters.items() if v}
+    )
+
+
+def _risk_report(r: RiskReportState) -> Contribution:
+    counters: Counters = {
+        "risk_reports": 1,
+        "risk_reports_serious": int(r.risk_level is RiskLevel.serious),
+        "risk_reports_high": int(r.risk_level is RiskLevel.high),
+        "injuries_reported": int(r.injured),
+    }
+    return Contribution(
+        r.campaign, r.province, r.venue_type.value, {k: v for k, v in counters.items() if v}
     )
 
 

@@ -1,0 +1,341 @@
+"""HTTP routes of the risk_monitoring service."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+
+from sanjin_risk_monitoring.adapters.repository import Stored
+from sanjin_risk_monitoring.api.schemas import (
+    DeactivateIn,
+    EvaluationIn,
+    PointCreate,
+    PointList,
+    PointOut,
+    PointUpdate,
+    ReportCreate,
+    ReportList,
+    ReportOut,
+)
+from sanjin_risk_monitoring.domain.point import Evaluation
+from sanjin_risk_monitoring.service.context import RequestContext
+from sanjin_risk_monitoring.service.points import PointService
+from sanjin_risk_monitoring.service.reports import ReportService
+from sanjin_shared.app import PlatformDep
+from sanjin_shared.auth import CurrentPrincipal, Principal, Role
+from sanjin_shared.batch import (
+    BatchRequest,
+    ImportSummary,
+    ItemConflict,
+    ItemResult,
+    ItemStatus,
+    validate_items,
+)
+from sanjin_shared.errors import DomainError, RuleViolation
+from sanjin_shared.idempotency import MAX_KEY_LENGTH, fingerprint
+from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, encode_cursor
+from sanjin_shared.problems import Problem
+from sanjin_shared.reference import HazardType, ProductCategory, ProvinceCode, RiskLevel, VenueType
+
+router = APIRouter(prefix="/v1")
+
+
+def get_context(request: Request, principal: CurrentPrincipal) -> RequestContext:
+    return RequestContext(principal=principal, correlation_id=request.state.correlation_id)
+
+
+def get_points(platform: PlatformDep) -> PointService:
+    return PointService(platform.unit_of_work())
+
+
+def get_reports(platform: PlatformDep) -> ReportService:
+    return ReportService(platform.unit_of_work())
+
+
+Context = Annotated[RequestContext, Depends(get_context)]
+Points = Annotated[PointService, Depends(get_points)]
+Reports = Annotated[ReportService, Depends(get_reports)]
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", min_length=1, max_length=MAX_KEY_LENGTH)
+]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+Cursor = Annotated[str | None, Query(max_length=500)]
+
+
+def _sees_phone(principal: Principal, province: str) -> bool:
+    """The owning province and admin see contact phones; everyone else sees them masked."""
+    return principal.role is Role.admin or (
+        principal.role is Role.province and principal.province == province
+    )
+
+
+def _point(ctx: RequestContext, stored: Stored) -> PointOut:
+    return PointOut.of(stored, full_phone=_sees_phone(ctx.principal, stored.record.province))
+
+
+def _next(items: list[Stored], limit: int) -> str | None:
+    return encode_cursor(items[-1].created_at, items[-1].record.id) if len(items) == limit else None
+
+
+def _query(**filters: Any) -> dict[str, Any]:
+    return {k: (v.value if hasattr(v, "value") else v) for k, v in filters.items() if v is not None}
+
+
+def _span(field: str, start: date | None, end: date | None) -> dict[str, Any]:
+    span = {
+        **({"$gte": start.isoformat()} if start else {}),
+        **({"$lte": end.isoformat()} if end else {}),
+    }
+    return {field: span} if span else {}
+
+
+# -- monitoring points ------------------------------------------------------------------------------
+
+
+@router.post(
+    "/monitoring-points",
+    status_code=201,
+    response_model=PointOut,
+    tags=["monitoring points"],
+    summary="Register a monitoring point (Attachment 2)",
+    responses={200: {"model": PointOut, "description": "An identical earlier request's record"}},
+)
+async def register_point(
+    body: PointCreate,
+    ctx: Context,
+    points: Points,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> PointOut:
+    fields = body.model_dump(exclude={"province"})
+    fields["capabilities"] = tuple(fields["capabilities"])
+    outcome = await points.register(
+        ctx,
+        fields,
+        province=body.province,
+        idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint(body),
+    )
+    if not outcome.created:
+        response.status_code = status.HTTP_200_OK
+    return _point(ctx, outcome.record)
+
+
+@router.get(
+    "/monitoring-points",
+    response_model=PointList,
+    tags=["monitoring points"],
+    summary="List monitoring points",
+)
+async def list_points(
+    ctx: Context,
+    points: Points,
+    province: ProvinceCode | None = None,
+    campaign: Annotated[str | None, Query(max_length=32)] = None,
+    venue_type: VenueType | None = None,
+    status_: Annotated[str | None, Query(alias="status", pattern="^(active|inactive)$")] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> PointList:
+    items = await points.list(
+        ctx,
+        _query(province=province, campaign=campaign, venue_type=venue_type, status=status_),
+        cursor=cursor,
+        limit=limit,
+    )
+    return PointList(items=[_point(ctx, s) for s in items], next_cursor=_next(items, limit))
+
+
+@router.get(
+    "/monitoring-points/{point_id}",
+    response_model=PointOut,
+    tags=["monitoring points"],
+    summary="One monitoring point",
+)
+async def get_point(point_id: str, ctx: Context, points: Points) -> PointOut:
+    return _point(ctx, await points.get(ctx, point_id))
+
+
+@router.patch(
+    "/monitoring-points/{point_id}",
+    response_model=PointOut,
+    tags=["monitoring points"],
+    summary="Change a point's details",
+)
+async def update_point(point_id: str, body: PointUpdate, ctx: Context, points: Points) -> PointOut:
+    changes = body.model_dump(exclude_unset=True)
+    if "capabilities" in changes and changes["capabilities"] is not None:
+        changes["capabilities"] = tuple(changes["capabilities"])
+    nulls = [k for k, v in changes.items() if v is None]
+    if nulls:
+        raise RuleViolation(nulls[0], "cannot be emptied")
+    return _point(ctx, await points.update(ctx, point_id, changes))
+
+
+@router.post(
+    "/monitoring-points/{point_id}/evaluations",
+    response_model=PointOut,
+    tags=["monitoring points"],
+    summary="Record an evaluation (the latest counts)",
+)
+async def evaluate_point(
+    point_id: str, body: EvaluationIn, ctx: Context, points: Points
+) -> PointOut:
+    evaluation = Evaluation(body.evaluated_on, body.score, body.evaluator, body.findings)
+    return _point(ctx, await points.evaluate(ctx, point_id, evaluation))
+
+
+@router.post(
+    "/monitoring-points/{point_id}/deactivate",
+    response_model=PointOut,
+    tags=["monitoring points"],
+    summary="Deactivate a point, with the reason",
+)
+async def deactivate_point(
+    point_id: str, body: DeactivateIn, ctx: Context, points: Points
+) -> PointOut:
+    return _point(ctx, await points.deactivate(ctx, point_id, body.reason))
+
+
+@router.post(
+    "/monitoring-points/{point_id}/reactivate",
+    response_model=PointOut,
+    tags=["monitoring points"],
+    summary="Reactivate a point",
+)
+async def reactivate_point(point_id: str, ctx: Context, points: Points) -> PointOut:
+    return _point(ctx, await points.reactivate(ctx, point_id))
+
+
+# -- risk reports -------------------------------------------------------------------------------------
+
+
+def _report_fields(body: ReportCreate) -> dict[str, Any]:
+    return body.model_dump(exclude={"province", "monitoring_point_id"})
+
+
+@router.post(
+    "/risk-reports",
+    status_code=201,
+    response_model=ReportOut,
+    tags=["risk reports"],
+    summary="Report product-risk information from an active monitoring point",
+    responses={200: {"model": ReportOut, "description": "An identical earlier request's record"}},
+)
+async def create_report(
+    body: ReportCreate,
+    ctx: Context,
+    reports: Reports,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ReportOut:
+    outcome = await reports.receive(
+        ctx,
+        _report_fields(body),
+        monitoring_point_id=body.monitoring_point_id,
+        province=body.province,
+        idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint(body),
+    )
+    if not outcome.created:
+        response.status_code = status.HTTP_200_OK
+    return ReportOut.of(outcome.record)
+
+
+@router.post(
+    "/risk-reports:batch",
+    response_model=ImportSummary,
+    tags=["risk reports"],
+    summary="Import up to 1,000 risk reports (idempotent by external_id)",
+    description="Each item has the body of `POST /v1/risk-reports`. Items are applied one "
+    "by one; an item already stored under its external_id with the same content is "
+    "`ignored`, with other content a conflict. With `dry_run=true` items are only validated.",
+)
+async def import_reports(
+    body: BatchRequest, ctx: Context, reports: Reports, dry_run: bool = False
+) -> ImportSummary:
+    valid, conflicts = validate_items(body.items, ReportCreate)
+    results: list[ItemResult] = []
+    for index, item in valid:
+        if dry_run:
+            results.append(
+                ItemResult(index=index, status=ItemStatus.created, external_id=item.external_id)
+            )
+            continue
+        try:
+            outcome = await reports.receive(
+                ctx,
+                _report_fields(item),
+                monitoring_point_id=item.monitoring_point_id,
+                province=item.province,
+                idempotency_key=None,
+                request_fingerprint=fingerprint(item),
+            )
+        except (DomainError, Problem) as exc:
+            field = getattr(exc, "field", None) or (
+                exc.extensions.get("errors", [{}])[0].get("field")
+                if isinstance(exc, Problem) and exc.extensions.get("errors")
+                else None
+            )
+            detail = exc.message if isinstance(exc, DomainError) else exc.detail
+            conflicts.append(
+                ItemConflict(index=index, field=field, detail=detail, external_id=item.external_id)
+            )
+            continue
+        results.append(
+            ItemResult(
+                index=index,
+                status=ItemStatus.created if outcome.created else ItemStatus.ignored,
+                id=outcome.record.record.id,
+                external_id=item.external_id,
+            )
+        )
+    results += [
+        ItemResult(index=c.index, status=ItemStatus.conflict, external_id=c.external_id)
+        for c in conflicts
+    ]
+    return ImportSummary.of(results, conflicts, dry_run=dry_run)
+
+
+@router.get(
+    "/risk-reports", response_model=ReportList, tags=["risk reports"], summary="List risk reports"
+)
+async def list_reports(
+    ctx: Context,
+    reports: Reports,
+    province: ProvinceCode | None = None,
+    campaign: Annotated[str | None, Query(max_length=32)] = None,
+    venue_type: VenueType | None = None,
+    product_category: ProductCategory | None = None,
+    hazard_type: HazardType | None = None,
+    risk_level: RiskLevel | None = None,
+    monitoring_point_id: Annotated[str | None, Query(max_length=100)] = None,
+    occurred_from: date | None = None,
+    occurred_to: date | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> ReportList:
+    query = _query(
+        province=province,
+        campaign=campaign,
+        venue_type=venue_type,
+        product_category=product_category,
+        hazard_type=hazard_type,
+        risk_level=risk_level,
+        monitoring_point_id=monitoring_point_id,
+    )
+    query |= _span("occurred_on", occurred_from, occurred_to)
+    items = await reports.list(ctx, query, cursor=cursor, limit=limit)
+    return ReportList(items=[ReportOut.of(s) for s in items], next_cursor=_next(items, limit))
+
+
+@router.get(
+    "/risk-reports/{report_id}",
+    response_model=ReportOut,
+    tags=["risk reports"],
+    summary="One risk report",
+)
+async def get_report(report_id: str, ctx: Context, reports: Reports) -> ReportOut:
+    return ReportOut.of(await reports.get(ctx, report_id))

@@ -1,0 +1,132 @@
+"""Risk-information intake: reports from active monitoring points, triaged, with the signal rule.
+
+The signal rule (BRIEF.md): when the same product (category + brand + model, compared without
+case, width or spaces) reaches three reports in a campaign, the report that reaches it and the
+earlier ones are re-triaged once, and one `RiskSignalRaised` says so. A per-product counter,
+written in each report's transaction, makes this exact under concurrency.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sanjin_risk_monitoring.adapters.repository import (
+    PointRepository,
+    ReportRepository,
+    SignalCounter,
+    Stored,
+)
+from sanjin_risk_monitoring.domain.report import RiskReport
+from sanjin_risk_monitoring.domain.triage import SIGNAL_THRESHOLD, product_key
+from sanjin_risk_monitoring.service.context import RequestContext, wrap
+from sanjin_shared.auth import Role
+from sanjin_shared.clock import Clock, beijing_date, utc_now
+from sanjin_shared.errors import RuleViolation
+from sanjin_shared.events.monitoring import RiskSignalRaised
+from sanjin_shared.idempotency import Outcome, PriorRecord, create_once
+from sanjin_shared.mongo import Transaction, UnitOfWork
+from sanjin_shared.problems import NotFound
+
+
+class ReportService:
+    def __init__(self, uow: UnitOfWork, *, clock: Clock = utc_now) -> None:
+        self._uow = uow
+        self._points = PointRepository(uow.db)
+        self._reports = ReportRepository(uow.db)
+        self._signals = SignalCounter(uow.db)
+        self._clock = clock
+
+    async def receive(
+        self,
+        ctx: RequestContext,
+        fields: dict[str, Any],
+        *,
+        monitoring_point_id: str,
+        province: str | None,
+        idempotency_key: str | None,
+        request_fingerprint: str,
+    ) -> Outcome[Stored]:
+        owner = ctx.principal.write_province(province)
+        external_id = fields.get("external_id")
+
+        async def find_prior(tx: Transaction) -> PriorRecord | None:
+            if external_id is None:
+                return None
+            return await self._reports.prior_by_external_id(owner, external_id, session=tx.session)
+
+        async def create(tx: Transaction) -> str:
+            now = self._clock()
+            stored_point = await self._points.get(monitoring_point_id, session=tx.session)
+            if stored_point is None or stored_point.record.province != owner:
+                raise RuleViolation(
+                    "monitoring_point_id",
+                    f"no monitoring point {monitoring_point_id} in province {owner}",
+                )
+            key = product_key(fields["product_category"], fields["brand"], fields["model"])
+            count = await self._signals.increment(fields["campaign"], key, session=tx.session)
+            report = RiskReport.receive(
+                id=f"rr_{uuid.uuid4().hex}",
+                point=stored_point.record,
+                today=beijing_date(now),
+                signal=count >= SIGNAL_THRESHOLD,
+                **fields,
+            )
+            await self._reports.add(
+                report, fingerprint=request_fingerprint, now=now, session=tx.session
+            )
+            tx.publish(*wrap(report.events, report.version, ctx, now))
+            if count == SIGNAL_THRESHOLD:
+                await self._raise_signal(tx, ctx, report, now)
+            return report.id
+
+        return await create_once(
+            self._uow,
+            scope=f"risk_report:{owner}",
+            idempotency_key=idempotency_key,
+            request_fingerprint=request_fingerprint,
+            find_by_external_id=find_prior,
+            create=create,
+            load=self._load,
+        )
+
+    async def _raise_signal(
+        self, tx: Transaction, ctx: RequestContext, trigger: RiskReport, now: Any
+    ) -> None:
+        same = await self._reports.same_product(
+            trigger.campaign, trigger.product_key, session=tx.session
+        )
+        for earlier in same:
+            retriaged = earlier.raise_signal()
+            if retriaged.events:
+                await self._reports.save(
+                    retriaged, expected_version=earlier.version, now=now, session=tx.session
+                )
+                tx.publish(*wrap(retriaged.events, retriaged.version, ctx, now))
+        signal = RiskSignalRaised(
+            campaign=trigger.campaign,
+            product_key=trigger.product_key,
+            product_category=trigger.product_category,
+            brand=trigger.brand,
+            model=trigger.model,
+            report_ids=sorted(r.id for r in same),
+        )
+        tx.publish(*wrap((signal,), 1, ctx, now))
+
+    async def get(self, ctx: RequestContext, report_id: str) -> Stored:
+        stored = await self._reports.get(report_id)
+        if stored is None or not ctx.principal.can_read(stored.record.province):
+            raise NotFound(f"no risk report {report_id}")
+        return stored
+
+    async def list(
+        self, ctx: RequestContext, query: dict[str, Any], *, cursor: str | None, limit: int
+    ) -> list[Stored]:
+        if ctx.principal.role is Role.province:
+            query = query | {"province": ctx.principal.province}
+        return await self._reports.list(query, cursor=cursor, limit=limit)
+
+    async def _load(self, report_id: str) -> Stored:
+        stored = await self._reports.get(report_id)
+        assert stored is not None
+        return stored

@@ -1,0 +1,285 @@
+"""risk_monitoring over HTTP: the register, risk intake, the signal rule under concurrency, the
+aggregator's figures, masked phones, and no phone number in any log line."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from collections import Counter
+
+import httpx
+import orjson
+from pymongo import AsyncMongoClient
+
+from tests.conftest import World, auth
+from tests.support.polling import eventually
+from tests.support.services import ServiceProcess
+
+PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def point_body(campaign: str, **overrides: object) -> dict:
+    body = {
+        "campaign": campaign,
+        "name": "和平里社区监测点",
+        "venue_type": "community",
+        "city": "北京市",
+        "county": "东城区",
+        "address": "和平里北街1号",
+        "host_organization": "和平里街道办事处",
+        "contact_name": "王芳",
+        "contact_phone": "13812345678",
+        "established_on": "2019-09-01",
+        "capabilities": ["信息收集", "风险报送"],
+    }
+    body.update(overrides)
+    return body
+
+
+def report_body(point_id: str, campaign: str, **overrides: object) -> dict:
+    body = {
+        "monitoring_point_id": point_id,
+        "campaign": campaign,
+        "occurred_on": "2019-10-08",
+        "product_category": "toys",
+        "product_name": "发声毛绒玩具",
+        "brand": "Happy Kid",
+        "model": "HK-100",
+        "hazard_type": "choking",
+        "severity": "moderate",
+        "injured": True,
+        "victim_age": 30,
+        "victim_sex": "female",
+        "description": "眼睛部件脱落",
+    }
+    body.update(overrides)
+    return body
+
+
+async def _totals(http: httpx.AsyncClient, aggregator: ServiceProcess, campaign: str) -> dict:
+    r = await http.get(f"{aggregator.url}/v1/campaigns/{campaign}/statistics", headers=auth("hq"))
+    r.raise_for_status()
+    return r.json()["totals"]
+
+
+async def test_register_evaluate_deactivate_reactivate_and_the_figures(
+    http: httpx.AsyncClient, risk_service: ServiceProcess, aggregator: ServiceProcess, campaign: str
+) -> None:
+    url = f"{risk_service.url}/v1/monitoring-points"
+    bj = auth("province", "110000")
+    created = await http.post(
+        url, json=point_body(campaign, contact_phone="+86 139 1234 5678"), headers=bj
+    )
+    assert created.status_code == 201, created.text
+    point = created.json()
+    assert (point["status"], point["contact_phone"], point["province"]) == (
+        "active",
+        "13912345678",
+        "110000",
+    )
+    hospital = (
+        await http.post(
+            url, json=point_body(campaign, venue_type="hospital", name="人民医院监测点"), headers=bj
+        )
+    ).json()
+
+    evaluated = await http.post(
+        f"{url}/{point['id']}/evaluations",
+        json={
+            "evaluated_on": "2019-10-01",
+            "score": 85,
+            "evaluator": "区市场监管局",
+            "findings": "运行良好",
+        },
+        headers=bj,
+    )
+    assert evaluated.status_code == 200
+    assert evaluated.json()["latest_evaluation"]["score"] == 85
+    bad_score = await http.post(
+        f"{url}/{point['id']}/evaluations",
+        json={"evaluated_on": "2019-10-01", "score": 101, "evaluator": "x"},
+        headers=bj,
+    )
+    assert bad_score.status_code == 422 and bad_score.json()["errors"][0]["field"] == "score"
+
+    deactivated = await http.post(
+        f"{url}/{hospital['id']}/deactivate", json={"reason": "医院搬迁"}, headers=bj
+    )
+    assert deactivated.json()["status"] == "inactive"
+    again = await http.post(f"{url}/{hospital['id']}/deactivate", json={"reason": "x"}, headers=bj)
+    assert again.status_code == 409
+
+    # reports: from an inactive point 409, from another province's point 422, triaged otherwise
+    reports = f"{risk_service.url}/v1/risk-reports"
+    inactive = await http.post(reports, json=report_body(hospital["id"], campaign), headers=bj)
+    assert inactive.status_code == 409, inactive.text
+    foreign = await http.post(
+        reports, json=report_body(point["id"], campaign), headers=auth("province", "120000")
+    )
+    assert (
+        foreign.status_code == 422 and foreign.json()["errors"][0]["field"] == "monitoring_point_id"
+    )
+    child = await http.post(
+        reports,
+        json=report_body(point["id"], campaign, victim_age=6, severity="severe"),
+        headers=bj,
+    )
+    assert child.status_code == 201 and child.json()["risk_level"] == "serious"
+    adult = await http.post(
+        reports,
+        json=report_body(point["id"], campaign, brand="Other", severity="minor"),
+        headers=bj,
+    )
+    assert adult.json()["risk_level"] == "low"
+    forged = await http.post(
+        reports, json={**report_body(point["id"], campaign), "risk_level": "low"}, headers=bj
+    )
+    assert forged.status_code == 422 and forged.json()["errors"][0]["field"] == "risk_level"
+
+    assert (await http.post(f"{url}/{hospital['id']}/reactivate", headers=bj)).json()[
+        "status"
+    ] == "active"
+    await http.post(f"{url}/{hospital['id']}/deactivate", json={"reason": "撤并"}, headers=bj)
+
+    totals = await eventually(
+        lambda: _totals(http, aggregator, campaign),
+        until=lambda t: t["risk_reports"] == 2 and t["monitoring_points_active"] == 1,
+        what="the register and reports in the statistics",
+    )
+    assert totals["monitoring_points_established"] == 2
+    assert totals["monitoring_points_evaluated"] == 1
+    assert totals["risk_reports_serious"] == 1
+    assert totals["risk_reports_high"] == 0
+    assert totals["injuries_reported"] == 2
+
+
+async def test_the_signal_rule_under_concurrent_reports(
+    http: httpx.AsyncClient,
+    world: World,
+    risk_service: ServiceProcess,
+    aggregator: ServiceProcess,
+    campaign: str,
+) -> None:
+    bj = auth("province", "110000")
+    points = [
+        (
+            await http.post(
+                f"{risk_service.url}/v1/monitoring-points",
+                json=point_body(campaign, name=f"点{i}"),
+                headers=bj,
+            )
+        ).json()
+        for i in range(3)
+    ]
+    model = f"HK-{uuid.uuid4().hex[:6]}"
+    spellings = [
+        ("Happy Kid", model),
+        ("happy kid", model.lower()),
+        (" HAPPY  KID ", model.upper()),
+    ]
+
+    async def send(i: int) -> httpx.Response:
+        brand, mdl = spellings[i % 3]
+        return await http.post(
+            f"{risk_service.url}/v1/risk-reports",
+            json=report_body(
+                points[i % 3]["id"], campaign, brand=brand, model=mdl, severity="minor"
+            ),
+            headers=bj,
+        )
+
+    responses = await asyncio.gather(*(send(i) for i in range(8)))
+    assert [r.status_code for r in responses] == [201] * 8, [
+        r.text for r in responses if r.status_code != 201
+    ]
+
+    listed = (
+        await http.get(
+            f"{risk_service.url}/v1/risk-reports", params={"campaign": campaign}, headers=bj
+        )
+    ).json()["items"]
+    assert len(listed) == 8
+    assert all(
+        r["signal"] and r["risk_level"] == "medium" for r in listed
+    )  # minor → low, +1 signal
+    assert (
+        sorted(r["version"] for r in listed) == [1] * 6 + [2] * 2
+    )  # the two before the third: re-triaged once
+
+    client: AsyncMongoClient = AsyncMongoClient(world.infra.mongodb_uri)
+    try:
+        outbox = client[f"{world.name}_risk_monitoring"]["outbox"]
+        kinds: Counter[str] = Counter()
+        async for doc in outbox.find({}, {"value": 1}):
+            envelope = orjson.loads(doc["value"])
+            payload = envelope["payload"]
+            if (
+                payload.get("campaign") == campaign
+                or payload.get("report", {}).get("campaign") == campaign
+            ):
+                kinds[envelope["type"]] += 1
+    finally:
+        await client.close()
+    assert kinds == {"RiskReportReceived": 8, "RiskReportRetriaged": 2, "RiskSignalRaised": 1}
+
+    totals = await eventually(
+        lambda: _totals(http, aggregator, campaign),
+        until=lambda t: t["risk_reports"] == 8,
+        what="the reports in the statistics",
+    )
+    assert (
+        totals["risk_reports_high"] == 0 and totals["risk_reports_serious"] == 0
+    )  # medium, counted once each
+
+
+async def test_phones_are_masked_for_hq_and_never_logged(
+    http: httpx.AsyncClient, world: World, risk_service: ServiceProcess, campaign: str
+) -> None:
+    bj = auth("province", "110000")
+    url = f"{risk_service.url}/v1/monitoring-points"
+    point = (
+        await http.post(url, json=point_body(campaign, contact_phone="13700001111"), headers=bj)
+    ).json()
+    hq_view = (await http.get(url, params={"campaign": campaign}, headers=auth("hq"))).json()[
+        "items"
+    ]
+    assert [p["contact_phone"] for p in hq_view] == ["137****1111"]
+    assert (await http.get(f"{url}/{point['id']}", headers=auth("admin"))).json()[
+        "contact_phone"
+    ] == "13700001111"
+    bad = await http.post(url, json=point_body(campaign, contact_phone="12345"), headers=bj)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "contact_phone"
+    assert "12345" not in bad.text or "contact_phone" in bad.text
+
+    await asyncio.sleep(0.5)  # let the relay log what it logs
+    for log in world.run_dir.glob("logs/*.log"):
+        for number, line in enumerate(log.read_text(errors="replace").splitlines(), 1):
+            assert not PHONE.search(line), (
+                f"{log.name}:{number} carries a phone number: {line[:200]}"
+            )
+
+
+async def test_risk_report_batch(
+    http: httpx.AsyncClient, risk_service: ServiceProcess, campaign: str
+) -> None:
+    bj = auth("province", "110000")
+    point = (
+        await http.post(
+            f"{risk_service.url}/v1/monitoring-points", json=point_body(campaign), headers=bj
+        )
+    ).json()
+    items = [
+        report_body(point["id"], campaign, brand=f"B{i}", external_id=f"R-{i}") for i in range(20)
+    ]
+    items[5]["severity"] = "deadly"
+    items[9]["monitoring_point_id"] = "mp_nowhere"
+    url = f"{risk_service.url}/v1/risk-reports:batch"
+    first = (await http.post(url, json={"items": items}, headers=bj)).json()
+    assert (first["created"], first["ignored"]) == (18, 0)
+    assert {c["index"]: c["field"] for c in first["conflicts"]} == {
+        5: "severity",
+        9: "monitoring_point_id",
+    }
+    again = (await http.post(url, json={"items": items}, headers=bj)).json()
+    assert (again["created"], again["ignored"], len(again["conflicts"])) == (0, 18, 2)
