@@ -283,3 +283,79 @@ async def test_risk_report_batch(
     }
     again = (await http.post(url, json={"items": items}, headers=bj)).json()
     assert (again["created"], again["ignored"], len(again["conflicts"])) == (0, 18, 2)
+
+
+async def test_the_national_register_and_its_spreadsheet(
+    http: httpx.AsyncClient, risk_service: ServiceProcess, aggregator: ServiceProcess, campaign: str
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    url = f"{risk_service.url}/v1/monitoring-points"
+    made = []
+    for province, name, venue in [
+        ("660000", "兵团一师监测点", "township"),
+        ("110000", "和平里社区监测点", "community"),
+        ("440000", "天河中学监测点", "campus"),
+        ("110000", "东城医院监测点", "hospital"),
+    ]:
+        body = point_body(campaign, name=name, venue_type=venue, contact_phone="13512345678")
+        made.append((await http.post(url, json=body, headers=auth("province", province))).json())
+    await http.post(
+        f"{url}/{made[1]['id']}/evaluations",
+        json={"evaluated_on": "2019-10-02", "score": 92, "evaluator": "评估组", "findings": "好"},
+        headers=auth("province", "110000"),
+    )
+    await http.patch(
+        f"{url}/{made[2]['id']}", json={"address": "天河路2号"}, headers=auth("province", "440000")
+    )
+    register_url = f"{aggregator.url}/v1/campaigns/{campaign}/monitoring-points"
+    register = await eventually(
+        lambda: http.get(register_url, headers=auth("hq")),
+        until=lambda r: (
+            r.status_code == 200
+            and r.json()["total"] == 4
+            and any(row["latest_score"] == 92 for row in r.json()["items"])
+            and any(row["address"] == "天河路2号" for row in r.json()["items"])
+        ),
+        what="the register in the aggregator",
+    )
+    rows = register.json()["items"]
+    assert [r["province"] for r in rows] == [
+        "110000",
+        "110000",
+        "440000",
+        "660000",
+    ]  # GB/T order, XPCC last
+    assert {r["contact_phone"] for r in rows} == {"135****5678"}  # hq sees masked phones
+    own = (await http.get(register_url, headers=auth("province", "110000"))).json()["items"]
+    assert [r["province"] for r in own] == ["110000", "110000"]
+    assert {r["contact_phone"] for r in own} == {"13512345678"}
+    paged = (await http.get(register_url, params={"limit": 3}, headers=auth("hq"))).json()
+    rest = (
+        await http.get(register_url, params={"cursor": paged["next_cursor"]}, headers=auth("hq"))
+    ).json()
+    assert [r["id"] for r in paged["items"] + rest["items"]] == [r["id"] for r in rows]
+
+    xlsx = await http.get(
+        register_url.replace("/monitoring-points", "/monitoring-points.xlsx"), headers=auth("hq")
+    )
+    assert xlsx.status_code == 200
+    assert xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert "风险信息监测点登记表" in values[0][0]
+    header = values[1]
+    assert header[:5] == ["序号", "省份", "监测点名称", "监测点类型", "所在市"]
+    assert sheet.freeze_panes == "A3"
+    column = {name: i for i, name in enumerate(header)}
+    for i, (line, row) in enumerate(zip(values[2:], rows, strict=True), 1):
+        assert line[column["序号"]] == i
+        assert line[column["省份"]] == row["province_name"]
+        assert line[column["监测点名称"]] == row["name"]
+        assert line[column["监测点类型"]] == row["venue_type_zh"]
+        assert line[column["详细地址"]] == row["address"]
+        assert line[column["联系电话"]] == row["contact_phone"]
+        assert line[column["最近评估得分"]] == row["latest_score"]
+        assert line[column["状态"]] == "在用"

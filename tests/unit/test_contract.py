@@ -37,7 +37,11 @@ PENDING: dict[str, str] = {
     "inspection": "issue 5",
     "survey": "issue 6",
 }
-AGGREGATOR_BUILT = {"/v1/campaigns/{}/statistics", "/v1/campaigns/{}/statistics/{}"}
+AGGREGATOR_BUILT = {
+    "/v1/campaigns/{}/statistics",
+    "/v1/campaigns/{}/statistics/{}",
+    "/v1/campaigns/{}/monitoring-points",
+}
 
 
 def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:

@@ -10,8 +10,11 @@ import asyncio
 from fastapi import FastAPI
 
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
+from sanjin_aggregator.adapters.register import RegisterStore
+from sanjin_aggregator.api.register import router as register_router
 from sanjin_aggregator.api.routes import router
-from sanjin_aggregator.service.projector import StatisticsProjector
+from sanjin_aggregator.service.projector import Projections, StatisticsProjector
+from sanjin_aggregator.service.register import RegisterProjector
 from sanjin_aggregator.settings import AggregatorSettings
 from sanjin_shared.app import Platform, create_app
 from sanjin_shared.consumer import IdempotentConsumer
@@ -25,7 +28,9 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
 
     async def start_consumer(platform: Platform) -> None:
         store = StatisticsStore(platform.db)
+        register = RegisterStore(platform.db)
         await store.ensure_indexes()
+        await register.ensure_indexes()
         consumer = IdempotentConsumer(
             client=platform.mongo,
             db=platform.db,
@@ -34,10 +39,11 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
             topics=CONSUMED_TOPICS,
             group_id=settings.consumer_group,
             service=settings.service_name,
-            projection=StatisticsProjector(store),
+            projection=Projections(StatisticsProjector(store), RegisterProjector(register)),
             max_records=settings.consumer_max_records,
         )
         platform.extras["statistics_store"] = store
+        platform.extras["register_store"] = register
         platform.extras["consumer"] = consumer
         platform.tasks.append(asyncio.create_task(consumer.run(), name="statistics-consumer"))
 
@@ -49,7 +55,7 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         title="Sanjin aggregator",
         description="The national statistics of the 三进 campaign for headquarters (SAMR) and "
         "the national association.",
-        routers=[router],
+        routers=[router, register_router],
         on_startup=[start_consumer],
         on_shutdown=[stop_consumer],
     )

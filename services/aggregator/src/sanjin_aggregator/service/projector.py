@@ -14,7 +14,18 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.domain.contributions import contribution_of
 from sanjin_aggregator.domain.projection import Versioned, plan_batch, settle_venues
-from sanjin_shared.consumer import ConsumedEvent
+from sanjin_shared.consumer import ConsumedEvent, Projection
+
+
+class Projections:
+    """Several projections applied to one batch inside the same transaction."""
+
+    def __init__(self, *projections: Projection) -> None:
+        self._projections = projections
+
+    async def apply(self, events: Sequence[ConsumedEvent], session: AsyncClientSession) -> None:
+        for projection in self._projections:
+            await projection.apply(events, session)
 
 
 class StatisticsProjector:

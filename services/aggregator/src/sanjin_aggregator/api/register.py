@@ -1,0 +1,165 @@
+"""The national register of monitoring points (CONTRACT.md: GET /v1/campaigns/{c}/monitoring-points)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import date
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from sanjin_aggregator.adapters.register import RegisterStore
+from sanjin_aggregator.adapters.xlsx import XLSX_MEDIA_TYPE, workbook
+from sanjin_aggregator.service.register import ATTACHMENT_2, ordered
+from sanjin_shared.app import PlatformDep
+from sanjin_shared.auth import CurrentPrincipal, Principal, Role
+from sanjin_shared.events.monitoring import MonitoringPointState
+from sanjin_shared.pagination import MAX_LIMIT
+from sanjin_shared.personal import mask_phone
+from sanjin_shared.problems import Unprocessable
+from sanjin_shared.reference import PROVINCES, VenueType
+
+router = APIRouter(prefix="/v1", tags=["register"])
+CampaignId = Annotated[str, Path(pattern=r"^[0-9A-Za-z_-]{1,32}$")]
+
+
+class RegisterRow(BaseModel):
+    id: str
+    province: str
+    province_name: str
+    name: str
+    venue_type: VenueType
+    venue_type_zh: str
+    city: str
+    county: str
+    address: str
+    host_organization: str
+    contact_name: str
+    contact_phone: str
+    established_on: date
+    capabilities: list[str]
+    capabilities_text: str
+    status: str
+    status_zh: str
+    evaluations: int
+    latest_evaluated_on: date | None
+    latest_score: int | None
+
+
+class Register(BaseModel):
+    campaign: str
+    total: int
+    items: list[RegisterRow]
+    next_cursor: str | None = None
+    next_cursor: str | None = None
+
+
+def get_store(platform: PlatformDep) -> RegisterStore:
+    return platform.extras["register_store"]
+
+
+Store = Annotated[RegisterStore, Depends(get_store)]
+
+
+def _row(p: MonitoringPointState, principal: Principal) -> RegisterRow:
+    sees_phone = principal.role is Role.admin or principal.province == p.province
+    latest = p.latest_evaluation
+    return RegisterRow(
+        id=p.id,
+        province=p.province,
+        province_name=PROVINCES.get(p.province, p.province),
+        name=p.name,
+        venue_type=p.venue_type,
+        venue_type_zh=p.venue_type.label_zh,
+        city=p.city,
+        county=p.county,
+        address=p.address,
+        host_organization=p.host_organization,
+        contact_name=p.contact_name,
+        contact_phone=p.contact_phone if sees_phone else mask_phone(p.contact_phone),
+        established_on=p.established_on,
+        capabilities=p.capabilities,
+        capabilities_text="、".join(p.capabilities),
+        status=p.status,
+        status_zh="在用" if p.status == "active" else "停用",
+        evaluations=p.evaluations,
+        latest_evaluated_on=latest.evaluated_on if latest else None,
+        latest_score=latest.score if latest else None,
+    )
+
+
+async def _register(campaign: str, principal: Principal, store: RegisterStore) -> Register:
+    own = principal.province if principal.role is Role.province else None
+    rows = [_row(p, principal) for p in ordered(await store.of_campaign(campaign, own))]
+    return Register(campaign=campaign, total=len(rows), items=rows)
+
+
+@router.get(
+    "/campaigns/{campaign}/monitoring-points",
+    response_model=Register,
+    summary="The national register of monitoring points (a province sees its own)",
+)
+async def national_register(
+    campaign: CampaignId,
+    principal: CurrentPrincipal,
+    store: Store,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = MAX_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+) -> Register:
+    """In GB/T 2260 order of provinces (XPCC last), then by name; `total` counts all rows."""
+    register = await _register(campaign, principal, store)
+    start = _offset(cursor)
+    more = start + limit < register.total
+    return register.model_copy(
+        update={
+            "items": register.items[start : start + limit],
+            "next_cursor": _cursor(start + limit) if more else None,
+        }
+    )
+
+
+def _cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+
+
+def _offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind != "o" or int(value) < 0:
+            raise ValueError(cursor)
+        return int(value)
+    except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
+        raise Unprocessable("the cursor is not valid", field="cursor") from exc
+
+
+@router.get(
+    "/campaigns/{campaign}/monitoring-points.xlsx",
+    summary="The register as a spreadsheet, laid out as Attachment 2 of the notice",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+)
+async def national_register_xlsx(
+    campaign: CampaignId, principal: CurrentPrincipal, store: Store
+) -> Response:
+    register = await _register(campaign, principal, store)
+    headers = ["序号", *(h for h, _ in ATTACHMENT_2)]
+    rows = [
+        [i, *(getattr(row, attr) for _, attr in ATTACHMENT_2)]
+        for i, row in enumerate(register.items, 1)
+    ]
+    rows = [[v.isoformat() if isinstance(v, date) else v for v in r] for r in rows]
+    body = workbook(
+        f"{campaign}年消费品质量安全风险信息监测点登记表", "监测点登记表", headers, rows
+    )
+    filename = quote(f"风险信息监测点登记表-{campaign}.xlsx")
+    return Response(
+        body,
+        media_type=XLSX_MEDIA_TYPE,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
+    )
