@@ -11,47 +11,23 @@ the Kafka fetch is replaced by records built here, so each example runs in well 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
-from aiokafka import TopicPartition
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pymongo import AsyncMongoClient
 
-from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.domain.contributions import venue_key
-from sanjin_aggregator.service.projector import StatisticsProjector
 from sanjin_aggregator.service.statistics import statistics
 from sanjin_events.domain.activity import Activity
-from sanjin_shared.consumer import IdempotentConsumer
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.reference import ActivityKind
 from tests.conftest import World
 from tests.support.factories import envelope
+from tests.support.feed import FakeFeed, Record, consume
 from tests.support.histories import histories, plan
 
 TOPIC = "sanjin.activities"
-
-
-@dataclass
-class Record:
-    offset: int
-    key: bytes
-    value: bytes
-    headers: list[tuple[str, bytes]]
-
-
-class FakeFeed:
-    """Partitions of one topic as lists of records; offsets grow like Kafka's."""
-
-    def __init__(self, partitions: int = 3) -> None:
-        self.logs: dict[int, list[Record]] = {p: [] for p in range(partitions)}
-
-    def append(self, env: EventEnvelope) -> None:
-        p = hash(env.aggregate_id) % len(self.logs)
-        log = self.logs[p]
-        log.append(Record(len(log), env.aggregate_id.encode(), env.to_json(), env.kafka_headers()))
 
 
 def build(plans: list[Any]) -> tuple[list[list[EventEnvelope]], list[Activity]]:
@@ -112,36 +88,6 @@ def observed(table: Any) -> dict[str, dict[str, int]]:
     return out
 
 
-async def consume(
-    client: AsyncMongoClient, db_name: str, group: str, feed: FakeFeed, cuts: list[int]
-) -> StatisticsStore:
-    db = client[db_name]
-    store = StatisticsStore(db)
-    runner = IdempotentConsumer(
-        client=client,
-        db=db,
-        bootstrap="unused:9092",
-        topics=[TOPIC],
-        group_id=group,
-        service="aggregator-test",
-        projection=StatisticsProjector(store),
-    )
-    # deliver each partition's log in batches cut at the given sizes, partitions interleaved
-    positions = {p: 0 for p in feed.logs}
-    i = 0
-    while any(positions[p] < len(log) for p, log in feed.logs.items()):
-        size = cuts[i % len(cuts)]
-        i += 1
-        batch = {}
-        for p, log in feed.logs.items():
-            chunk = log[positions[p] : positions[p] + size]
-            if chunk:
-                batch[TopicPartition(TOPIC, p)] = chunk
-                positions[p] += len(chunk)
-        await runner.process(batch)
-    return store
-
-
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -163,7 +109,7 @@ async def test_delivery_to_the_aggregator_gives_the_statistics_of_the_final_reco
     client: AsyncMongoClient = AsyncMongoClient(world.infra.mongodb_uri, tz_aware=True)
     db_name = f"{world.name}_prop_{uuid.uuid4().hex[:8]}"
     try:
-        store = await consume(client, db_name, "statistics", feed, cuts)
+        store, _ = await consume(client, db_name, "statistics", feed, cuts)
         expected = direct(finals)
         assert observed(await statistics(store, "2019")) == expected
 
@@ -179,7 +125,7 @@ async def test_delivery_to_the_aggregator_gives_the_statistics_of_the_final_reco
         assert observed(await statistics(store, "2019")) == expected
 
         # a replay from the beginning into fresh collections gives the identical view
-        replayed = await consume(client, db_name + "_replay", "statistics-replay", feed, [3])
+        replayed, _ = await consume(client, db_name + "_replay", "statistics-replay", feed, [3])
         assert observed(await statistics(replayed, "2019")) == expected
     finally:
         await client.drop_database(db_name)

@@ -1,0 +1,69 @@
+"""Kafka partitions as lists, fed straight into the real consumer runner (no broker needed), so
+property tests can run many examples against the real projections and MongoDB."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiokafka import TopicPartition
+from pymongo import AsyncMongoClient
+
+from sanjin_aggregator.adapters.readmodel import StatisticsStore
+from sanjin_aggregator.adapters.register import RegisterStore
+from sanjin_aggregator.service.projector import Projections, StatisticsProjector
+from sanjin_aggregator.service.register import RegisterProjector
+from sanjin_shared.consumer import IdempotentConsumer
+from sanjin_shared.events.envelope import EventEnvelope
+
+TOPIC = "sanjin.activities"
+
+
+@dataclass
+class Record:
+    offset: int
+    key: bytes
+    value: bytes
+    headers: list[tuple[str, bytes]]
+
+
+class FakeFeed:
+    """Partitions of one topic as lists of records; offsets grow like Kafka's."""
+
+    def __init__(self, partitions: int = 3) -> None:
+        self.logs: dict[int, list[Record]] = {p: [] for p in range(partitions)}
+
+    def append(self, env: EventEnvelope) -> None:
+        p = hash(env.aggregate_id) % len(self.logs)
+        log = self.logs[p]
+        log.append(Record(len(log), env.aggregate_id.encode(), env.to_json(), env.kafka_headers()))
+
+
+async def consume(
+    client: AsyncMongoClient, db_name: str, group: str, feed: FakeFeed, cuts: list[int]
+) -> tuple[StatisticsStore, RegisterStore]:
+    """Run the aggregator's real projections over the feed; returns its read models."""
+    db = client[db_name]
+    store, register = StatisticsStore(db), RegisterStore(db)
+    runner = IdempotentConsumer(
+        client=client,
+        db=db,
+        bootstrap="unused:9092",
+        topics=[TOPIC],
+        group_id=group,
+        service="aggregator-test",
+        projection=Projections(StatisticsProjector(store), RegisterProjector(register)),
+    )
+    # deliver each partition's log in batches cut at the given sizes, partitions interleaved
+    positions = {p: 0 for p in feed.logs}
+    i = 0
+    while any(positions[p] < len(log) for p, log in feed.logs.items()):
+        size = cuts[i % len(cuts)]
+        i += 1
+        batch = {}
+        for p, log in feed.logs.items():
+            chunk = log[positions[p] : positions[p] + size]
+            if chunk:
+                batch[TopicPartition(TOPIC, p)] = chunk
+                positions[p] += len(chunk)
+        await runner.process(batch)
+    return store, register
