@@ -359,3 +359,54 @@ async def test_the_national_register_and_its_spreadsheet(
         assert line[column["联系电话"]] == row["contact_phone"]
         assert line[column["最近评估得分"]] == row["latest_score"]
         assert line[column["状态"]] == "在用"
+
+
+async def test_report_lists_filter_and_idempotency_key(
+    http: httpx.AsyncClient, risk_service: ServiceProcess, campaign: str
+) -> None:
+    bj = auth("province", "110000")
+    point = (
+        await http.post(
+            f"{risk_service.url}/v1/monitoring-points", json=point_body(campaign), headers=bj
+        )
+    ).json()
+    url = f"{risk_service.url}/v1/risk-reports"
+    key = {**bj, "Idempotency-Key": f"rr-{campaign}"}
+    first = await http.post(
+        url, json=report_body(point["id"], campaign, brand="A", severity="fatal"), headers=key
+    )
+    again = await http.post(
+        url, json=report_body(point["id"], campaign, brand="A", severity="fatal"), headers=key
+    )
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    other = await http.post(url, json=report_body(point["id"], campaign, brand="B"), headers=key)
+    assert other.status_code == 409
+    await http.post(
+        url,
+        json=report_body(
+            point["id"],
+            campaign,
+            brand="C",
+            hazard_type="fire",
+            severity="minor",
+            occurred_on="2019-09-03",
+        ),
+        headers=bj,
+    )
+
+    async def ids(**params: object) -> list[str]:
+        r = await http.get(url, params={"campaign": campaign, **params}, headers=bj)
+        assert r.status_code == 200, r.text
+        return [item["brand"] for item in r.json()["items"]]
+
+    assert await ids() == ["A", "C"]
+    assert await ids(risk_level="serious") == ["A"]
+    assert await ids(hazard_type="fire") == ["C"]
+    assert await ids(occurred_to="2019-09-30") == ["C"]
+    assert await ids(product_category="textiles") == []
+    assert await ids(monitoring_point_id=point["id"]) == ["A", "C"]
+    assert (
+        await http.get(url, params={"campaign": campaign}, headers=auth("province", "120000"))
+    ).json()["items"] == []
+    assert (await http.get(url, params={"risk_level": "extreme"}, headers=bj)).status_code == 422
