@@ -25,7 +25,7 @@ from sanjin_devstack import procs
 from sanjin_devstack.kafka import KafkaNode
 from sanjin_devstack.mongo import MongoServer
 from sanjin_devstack.paths import REPO
-from sanjin_devstack.stack import uvicorn_argv
+from sanjin_devstack.stack import reap_stale_runs, uvicorn_argv
 from sanjin_shared.auth import mint_token
 from sanjin_shared.provisioning import provision_topics
 
@@ -117,7 +117,7 @@ async def measure(args: argparse.Namespace, events_url: str, bare_url: str) -> d
         runs: dict[str, list[Load]] = {service: [], baseline: []}
         for r in range(args.rounds):
             for url in (service, baseline):
-                tag = f"{campaign}-{r}-{len(runs[url])}-{url[-5:]}"
+                tag = f"{campaign}-{r}{'s' if url == service else 'b'}"
                 runs[url].append(
                     await drive(
                         url,
@@ -185,6 +185,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best counts")
     args = parser.parse_args()
 
+    reap_stale_runs()
     run_dir = REPO / ".run" / f"bench-{os.getpid()}"
     kafka = KafkaNode(run_dir, port=procs.free_port(), controller_port=procs.free_port())
     mongo = MongoServer(run_dir, port=procs.free_port(), cache_size="1G")

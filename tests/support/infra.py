@@ -25,6 +25,7 @@ from sanjin_devstack import procs
 from sanjin_devstack.kafka import KafkaNode, kafka_version
 from sanjin_devstack.mongo import MongoServer
 from sanjin_devstack.paths import REPO
+from sanjin_devstack.stack import reap_stale_runs
 
 MONGO_IMAGE = "mongo:8.0"
 
@@ -130,6 +131,7 @@ def _container_mongo() -> Iterator[str]:
 def servers() -> Iterator[Servers]:
     env_mongo = os.environ.get("SANJIN_MONGODB_URI")
     env_kafka = os.environ.get("SANJIN_KAFKA_BOOTSTRAP")
+    reap_stale_runs()
     use_docker = not (env_mongo and env_kafka) and docker_available()
     run_dir = REPO / ".run" / f"test-{os.getpid()}"
     with contextlib.ExitStack() as stack:

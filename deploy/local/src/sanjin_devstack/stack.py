@@ -158,6 +158,27 @@ class Stack:
         return {n: procs.pid_of(n, run_dir=self.run_dir) for n in names}
 
 
+def reap_stale_runs() -> list[str]:
+    """Stop what was left by runs that died without cleaning up (a killed test or benchmark).
+
+    Run directories named `<kind>-<pid>` belong to process <pid>; when it is gone, the servers
+    recorded in the directory are stopped and the directory removed. `dev` is never touched.
+    """
+    import os
+    import shutil
+
+    reaped = []
+    for directory in (REPO / ".run").glob("*-*"):
+        owner = directory.name.rsplit("-", 1)[1]
+        if not owner.isdigit() or int(owner) == os.getpid() or procs.alive(int(owner)):
+            continue
+        for pid_file in (directory / "pids").glob("*.pid"):
+            procs.stop(pid_file.stem, run_dir=directory, timeout_s=10)
+        shutil.rmtree(directory, ignore_errors=True)
+        reaped.append(directory.name)
+    return reaped
+
+
 def _os_env() -> dict[str, str]:
     import os
 
