@@ -121,3 +121,10 @@ def risk_service(world: World) -> Iterator[ServiceProcess]:
     service = world.service("risk_monitoring").start().wait_ready()
     yield service
     service.stop()
+
+
+@pytest.fixture(scope="session")
+def survey_service(world: World) -> Iterator[ServiceProcess]:
+    service = world.service("survey").start().wait_ready()
+    yield service
+    service.stop()

@@ -59,7 +59,7 @@ def operations(title_prefix: str) -> list[Operation]:
             response = [
                 part.split(":")[0].strip()
                 for part in _top_level(braces.group(1))
-                if re.match(r"^\s*[a-z_]+\s*(:|$)", part)
+                if re.match(r"^\s*[a-z_0-9]+\s*(:|$)", part)
             ]
         found[0].body = body_fields
         found[0].response = response

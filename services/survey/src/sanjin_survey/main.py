@@ -1,7 +1,5 @@
-"""The survey service: Satisfaction surveys of key consumer products and the satisfaction index (activity 5).
-
-Its API is not built yet: this process runs the platform (health, readiness, metrics, the outbox
-relay) so the stack and its deployment are complete.
+"""The survey service: satisfaction surveys of key consumer products and the satisfaction index
+(activity 5 of the notice).
 
 Run: uvicorn sanjin_survey.main:build_app --factory --port 8004
 """
@@ -10,13 +8,24 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from sanjin_shared.app import create_app
+from sanjin_shared.app import Platform, create_app
+from sanjin_shared.idempotency import ensure_idempotency_indexes
+from sanjin_survey.adapters.repository import ensure_indexes
+from sanjin_survey.api.routes import router
 from sanjin_survey.settings import SurveySettings
+
+
+async def _indexes(platform: Platform) -> None:
+    await ensure_indexes(platform.db)
+    await ensure_idempotency_indexes(platform.db)
 
 
 def build_app(settings: SurveySettings | None = None) -> FastAPI:
     return create_app(
         settings or SurveySettings(),
         title="Sanjin survey",
-        description="Satisfaction surveys of key consumer products and the satisfaction index (activity 5).",
+        description="Satisfaction surveys of key consumer products and the satisfaction index "
+        "(activity 5 of the notice).",
+        routers=[router],
+        on_startup=[_indexes],
     )

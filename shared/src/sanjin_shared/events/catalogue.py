@@ -28,6 +28,12 @@ from sanjin_shared.events.monitoring import (
     RiskReportRetriaged,
     RiskSignalRaised,
 )
+from sanjin_shared.events.surveys import (
+    SurveyClosed,
+    SurveyPublished,
+    SurveyResponseRecorded,
+    SurveyRevised,
+)
 
 CATALOGUE: dict[str, type[DomainEvent]] = {
     cls.event_type: cls
@@ -45,6 +51,10 @@ CATALOGUE: dict[str, type[DomainEvent]] = {
         RiskReportReceived,
         RiskReportRetriaged,
         RiskSignalRaised,
+        SurveyPublished,
+        SurveyRevised,
+        SurveyClosed,
+        SurveyResponseRecorded,
     )
 }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from sanjin_aggregator.domain.metrics import Counters
+from sanjin_aggregator.domain.metrics import SATISFACTION_N, SATISFACTION_SUM, Counters
 from sanjin_shared.events.activities import (
     ActivityEvent,
     ActivityState,
@@ -23,6 +23,7 @@ from sanjin_shared.events.monitoring import (
     RiskReportEvent,
     RiskReportState,
 )
+from sanjin_shared.events.surveys import SurveyEvent, SurveyResponseRecorded
 from sanjin_shared.reference import ActivityKind, RiskLevel
 
 UNSPECIFIED_VENUE = "unspecified"
@@ -49,6 +50,15 @@ def contribution_of(event: DomainEvent) -> Contribution | None:
         return _point(event.point)
     if isinstance(event, RiskReportEvent):
         return _risk_report(event.report)
+    if isinstance(event, SurveyEvent):
+        s = event.survey
+        return Contribution(s.campaign, s.province, UNSPECIFIED_VENUE, {"surveys": 1})
+    if isinstance(event, SurveyResponseRecorded):
+        counters: Counters = {"survey_responses": 1}
+        if event.index is not None:
+            # response-weighted: the index of any set of cells is Σ index / n over its responses
+            counters |= {SATISFACTION_N: 1, SATISFACTION_SUM: event.index}
+        return Contribution(event.campaign, event.province, UNSPECIFIED_VENUE, counters)
     return None  # e.g. RiskSignalRaised: a fact for people, already counted through its reports
 
 

@@ -1,0 +1,193 @@
+"""MongoDB storage of surveys and responses. All of the service's queries live here.
+
+A survey document also holds its running moments (n, Σ, Σ²), overall and per dimension, updated
+with each response in the response's transaction: results never read the responses, and since
+every response writes the survey document, a response and a change of questions cannot both
+commit against the same version of the survey.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pymongo import ASCENDING, IndexModel
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from sanjin_shared.idempotency import PriorRecord
+from sanjin_shared.pagination import after_cursor
+from sanjin_shared.reference import ProductCategory
+from sanjin_survey.domain.index import Moments, Question
+from sanjin_survey.domain.survey import Scored, Survey, SurveyStatus
+
+SURVEYS = "surveys"
+RESPONSES = "responses"
+
+
+class ConcurrentModification(Exception):
+    pass
+
+
+async def ensure_indexes(db: AsyncDatabase[Any]) -> None:
+    await db[SURVEYS].create_indexes(
+        [
+            IndexModel(
+                [("province", ASCENDING), ("external_id", ASCENDING)],
+                name="external_id_per_province",
+                unique=True,
+                partialFilterExpression={"external_id": {"$type": "string"}},
+            ),
+            IndexModel([("created_at", ASCENDING), ("_id", ASCENDING)], name="list_order"),
+        ]
+    )
+    await db[RESPONSES].create_index(
+        [("survey_id", ASCENDING), ("respondent_id", ASCENDING)],
+        name="one_per_respondent",
+        unique=True,
+    )
+
+
+def _doc(s: Survey) -> dict[str, Any]:
+    return {
+        "_id": s.id,
+        "province": s.province,
+        "campaign": s.campaign,
+        "product_category": s.product_category.value,
+        "title": s.title,
+        "questions": [
+            {
+                "id": q.id,
+                "text": q.text,
+                "dimension": q.dimension,
+                "scale_max": q.scale_max,
+                "weight": q.weight,
+                "required": q.required,
+            }
+            for q in s.questions
+        ],
+        "opens_on": s.opens_on.isoformat(),
+        "closes_on": s.closes_on.isoformat(),
+        "external_id": s.external_id,
+        "status": s.status.value,
+        "version": s.version,
+    }
+
+
+def _survey(d: dict[str, Any]) -> Survey:
+    return Survey(
+        id=d["_id"],
+        province=d["province"],
+        campaign=d["campaign"],
+        product_category=ProductCategory(d["product_category"]),
+        title=d["title"],
+        questions=tuple(Question(**q) for q in d["questions"]),
+        opens_on=date.fromisoformat(d["opens_on"]),
+        closes_on=date.fromisoformat(d["closes_on"]),
+        external_id=d.get("external_id"),
+        status=SurveyStatus(d["status"]),
+        responses=d.get("responses", 0),
+        version=d["version"],
+    )
+
+
+def _moments(raw: dict[str, Any] | None) -> Moments:
+    raw = raw or {}
+    return Moments(
+        int(raw.get("n", 0)), float(raw.get("total", 0.0)), float(raw.get("total_sq", 0.0))
+    )
+
+
+class StoredSurvey:
+    def __init__(self, d: dict[str, Any]) -> None:
+        self.record = _survey(d)
+        self.created_at: datetime = d["created_at"]
+        self.updated_at: datetime = d["updated_at"]
+        self.overall = _moments(d.get("stats"))
+        self.by_dimension = {k: _moments(v) for k, v in (d.get("dims") or {}).items()}
+
+
+class SurveyRepository:
+    def __init__(self, db: AsyncDatabase[Any]) -> None:
+        self._col = db[SURVEYS]
+
+    async def add(
+        self, s: Survey, *, fingerprint: str, now: datetime, session: AsyncClientSession
+    ) -> None:
+        await self._col.insert_one(
+            _doc(s)
+            | {"responses": 0, "fingerprint": fingerprint, "created_at": now, "updated_at": now},
+            session=session,
+        )
+
+    async def save(
+        self, s: Survey, *, expected_version: int, now: datetime, session: AsyncClientSession
+    ) -> None:
+        doc = _doc(s)
+        doc.pop("_id")
+        result = await self._col.update_one(
+            {"_id": s.id, "version": expected_version},
+            {"$set": doc | {"updated_at": now}},
+            session=session,
+        )
+        if result.matched_count != 1:
+            raise ConcurrentModification(s.id)
+
+    async def get(
+        self, survey_id: str, *, session: AsyncClientSession | None = None
+    ) -> StoredSurvey | None:
+        d = await self._col.find_one({"_id": survey_id}, session=session)
+        return StoredSurvey(d) if d else None
+
+    async def prior_by_external_id(
+        self, province: str, external_id: str, *, session: AsyncClientSession
+    ) -> PriorRecord | None:
+        d = await self._col.find_one(
+            {"province": province, "external_id": external_id}, {"fingerprint": 1}, session=session
+        )
+        return PriorRecord(d["_id"], d["fingerprint"]) if d else None
+
+    async def count_response(
+        self, survey: Survey, scored: Scored, *, session: AsyncClientSession
+    ) -> None:
+        inc: dict[str, float] = {"responses": 1}
+        if scored.index is not None:
+            inc |= {"stats.n": 1, "stats.total": scored.index, "stats.total_sq": scored.index**2}
+        for dim, value in scored.by_dimension.items():
+            key = f"dims.{_field(dim)}"
+            inc |= {f"{key}.n": 1, f"{key}.total": value, f"{key}.total_sq": value**2}
+        await self._col.update_one({"_id": survey.id}, {"$inc": inc}, session=session)
+
+    async def list(
+        self, query: dict[str, Any], *, cursor: str | None, limit: int
+    ) -> list[StoredSurvey]:
+        docs = (
+            await self._col.find(query | after_cursor(cursor))
+            .sort([("created_at", ASCENDING), ("_id", ASCENDING)])
+            .limit(limit)
+            .to_list()
+        )
+        return [StoredSurvey(d) for d in docs]
+
+
+def _field(dimension: str) -> str:
+    """A dimension name as a document key (no dots or leading dollars)."""
+    return dimension.replace(".", "_").lstrip("$") or "_"
+
+
+class ResponseRepository:
+    def __init__(self, db: AsyncDatabase[Any]) -> None:
+        self._col = db[RESPONSES]
+
+    async def by_respondent(
+        self, survey_id: str, respondent_id: str, *, session: AsyncClientSession
+    ) -> dict[str, Any] | None:
+        return await self._col.find_one(
+            {"survey_id": survey_id, "respondent_id": respondent_id}, session=session
+        )
+
+    async def add(self, doc: dict[str, Any], *, session: AsyncClientSession) -> None:
+        await self._col.insert_one(doc, session=session)
+
+    async def all_of(self, survey_id: str) -> list[dict[str, Any]]:
+        return await self._col.find({"survey_id": survey_id}).to_list()

@@ -1,0 +1,219 @@
+"""Use cases of the survey service."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from sanjin_shared.auth import Principal, Role
+from sanjin_shared.clock import Clock, beijing_date, utc_now
+from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
+from sanjin_shared.events.surveys import SurveyResponseRecorded
+from sanjin_shared.idempotency import Outcome, PriorRecord, create_once, fingerprint
+from sanjin_shared.mongo import Transaction, UnitOfWork
+from sanjin_shared.problems import Conflict, NotFound
+from sanjin_survey.adapters.repository import (
+    ConcurrentModification,
+    ResponseRepository,
+    StoredSurvey,
+    SurveyRepository,
+)
+from sanjin_survey.domain.survey import Survey
+
+PRODUCER = "survey"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    principal: Principal
+    correlation_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedResponse:
+    id: str
+    survey_id: str
+    respondent_id: str
+    index: float | None
+    by_dimension: dict[str, float]
+    created_at: datetime
+
+
+def _wrap(
+    events: tuple[DomainEvent, ...], version: int, ctx: RequestContext, now: datetime
+) -> list[EventEnvelope]:
+    return [
+        EventEnvelope.wrap(
+            e,
+            producer=PRODUCER,
+            aggregate_version=version,
+            correlation_id=ctx.correlation_id,
+            causation_id=ctx.correlation_id,
+            time=now,
+        )
+        for e in events
+    ]
+
+
+class SurveyService:
+    def __init__(self, uow: UnitOfWork, *, clock: Clock = utc_now) -> None:
+        self._uow = uow
+        self._surveys = SurveyRepository(uow.db)
+        self._responses = ResponseRepository(uow.db)
+        self._clock = clock
+
+    async def publish(
+        self,
+        ctx: RequestContext,
+        fields: dict[str, Any],
+        *,
+        province: str | None,
+        idempotency_key: str | None,
+        request_fingerprint: str,
+    ) -> Outcome[StoredSurvey]:
+        owner = ctx.principal.write_province(province)
+        external_id = fields.get("external_id")
+
+        async def find_prior(tx: Transaction) -> PriorRecord | None:
+            if external_id is None:
+                return None
+            return await self._surveys.prior_by_external_id(owner, external_id, session=tx.session)
+
+        async def create(tx: Transaction) -> str:
+            now = self._clock()
+            survey = Survey.publish(id=f"sv_{uuid.uuid4().hex}", province=owner, **fields)
+            await self._surveys.add(
+                survey, fingerprint=request_fingerprint, now=now, session=tx.session
+            )
+            tx.publish(*_wrap(survey.events, survey.version, ctx, now))
+            return survey.id
+
+        return await create_once(
+            self._uow,
+            scope=f"survey:{owner}",
+            idempotency_key=idempotency_key,
+            request_fingerprint=request_fingerprint,
+            find_by_external_id=find_prior,
+            create=create,
+            load=self._load,
+        )
+
+    async def revise(
+        self, ctx: RequestContext, survey_id: str, changes: dict[str, Any]
+    ) -> StoredSurvey:
+        return await self._change(ctx, survey_id, lambda s: s.revise(**changes))
+
+    async def close(self, ctx: RequestContext, survey_id: str) -> StoredSurvey:
+        return await self._change(ctx, survey_id, lambda s: s.close())
+
+    async def respond(
+        self,
+        ctx: RequestContext,
+        survey_id: str,
+        respondent_id: str,
+        answers: dict[str, int],
+        channel: str | None,
+    ) -> tuple[RecordedResponse, bool]:
+        """Record a response once per respondent id (ODK instance id semantics)."""
+        answers_fp = fingerprint(answers)
+
+        async def body(tx: Transaction) -> tuple[dict[str, Any], bool]:
+            stored = await self._visible(ctx, survey_id, tx)
+            prior = await self._responses.by_respondent(
+                survey_id, respondent_id, session=tx.session
+            )
+            if prior is not None:
+                if prior["fingerprint"] != answers_fp:
+                    raise Conflict(
+                        "this respondent_id was submitted before with other answers",
+                        slug="respondent-conflict",
+                        response_id=prior["_id"],
+                    )
+                return prior, False
+            now = self._clock()
+            survey = stored.record
+            scored = survey.score(answers, today=beijing_date(now))
+            doc = {
+                "_id": f"rsp_{uuid.uuid4().hex}",
+                "survey_id": survey_id,
+                "respondent_id": respondent_id,
+                "province": survey.province,
+                "answers": answers,
+                "channel": channel,
+                "index": scored.index,
+                "by_dimension": scored.by_dimension,
+                "fingerprint": answers_fp,
+                "created_at": now,
+            }
+            await self._responses.add(doc, session=tx.session)
+            await self._surveys.count_response(survey, scored, session=tx.session)
+            event = SurveyResponseRecorded(
+                id=doc["_id"],
+                survey_id=survey_id,
+                province=survey.province,
+                campaign=survey.campaign,
+                product_category=survey.product_category,
+                index=scored.index,
+                by_dimension=scored.by_dimension,
+            )
+            tx.publish(*_wrap((event,), 1, ctx, now))
+            return doc, True
+
+        try:
+            doc, created = await self._uow.run(body)
+        except DuplicateKeyError:
+            doc, created = await self._uow.run(body)  # the same respondent raced itself
+        return RecordedResponse(
+            doc["_id"],
+            survey_id,
+            respondent_id,
+            doc["index"],
+            doc["by_dimension"],
+            doc["created_at"],
+        ), created
+
+    async def get(self, ctx: RequestContext, survey_id: str) -> StoredSurvey:
+        return await self._visible(ctx, survey_id, None)
+
+    async def list(
+        self, ctx: RequestContext, query: dict[str, Any], *, cursor: str | None, limit: int
+    ) -> list[StoredSurvey]:
+        if ctx.principal.role is Role.province:
+            query = query | {"province": ctx.principal.province}
+        return await self._surveys.list(query, cursor=cursor, limit=limit)
+
+    async def _visible(
+        self, ctx: RequestContext, survey_id: str, tx: Transaction | None
+    ) -> StoredSurvey:
+        stored = await self._surveys.get(survey_id, session=tx.session if tx else None)
+        if stored is None or not ctx.principal.can_read(stored.record.province):
+            raise NotFound(f"no survey {survey_id}")
+        return stored
+
+    async def _change(
+        self, ctx: RequestContext, survey_id: str, change: Callable[[Survey], Survey]
+    ) -> StoredSurvey:
+        async def body(tx: Transaction) -> None:
+            stored = await self._visible(ctx, survey_id, tx)
+            now = self._clock()
+            changed = change(stored.record)
+            await self._surveys.save(
+                changed, expected_version=stored.record.version, now=now, session=tx.session
+            )
+            tx.publish(*_wrap(changed.events, changed.version, ctx, now))
+
+        try:
+            await self._uow.run(body)
+        except ConcurrentModification as exc:
+            raise Conflict("the survey was changed by another request; try again") from exc
+        return await self._load(survey_id)
+
+    async def _load(self, survey_id: str) -> StoredSurvey:
+        stored = await self._surveys.get(survey_id)
+        assert stored is not None
+        return stored
