@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from sanjin_events.api.schemas import ActivityCreate
 from sanjin_shared.batch import BatchRequest, validate_items
+from sanjin_survey.api.routes import ResponseIn
 
 
 def build_app() -> FastAPI:
@@ -19,6 +20,11 @@ def build_app() -> FastAPI:
     @app.post("/bare:batch")
     async def bare_batch(body: BatchRequest) -> dict[str, int]:
         valid, conflicts = validate_items(body.items, ActivityCreate)
+        return {"created": len(valid), "conflicts": len(conflicts)}
+
+    @app.post("/bare/responses:batch")
+    async def bare_responses(body: BatchRequest) -> dict[str, int]:
+        valid, conflicts = validate_items(body.items, ResponseIn)
         return {"created": len(valid), "conflicts": len(conflicts)}
 
     return app

@@ -87,7 +87,9 @@ def activity(campaign: str, i: int) -> dict:
     }
 
 
-async def measure(args: argparse.Namespace, events_url: str, bare_url: str) -> dict:
+async def measure(
+    args: argparse.Namespace, events_url: str, bare_url: str, survey_url: str
+) -> dict:
     headers = {
         "Authorization": "Bearer "
         + mint_token(SECRET, sub="bench", role="province", province="110000")
@@ -161,6 +163,54 @@ async def measure(args: argparse.Namespace, events_url: str, bare_url: str) -> d
         f"{events_url}/v1/activities:batch", f"{bare_url}/bare:batch", batch, 2, args.batches
     )
     results["batch_import_activities"] = _ratio(svc.rate * size, bare.rate * size, "records/s")
+
+    # 3. survey responses collected offline, 1,000 per request, each its own transaction
+    async with httpx.AsyncClient(timeout=30) as client:
+        created = await client.post(
+            f"{survey_url}/v1/surveys",
+            json={
+                "campaign": campaign,
+                "product_category": "toys",
+                "title": "bench",
+                "questions": [
+                    {
+                        "id": "q1",
+                        "text": "质量",
+                        "dimension": "quality",
+                        "scale_max": 5,
+                        "weight": 2,
+                    },
+                    {
+                        "id": "q2",
+                        "text": "安全",
+                        "dimension": "safety",
+                        "scale_max": 7,
+                        "weight": 1,
+                    },
+                ],
+                "opens_on": "2019-09-01",
+                "closes_on": "2099-12-31",
+            },
+            headers=headers,
+        )
+    survey = created.json()
+
+    def responses(i: int, tag: str) -> dict:
+        return {
+            "items": [
+                {"respondent_id": f"{tag}-{i}-{k}", "answers": {"q1": 1 + k % 5, "q2": 1 + k % 7}}
+                for k in range(size)
+            ]
+        }
+
+    svc, bare = await side_by_side(
+        f"{survey_url}/v1/surveys/{survey['id']}/responses:batch",
+        f"{bare_url}/bare/responses:batch",
+        responses,
+        2,
+        max(1, args.batches // 3),
+    )
+    results["batch_survey_responses"] = _ratio(svc.rate * size, bare.rate * size, "records/s")
     return results
 
 
@@ -189,13 +239,12 @@ def main() -> int:
     run_dir = REPO / ".run" / f"bench-{os.getpid()}"
     kafka = KafkaNode(run_dir, port=procs.free_port(), controller_port=procs.free_port())
     mongo = MongoServer(run_dir, port=procs.free_port(), cache_size="1G")
-    ports = {"events": procs.free_port(), "bare": procs.free_port()}
+    ports = {"events": procs.free_port(), "survey": procs.free_port(), "bare": procs.free_port()}
     env = {
         "SANJIN_ENVIRONMENT": "test",
         "SANJIN_JWT_SECRET": SECRET,
         "SANJIN_MONGODB_URI": mongo.uri,
         "SANJIN_KAFKA_BOOTSTRAP": kafka.bootstrap,
-        "SANJIN_MONGODB_DATABASE": "bench_events",
         "SANJIN_LOG_LEVEL": "WARNING",
     }
     try:
@@ -206,13 +255,14 @@ def main() -> int:
         asyncio.run(provision_topics(kafka.bootstrap))
         for name, app in (
             ("events", "sanjin_events.main:build_app"),
+            ("survey", "sanjin_survey.main:build_app"),
             ("bare", "bench.bare_app:build_app"),
         ):
             procs.spawn(
                 name,
                 uvicorn_argv(app, ports[name], "--log-level", "warning"),
                 run_dir=run_dir,
-                env={**os.environ, **env},
+                env={**os.environ, **env, "SANJIN_MONGODB_DATABASE": f"bench_{name}"},
                 cwd=REPO,
             )
         for name in ports:
@@ -223,18 +273,22 @@ def main() -> int:
                 timeout_s=60,
                 what=name,
             )
-        procs.wait_for(
-            lambda: (
-                httpx.get(f"http://127.0.0.1:{ports['events']}/readyz", timeout=2).status_code
-                == 200
-            ),
-            timeout_s=60,
-            what="events ready",
-        )
+        for name in ("events", "survey"):
+            procs.wait_for(
+                lambda name=name: (
+                    httpx.get(f"http://127.0.0.1:{ports[name]}/readyz", timeout=2).status_code
+                    == 200
+                ),
+                timeout_s=60,
+                what=f"{name} ready",
+            )
         started = time.time()
         results = asyncio.run(
             measure(
-                args, f"http://127.0.0.1:{ports['events']}", f"http://127.0.0.1:{ports['bare']}"
+                args,
+                f"http://127.0.0.1:{ports['events']}",
+                f"http://127.0.0.1:{ports['bare']}",
+                f"http://127.0.0.1:{ports['survey']}",
             )
         )
     finally:

@@ -147,15 +147,21 @@ class SurveyRepository:
         )
         return PriorRecord(d["_id"], d["fingerprint"]) if d else None
 
-    async def count_response(
-        self, survey: Survey, scored: Scored, *, session: AsyncClientSession
+    async def count_responses(
+        self, survey: Survey, scored: list[Scored], *, session: AsyncClientSession
     ) -> None:
-        inc: dict[str, float] = {"responses": 1}
-        if scored.index is not None:
-            inc |= {"stats.n": 1, "stats.total": scored.index, "stats.total_sq": scored.index**2}
-        for dim, value in scored.by_dimension.items():
-            key = f"dims.{_field(dim)}"
-            inc |= {f"{key}.n": 1, f"{key}.total": value, f"{key}.total_sq": value**2}
+        """Add responses to the survey's count and moments, in one update."""
+        inc: dict[str, float] = {"responses": len(scored)}
+
+        def add(key: str, value: float) -> None:
+            for part, amount in (("n", 1), ("total", value), ("total_sq", value * value)):
+                inc[f"{key}.{part}"] = inc.get(f"{key}.{part}", 0) + amount
+
+        for one in scored:
+            if one.index is not None:
+                add("stats", one.index)
+            for dim, value in one.by_dimension.items():
+                add(f"dims.{_field(dim)}", value)
         await self._col.update_one({"_id": survey.id}, {"$inc": inc}, session=session)
 
     async def list(
@@ -179,15 +185,14 @@ class ResponseRepository:
     def __init__(self, db: AsyncDatabase[Any]) -> None:
         self._col = db[RESPONSES]
 
-    async def by_respondent(
-        self, survey_id: str, respondent_id: str, *, session: AsyncClientSession
-    ) -> dict[str, Any] | None:
-        return await self._col.find_one(
-            {"survey_id": survey_id, "respondent_id": respondent_id}, session=session
+    async def by_respondents(
+        self, survey_id: str, respondent_ids: list[str], *, session: AsyncClientSession
+    ) -> dict[str, dict[str, Any]]:
+        docs = self._col.find(
+            {"survey_id": survey_id, "respondent_id": {"$in": respondent_ids}}, session=session
         )
+        return {d["respondent_id"]: d async for d in docs}
 
-    async def add(self, doc: dict[str, Any], *, session: AsyncClientSession) -> None:
-        await self._col.insert_one(doc, session=session)
-
-    async def all_of(self, survey_id: str) -> list[dict[str, Any]]:
-        return await self._col.find({"survey_id": survey_id}).to_list()
+    async def add_many(self, docs: list[dict[str, Any]], *, session: AsyncClientSession) -> None:
+        if docs:
+            await self._col.insert_many(docs, ordered=True, session=session)

@@ -21,11 +21,15 @@ from sanjin_shared.batch import (
 from sanjin_shared.errors import DomainError, RuleViolation
 from sanjin_shared.idempotency import MAX_KEY_LENGTH, fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, encode_cursor
-from sanjin_shared.problems import Problem
 from sanjin_shared.reference import ProductCategory, ProvinceCode
 from sanjin_survey.adapters.repository import StoredSurvey
 from sanjin_survey.domain.index import Moments, Question, estimate
-from sanjin_survey.service.surveys import RecordedResponse, RequestContext, SurveyService
+from sanjin_survey.service.surveys import (
+    RecordedResponse,
+    RequestContext,
+    Submission,
+    SurveyService,
+)
 
 router = APIRouter(prefix="/v1", tags=["surveys"])
 
@@ -294,7 +298,7 @@ async def respond(
     "/surveys/{survey_id}/responses:batch",
     response_model=ImportSummary,
     summary="Submit up to 1,000 responses collected offline",
-    description="Each item has the body of `POST .../responses`; items are recorded one by one. "
+    description="Each item has the body of `POST .../responses`; the upload is one transaction. "
     "A respondent_id already recorded with the same answers is `ignored`, with other answers a "
     "conflict. With `dry_run=true` nothing is recorded.",
 )
@@ -302,35 +306,26 @@ async def respond_batch(
     survey_id: str, body: BatchRequest, ctx: Context, service: Service, dry_run: bool = False
 ) -> ImportSummary:
     valid, conflicts = validate_items(body.items, ResponseIn)
-    results: list[ItemResult] = []
     if dry_run:
         await service.get(ctx, survey_id)
-    for index, item in valid:
-        if dry_run:
-            results.append(ItemResult(index=index, status=ItemStatus.created))
-            continue
-        try:
-            recorded, created = await service.respond(
-                ctx, survey_id, item.respondent_id, dict(item.answers), item.channel
-            )
-        except (DomainError, Problem) as exc:
-            if isinstance(exc, Problem) and exc.status == 404:
-                raise
-            field = (
-                exc.field
-                if isinstance(exc, RuleViolation)
-                else ("respondent_id" if isinstance(exc, Problem) else None)
-            )
-            detail = exc.message if isinstance(exc, DomainError) else exc.detail
-            conflicts.append(ItemConflict(index=index, field=field, detail=detail))
-            continue
-        results.append(
-            ItemResult(
-                index=index,
-                status=ItemStatus.created if created else ItemStatus.ignored,
-                id=recorded.id,
-            )
-        )
+        results = [ItemResult(index=index, status=ItemStatus.created) for index, _ in valid]
+    else:
+        submissions = [Submission(i.respondent_id, dict(i.answers), i.channel) for _, i in valid]
+        outcomes = await service.respond_many(ctx, survey_id, submissions)
+        results = []
+        for (index, _item), outcome in zip(valid, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                field = outcome.field if isinstance(outcome, RuleViolation) else "respondent_id"
+                detail = (
+                    outcome.message
+                    if isinstance(outcome, DomainError)
+                    else getattr(outcome, "detail", str(outcome))
+                )
+                conflicts.append(ItemConflict(index=index, field=field, detail=detail))
+                continue
+            recorded, created = outcome
+            status_ = ItemStatus.created if created else ItemStatus.ignored
+            results.append(ItemResult(index=index, status=status_, id=recorded.id))
     results += [ItemResult(index=c.index, status=ItemStatus.conflict) for c in conflicts]
     return ImportSummary.of(results, conflicts, dry_run=dry_run)
 

@@ -12,6 +12,7 @@ from pymongo.errors import DuplicateKeyError
 
 from sanjin_shared.auth import Principal, Role
 from sanjin_shared.clock import Clock, beijing_date, utc_now
+from sanjin_shared.errors import DomainError
 from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
 from sanjin_shared.events.surveys import SurveyResponseRecorded
 from sanjin_shared.idempotency import Outcome, PriorRecord, create_once, fingerprint
@@ -23,7 +24,7 @@ from sanjin_survey.adapters.repository import (
     StoredSurvey,
     SurveyRepository,
 )
-from sanjin_survey.domain.survey import Survey
+from sanjin_survey.domain.survey import Scored, Survey
 
 PRODUCER = "survey"
 
@@ -32,6 +33,13 @@ PRODUCER = "survey"
 class RequestContext:
     principal: Principal
     correlation_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    respondent_id: str
+    answers: dict[str, int]
+    channel: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,62 +128,112 @@ class SurveyService:
         channel: str | None,
     ) -> tuple[RecordedResponse, bool]:
         """Record a response once per respondent id (ODK instance id semantics)."""
-        answers_fp = fingerprint(answers)
+        (outcome,) = await self.respond_many(
+            ctx, survey_id, [Submission(respondent_id, answers, channel)]
+        )
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
 
-        async def body(tx: Transaction) -> tuple[dict[str, Any], bool]:
+    async def respond_many(
+        self, ctx: RequestContext, survey_id: str, submissions: list[Submission]
+    ) -> list[tuple[RecordedResponse, bool] | Exception]:
+        """Record submissions in one transaction; each gets (response, created) or its error.
+
+        A respondent id already recorded with the same answers gives the recorded response
+        (created False); with other answers a 409; within one upload the first occurrence counts.
+        """
+
+        async def body(tx: Transaction) -> list[tuple[dict[str, Any], bool] | Exception]:
             stored = await self._visible(ctx, survey_id, tx)
-            prior = await self._responses.by_respondent(
-                survey_id, respondent_id, session=tx.session
-            )
-            if prior is not None:
-                if prior["fingerprint"] != answers_fp:
-                    raise Conflict(
-                        "this respondent_id was submitted before with other answers",
-                        slug="respondent-conflict",
-                        response_id=prior["_id"],
-                    )
-                return prior, False
-            now = self._clock()
             survey = stored.record
-            scored = survey.score(answers, today=beijing_date(now))
-            doc = {
-                "_id": f"rsp_{uuid.uuid4().hex}",
-                "survey_id": survey_id,
-                "respondent_id": respondent_id,
-                "province": survey.province,
-                "answers": answers,
-                "channel": channel,
-                "index": scored.index,
-                "by_dimension": scored.by_dimension,
-                "fingerprint": answers_fp,
-                "created_at": now,
-            }
-            await self._responses.add(doc, session=tx.session)
-            await self._surveys.count_response(survey, scored, session=tx.session)
-            event = SurveyResponseRecorded(
-                id=doc["_id"],
-                survey_id=survey_id,
-                province=survey.province,
-                campaign=survey.campaign,
-                product_category=survey.product_category,
-                index=scored.index,
-                by_dimension=scored.by_dimension,
+            prior = await self._responses.by_respondents(
+                survey_id, list({s.respondent_id for s in submissions}), session=tx.session
             )
-            tx.publish(*_wrap((event,), 1, ctx, now))
-            return doc, True
+            now = self._clock()
+            today = beijing_date(now)
+            outcomes: list[tuple[dict[str, Any], bool] | Exception] = []
+            new_docs: list[dict[str, Any]] = []
+            scores: list[Scored] = []
+            events: list[EventEnvelope] = []
+            for sub in submissions:
+                answers_fp = fingerprint(sub.answers)
+                seen = prior.get(sub.respondent_id)
+                if seen is not None:
+                    if seen["fingerprint"] == answers_fp:
+                        outcomes.append((seen, seen.get("_new", False)))
+                    else:
+                        outcomes.append(
+                            Conflict(
+                                "this respondent_id was submitted before with other answers",
+                                slug="respondent-conflict",
+                                response_id=seen["_id"],
+                            )
+                        )
+                    continue
+                try:
+                    scored = survey.score(sub.answers, today=today)
+                except DomainError as exc:
+                    outcomes.append(exc)
+                    continue
+                doc = {
+                    "_id": f"rsp_{uuid.uuid4().hex}",
+                    "survey_id": survey_id,
+                    "respondent_id": sub.respondent_id,
+                    "province": survey.province,
+                    "answers": sub.answers,
+                    "channel": sub.channel,
+                    "index": scored.index,
+                    "by_dimension": scored.by_dimension,
+                    "fingerprint": answers_fp,
+                    "created_at": now,
+                }
+                prior[sub.respondent_id] = doc | {
+                    "_new": False
+                }  # a repeat later in the upload is ignored
+                new_docs.append(doc)
+                scores.append(scored)
+                outcomes.append((doc, True))
+                event = SurveyResponseRecorded(
+                    id=doc["_id"],
+                    survey_id=survey_id,
+                    province=survey.province,
+                    campaign=survey.campaign,
+                    product_category=survey.product_category,
+                    index=scored.index,
+                    by_dimension=scored.by_dimension,
+                )
+                events.extend(_wrap((event,), 1, ctx, now))
+            if new_docs:
+                await self._responses.add_many(new_docs, session=tx.session)
+                await self._surveys.count_responses(survey, scores, session=tx.session)
+                tx.publish(*events)
+            return outcomes
 
         try:
-            doc, created = await self._uow.run(body)
+            raw = await self._uow.run(body)
         except DuplicateKeyError:
-            doc, created = await self._uow.run(body)  # the same respondent raced itself
-        return RecordedResponse(
-            doc["_id"],
-            survey_id,
-            respondent_id,
-            doc["index"],
-            doc["by_dimension"],
-            doc["created_at"],
-        ), created
+            raw = await self._uow.run(body)  # a concurrent upload recorded some of these first
+        out: list[tuple[RecordedResponse, bool] | Exception] = []
+        for item in raw:
+            if isinstance(item, Exception):
+                out.append(item)
+            else:
+                doc, created = item
+                out.append(
+                    (
+                        RecordedResponse(
+                            doc["_id"],
+                            survey_id,
+                            doc["respondent_id"],
+                            doc["index"],
+                            doc["by_dimension"],
+                            doc["created_at"],
+                        ),
+                        created,
+                    )
+                )
+        return out
 
     async def get(self, ctx: RequestContext, survey_id: str) -> StoredSurvey:
         return await self._visible(ctx, survey_id, None)
