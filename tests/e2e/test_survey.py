@@ -172,3 +172,30 @@ async def test_not_yet_open_and_offline_batches(
     results = (await http.get(f"{url}/{survey['id']}/results", headers=bj)).json()
     assert results["responses"] == 29
     assert results["ci95"][0] < results["satisfaction_index"] < results["ci95"][1]
+
+
+async def test_survey_lists_and_create_once(
+    http: httpx.AsyncClient, survey_service: ServiceProcess, campaign: str
+) -> None:
+    url = f"{survey_service.url}/v1/surveys"
+    bj = {**auth("province", "110000"), "Idempotency-Key": f"sv-{campaign}"}
+    one = await http.post(url, json=survey_body(campaign), headers=bj)
+    two = await http.post(url, json=survey_body(campaign), headers=bj)
+    assert (one.status_code, two.status_code) == (201, 200) and one.json()["id"] == two.json()["id"]
+    assert (
+        await http.post(url, json=survey_body(campaign, title="另一个"), headers=bj)
+    ).status_code == 409
+    await http.post(
+        url, json=survey_body(campaign, product_category="toys"), headers=auth("province", "330000")
+    )
+    await http.post(f"{url}/{one.json()['id']}/close", headers=auth("province", "110000"))
+
+    async def titles(headers: dict, **params: object) -> list[str]:
+        r = await http.get(url, params={"campaign": campaign, **params}, headers=headers)
+        assert r.status_code == 200, r.text
+        return [(s["province"], s["status"]) for s in r.json()["items"]]
+
+    assert await titles(auth("hq")) == [("110000", "closed"), ("330000", "open")]
+    assert await titles(auth("province", "110000")) == [("110000", "closed")]
+    assert await titles(auth("hq"), status="open") == [("330000", "open")]
+    assert await titles(auth("hq"), product_category="toys") == [("330000", "open")]
