@@ -5,7 +5,7 @@ All of the service's queries live here.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from pymongo import ASCENDING, IndexModel, ReturnDocument
@@ -14,8 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from sanjin_risk_monitoring.domain.point import Evaluation, MonitoringPoint, PointStatus
 from sanjin_risk_monitoring.domain.report import RiskReport
-from sanjin_shared.idempotency import PriorRecord
-from sanjin_shared.pagination import after_cursor
+from sanjin_shared.records import RecordRepository
 from sanjin_shared.reference import HazardType, ProductCategory, Severity, VenueType
 
 POINTS = "monitoring_points"
@@ -23,29 +22,10 @@ REPORTS = "risk_reports"
 SIGNALS = "product_signals"
 
 
-class ConcurrentModification(Exception):
-    pass
-
-
 async def ensure_indexes(db: AsyncDatabase[Any]) -> None:
-    for name in (POINTS, REPORTS):
-        await db[name].create_indexes(
-            [
-                IndexModel(
-                    [("province", ASCENDING), ("external_id", ASCENDING)],
-                    name="external_id_per_province",
-                    unique=True,
-                    partialFilterExpression={"external_id": {"$type": "string"}},
-                ),
-                IndexModel([("created_at", ASCENDING), ("_id", ASCENDING)], name="list_order"),
-                IndexModel(
-                    [("province", ASCENDING), ("created_at", ASCENDING), ("_id", ASCENDING)],
-                    name="list_by_province",
-                ),
-            ]
-        )
-    await db[REPORTS].create_index(
-        [("campaign", ASCENDING), ("product_key", ASCENDING)], name="by_product"
+    await PointRepository(db).ensure_indexes()
+    await ReportRepository(db).ensure_indexes(
+        IndexModel([("campaign", ASCENDING), ("product_key", ASCENDING)], name="by_product")
     )
 
 
@@ -161,87 +141,24 @@ def _report(doc: dict[str, Any]) -> RiskReport:
     )
 
 
-class Stored:
-    """A record with the bookkeeping the API shows."""
-
-    def __init__(self, record: Any, created_at: datetime, updated_at: datetime) -> None:
-        self.record = record
-        self.created_at = created_at
-        self.updated_at = updated_at
-
-
-# -- repositories -------------------------------------------------------------------------------
-
-
-class _Repository:
-    collection: str
-    to_doc: Any
-    from_doc: Any
-
-    def __init__(self, db: AsyncDatabase[Any]) -> None:
-        self._col = db[self.collection]
-
-    async def add(
-        self, record: Any, *, fingerprint: str, now: datetime, session: AsyncClientSession
-    ) -> None:
-        doc = type(self).to_doc(record) | {
-            "fingerprint": fingerprint,
-            "created_at": now,
-            "updated_at": now,
-        }
-        await self._col.insert_one(doc, session=session)
-
-    async def save(
-        self, record: Any, *, expected_version: int, now: datetime, session: AsyncClientSession
-    ) -> None:
-        doc = type(self).to_doc(record)
-        doc.pop("_id")
-        result = await self._col.update_one(
-            {"_id": record.id, "version": expected_version},
-            {"$set": doc | {"updated_at": now}},
-            session=session,
-        )
-        if result.matched_count != 1:
-            raise ConcurrentModification(record.id)
-
-    async def get(
-        self, record_id: str, *, session: AsyncClientSession | None = None
-    ) -> Stored | None:
-        doc = await self._col.find_one({"_id": record_id}, session=session)
-        return (
-            Stored(type(self).from_doc(doc), doc["created_at"], doc["updated_at"]) if doc else None
-        )
-
-    async def prior_by_external_id(
-        self, province: str, external_id: str, *, session: AsyncClientSession
-    ) -> PriorRecord | None:
-        doc = await self._col.find_one(
-            {"province": province, "external_id": external_id},
-            {"_id": 1, "fingerprint": 1},
-            session=session,
-        )
-        return PriorRecord(doc["_id"], doc["fingerprint"]) if doc else None
-
-    async def list(self, query: dict[str, Any], *, cursor: str | None, limit: int) -> list[Stored]:
-        docs = (
-            await self._col.find(query | after_cursor(cursor))
-            .sort([("created_at", ASCENDING), ("_id", ASCENDING)])
-            .limit(limit)
-            .to_list()
-        )
-        return [Stored(type(self).from_doc(d), d["created_at"], d["updated_at"]) for d in docs]
-
-
-class PointRepository(_Repository):
+class PointRepository(RecordRepository[MonitoringPoint]):
     collection = POINTS
-    to_doc = staticmethod(_point_doc)
-    from_doc = staticmethod(_point)
+
+    def to_doc(self, record: MonitoringPoint) -> dict[str, Any]:
+        return _point_doc(record)
+
+    def from_doc(self, doc: dict[str, Any]) -> MonitoringPoint:
+        return _point(doc)
 
 
-class ReportRepository(_Repository):
+class ReportRepository(RecordRepository[RiskReport]):
     collection = REPORTS
-    to_doc = staticmethod(_report_doc)
-    from_doc = staticmethod(_report)
+
+    def to_doc(self, record: RiskReport) -> dict[str, Any]:
+        return _report_doc(record)
+
+    def from_doc(self, doc: dict[str, Any]) -> RiskReport:
+        return _report(doc)
 
     async def same_product(
         self, campaign: str, key: str, *, session: AsyncClientSession

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Response, status
 
-from sanjin_risk_monitoring.adapters.repository import Stored
 from sanjin_risk_monitoring.api.schemas import (
     DeactivateIn,
     EvaluationIn,
@@ -20,11 +19,10 @@ from sanjin_risk_monitoring.api.schemas import (
     ReportOut,
 )
 from sanjin_risk_monitoring.domain.point import Evaluation
-from sanjin_risk_monitoring.service.context import RequestContext
 from sanjin_risk_monitoring.service.points import PointService
 from sanjin_risk_monitoring.service.reports import ReportService
 from sanjin_shared.app import PlatformDep
-from sanjin_shared.auth import CurrentPrincipal, Principal, Role
+from sanjin_shared.auth import Principal, Role
 from sanjin_shared.batch import (
     BatchRequest,
     ImportSummary,
@@ -37,13 +35,10 @@ from sanjin_shared.errors import DomainError, RuleViolation
 from sanjin_shared.idempotency import MAX_KEY_LENGTH, fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, encode_cursor
 from sanjin_shared.problems import Problem
+from sanjin_shared.records import Context, RequestContext, Stored
 from sanjin_shared.reference import HazardType, ProductCategory, ProvinceCode, RiskLevel, VenueType
 
 router = APIRouter(prefix="/v1")
-
-
-def get_context(request: Request, principal: CurrentPrincipal) -> RequestContext:
-    return RequestContext(principal=principal, correlation_id=request.state.correlation_id)
 
 
 def get_points(platform: PlatformDep) -> PointService:
@@ -54,7 +49,6 @@ def get_reports(platform: PlatformDep) -> ReportService:
     return ReportService(platform.unit_of_work())
 
 
-Context = Annotated[RequestContext, Depends(get_context)]
 Points = Annotated[PointService, Depends(get_points)]
 Reports = Annotated[ReportService, Depends(get_reports)]
 IdempotencyKey = Annotated[

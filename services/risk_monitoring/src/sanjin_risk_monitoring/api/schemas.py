@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from sanjin_risk_monitoring.adapters.repository import Stored
 from sanjin_risk_monitoring.domain.point import MonitoringPoint
 from sanjin_risk_monitoring.domain.report import RiskReport
 from sanjin_shared.personal import PhoneNumber, mask_phone
+from sanjin_shared.records import Stored
 from sanjin_shared.reference import (
     HazardType,
     ProductCategory,

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-from sanjin_risk_monitoring.adapters.repository import (
-    ConcurrentModification,
-    PointRepository,
-    Stored,
-)
+from sanjin_risk_monitoring.adapters.repository import PointRepository
 from sanjin_risk_monitoring.domain.point import Evaluation, MonitoringPoint
-from sanjin_risk_monitoring.service.context import RequestContext, wrap
-from sanjin_shared.auth import Role
 from sanjin_shared.clock import Clock, beijing_date, utc_now
 from sanjin_shared.idempotency import Outcome, PriorRecord, create_once
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.problems import Conflict, NotFound
+from sanjin_shared.records import RequestContext, Stored, change_record, envelopes, visible
+
+PRODUCER = "risk_monitoring"
+Point = Stored[MonitoringPoint]
 
 
 class PointService:
@@ -34,7 +32,7 @@ class PointService:
         province: str | None,
         idempotency_key: str | None,
         request_fingerprint: str,
-    ) -> Outcome[Stored]:
+    ) -> Outcome[Point]:
         owner = ctx.principal.write_province(province)
         external_id = fields.get("external_id")
 
@@ -51,7 +49,9 @@ class PointService:
             await self._points.add(
                 point, fingerprint=request_fingerprint, now=now, session=tx.session
             )
-            tx.publish(*wrap(point.events, point.version, ctx, now))
+            tx.publish(
+                *envelopes(point.events, producer=PRODUCER, version=point.version, ctx=ctx, now=now)
+            )
             return point.id
 
         return await create_once(
@@ -61,62 +61,44 @@ class PointService:
             request_fingerprint=request_fingerprint,
             find_by_external_id=find_prior,
             create=create,
-            load=self._load,
+            load=lambda point_id: visible(self._points, ctx, point_id, what="monitoring point"),
         )
 
-    async def update(self, ctx: RequestContext, point_id: str, changes: dict[str, Any]) -> Stored:
+    async def update(self, ctx: RequestContext, point_id: str, changes: dict[str, Any]) -> Point:
         return await self._change(ctx, point_id, lambda p, today: p.update(today=today, **changes))
 
-    async def evaluate(self, ctx: RequestContext, point_id: str, evaluation: Evaluation) -> Stored:
+    async def evaluate(self, ctx: RequestContext, point_id: str, evaluation: Evaluation) -> Point:
         return await self._change(
             ctx, point_id, lambda p, today: p.evaluate(evaluation, today=today)
         )
 
-    async def deactivate(self, ctx: RequestContext, point_id: str, reason: str) -> Stored:
+    async def deactivate(self, ctx: RequestContext, point_id: str, reason: str) -> Point:
         return await self._change(ctx, point_id, lambda p, _today: p.deactivate(reason))
 
-    async def reactivate(self, ctx: RequestContext, point_id: str) -> Stored:
+    async def reactivate(self, ctx: RequestContext, point_id: str) -> Point:
         return await self._change(ctx, point_id, lambda p, _today: p.reactivate())
 
-    async def get(self, ctx: RequestContext, point_id: str) -> Stored:
-        stored = await self._points.get(point_id)
-        if stored is None or not ctx.principal.can_read(stored.record.province):
-            raise NotFound(f"no monitoring point {point_id}")
-        return stored
+    async def get(self, ctx: RequestContext, point_id: str) -> Point:
+        return await visible(self._points, ctx, point_id, what="monitoring point")
 
     async def list(
         self, ctx: RequestContext, query: dict[str, Any], *, cursor: str | None, limit: int
-    ) -> list[Stored]:
-        if ctx.principal.role is Role.province:
-            query = query | {"province": ctx.principal.province}
-        return await self._points.list(query, cursor=cursor, limit=limit)
+    ) -> list[Point]:
+        return await self._points.list(ctx.scope(query), cursor=cursor, limit=limit)
 
     async def _change(
         self,
         ctx: RequestContext,
         point_id: str,
-        change: Callable[[MonitoringPoint, Any], MonitoringPoint],
-    ) -> Stored:
-        async def body(tx: Transaction) -> None:
-            stored = await self._points.get(point_id, session=tx.session)
-            if stored is None or not ctx.principal.can_read(stored.record.province):
-                raise NotFound(f"no monitoring point {point_id}")
-            now = self._clock()
-            changed = change(stored.record, beijing_date(now))
-            await self._points.save(
-                changed, expected_version=stored.record.version, now=now, session=tx.session
-            )
-            tx.publish(*wrap(changed.events, changed.version, ctx, now))
-
-        try:
-            await self._uow.run(body)
-        except ConcurrentModification as exc:
-            raise Conflict(
-                "the monitoring point was changed by another request; try again"
-            ) from exc
-        return await self._load(point_id)
-
-    async def _load(self, point_id: str) -> Stored:
-        stored = await self._points.get(point_id)
-        assert stored is not None
-        return stored
+        change: Callable[[MonitoringPoint, date], MonitoringPoint],
+    ) -> Point:
+        return await change_record(
+            self._uow,
+            self._points,
+            ctx,
+            point_id,
+            lambda p, now: change(p, beijing_date(now)),
+            what="monitoring point",
+            producer=PRODUCER,
+            clock=self._clock,
+        )

@@ -15,18 +15,17 @@ from sanjin_risk_monitoring.adapters.repository import (
     PointRepository,
     ReportRepository,
     SignalCounter,
-    Stored,
 )
 from sanjin_risk_monitoring.domain.report import RiskReport
 from sanjin_risk_monitoring.domain.triage import SIGNAL_THRESHOLD, product_key
-from sanjin_risk_monitoring.service.context import RequestContext, wrap
-from sanjin_shared.auth import Role
 from sanjin_shared.clock import Clock, beijing_date, utc_now
 from sanjin_shared.errors import RuleViolation
 from sanjin_shared.events.monitoring import RiskSignalRaised
 from sanjin_shared.idempotency import Outcome, PriorRecord, create_once
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.problems import NotFound
+from sanjin_shared.records import RequestContext, Stored, envelopes, visible
+
+PRODUCER = "risk_monitoring"
 
 
 class ReportService:
@@ -46,7 +45,7 @@ class ReportService:
         province: str | None,
         idempotency_key: str | None,
         request_fingerprint: str,
-    ) -> Outcome[Stored]:
+    ) -> Outcome[Stored[RiskReport]]:
         owner = ctx.principal.write_province(province)
         external_id = fields.get("external_id")
 
@@ -75,7 +74,11 @@ class ReportService:
             await self._reports.add(
                 report, fingerprint=request_fingerprint, now=now, session=tx.session
             )
-            tx.publish(*wrap(report.events, report.version, ctx, now))
+            tx.publish(
+                *envelopes(
+                    report.events, producer=PRODUCER, version=report.version, ctx=ctx, now=now
+                )
+            )
             if count == SIGNAL_THRESHOLD:
                 await self._raise_signal(tx, ctx, report, now)
             return report.id
@@ -87,7 +90,7 @@ class ReportService:
             request_fingerprint=request_fingerprint,
             find_by_external_id=find_prior,
             create=create,
-            load=self._load,
+            load=lambda report_id: visible(self._reports, ctx, report_id, what="risk report"),
         )
 
     async def _raise_signal(
@@ -102,7 +105,15 @@ class ReportService:
                 await self._reports.save(
                     retriaged, expected_version=earlier.version, now=now, session=tx.session
                 )
-                tx.publish(*wrap(retriaged.events, retriaged.version, ctx, now))
+                tx.publish(
+                    *envelopes(
+                        retriaged.events,
+                        producer=PRODUCER,
+                        version=retriaged.version,
+                        ctx=ctx,
+                        now=now,
+                    )
+                )
         signal = RiskSignalRaised(
             campaign=trigger.campaign,
             product_key=trigger.product_key,
@@ -111,22 +122,12 @@ class ReportService:
             model=trigger.model,
             report_ids=sorted(r.id for r in same),
         )
-        tx.publish(*wrap((signal,), 1, ctx, now))
+        tx.publish(*envelopes((signal,), producer=PRODUCER, version=1, ctx=ctx, now=now))
 
-    async def get(self, ctx: RequestContext, report_id: str) -> Stored:
-        stored = await self._reports.get(report_id)
-        if stored is None or not ctx.principal.can_read(stored.record.province):
-            raise NotFound(f"no risk report {report_id}")
-        return stored
+    async def get(self, ctx: RequestContext, report_id: str) -> Stored[RiskReport]:
+        return await visible(self._reports, ctx, report_id, what="risk report")
 
     async def list(
         self, ctx: RequestContext, query: dict[str, Any], *, cursor: str | None, limit: int
-    ) -> list[Stored]:
-        if ctx.principal.role is Role.province:
-            query = query | {"province": ctx.principal.province}
-        return await self._reports.list(query, cursor=cursor, limit=limit)
-
-    async def _load(self, report_id: str) -> Stored:
-        stored = await self._reports.get(report_id)
-        assert stored is not None
-        return stored
+    ) -> list[Stored[RiskReport]]:
+        return await self._reports.list(ctx.scope(query), cursor=cursor, limit=limit)

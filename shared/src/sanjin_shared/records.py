@@ -1,0 +1,251 @@
+"""What every intake service does with its records, written once.
+
+- `RequestContext`: who asks (the verified principal) and the request's correlation id;
+- `envelopes`: a record's new events in envelopes at its new version;
+- `RecordRepository`: MongoDB storage of one kind of record (insert, optimistic save, get,
+  external-id lookup, listing in a stable order), with the indexes every such collection has;
+- `change_record`: load a record in a transaction, check the caller may see it, apply a domain
+  change, save it and queue its events.
+
+Records are the services' frozen domain dataclasses with `id`, `province`, `version` and
+`events`; subclasses of `RecordRepository` map them to and from documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
+
+from fastapi import Depends, Request
+from pymongo import ASCENDING, IndexModel
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+from sanjin_shared.auth import CurrentPrincipal, Principal, Role
+from sanjin_shared.clock import Clock
+from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
+from sanjin_shared.idempotency import PriorRecord
+from sanjin_shared.mongo import Transaction, UnitOfWork
+from sanjin_shared.pagination import after_cursor
+from sanjin_shared.problems import Conflict, NotFound
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    principal: Principal
+    correlation_id: str
+
+    def scope(self, query: dict[str, Any]) -> dict[str, Any]:
+        """A list query narrowed to the caller's province when the caller is a province."""
+        if self.principal.role is Role.province:
+            return query | {"province": self.principal.province}
+        return query
+
+
+def request_context(request: Request, principal: CurrentPrincipal) -> RequestContext:
+    return RequestContext(principal=principal, correlation_id=request.state.correlation_id)
+
+
+Context = Annotated[RequestContext, Depends(request_context)]
+
+
+def envelopes(
+    events: Sequence[DomainEvent], *, producer: str, version: int, ctx: RequestContext, now: datetime
+) -> list[EventEnvelope]:
+    return [
+        EventEnvelope.wrap(
+            event,
+            producer=producer,
+            aggregate_version=version,
+            correlation_id=ctx.correlation_id,
+            causation_id=ctx.correlation_id,
+            time=now,
+        )
+        for event in events
+    ]
+
+
+class ConcurrentModification(Exception):
+    """Another writer changed the record first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stored(Generic[R]):
+    """A record with the bookkeeping the API shows."""
+
+    record: R
+    created_at: datetime
+    updated_at: datetime
+
+
+class RecordRepository(Generic[R]):
+    collection: ClassVar[str]
+
+    def __init__(self, db: AsyncDatabase[Any]) -> None:
+        self._col: AsyncCollection[Any] = db[self.collection]
+
+    # -- mapping (subclasses) ------------------------------------------------------------------------
+
+    def to_doc(self, record: R) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def from_doc(self, doc: dict[str, Any]) -> R:
+        raise NotImplementedError
+
+    def stored(self, doc: dict[str, Any]) -> Stored[R]:
+        return Stored(self.from_doc(doc), doc["created_at"], doc["updated_at"])
+
+    # -- indexes -------------------------------------------------------------------------------------
+
+    async def ensure_indexes(self, *extra: IndexModel) -> None:
+        await self._col.create_indexes(
+            [
+                IndexModel(
+                    [("province", ASCENDING), ("external_id", ASCENDING)],
+                    name="external_id_per_province",
+                    unique=True,
+                    partialFilterExpression={"external_id": {"$type": "string"}},
+                ),
+                IndexModel([("created_at", ASCENDING), ("_id", ASCENDING)], name="list_order"),
+                IndexModel(
+                    [("province", ASCENDING), ("created_at", ASCENDING), ("_id", ASCENDING)],
+                    name="list_by_province",
+                ),
+                *extra,
+            ]
+        )
+
+    # -- writes --------------------------------------------------------------------------------------
+
+    async def add(
+        self, record: R, *, fingerprint: str, now: datetime, session: AsyncClientSession
+    ) -> None:
+        await self.add_many([(record, fingerprint)], now=now, session=session)
+
+    async def add_many(
+        self, records: Sequence[tuple[R, str]], *, now: datetime, session: AsyncClientSession
+    ) -> None:
+        """Insert new records with the fingerprints of the requests that created them."""
+        if records:
+            await self._col.insert_many(
+                [
+                    self.to_doc(r) | {"fingerprint": fp, "created_at": now, "updated_at": now}
+                    for r, fp in records
+                ],
+                ordered=True,
+                session=session,
+            )
+
+    async def save(
+        self,
+        record: R,
+        *,
+        expected_version: int,
+        now: datetime,
+        session: AsyncClientSession,
+        fingerprint: str | None = None,
+    ) -> None:
+        """Write a changed record; the version filter guards against lost updates."""
+        doc = self.to_doc(record)
+        record_id = doc.pop("_id")
+        if fingerprint is not None:
+            doc["fingerprint"] = fingerprint
+        result = await self._col.update_one(
+            {"_id": record_id, "version": expected_version},
+            {"$set": doc | {"updated_at": now}},
+            session=session,
+        )
+        if result.matched_count != 1:
+            raise ConcurrentModification(record_id)
+
+    # -- reads ---------------------------------------------------------------------------------------
+
+    async def get(
+        self, record_id: str, *, session: AsyncClientSession | None = None
+    ) -> Stored[R] | None:
+        doc = await self._col.find_one({"_id": record_id}, session=session)
+        return self.stored(doc) if doc else None
+
+    async def prior_by_external_id(
+        self, province: str, external_id: str, *, session: AsyncClientSession
+    ) -> PriorRecord | None:
+        doc = await self._col.find_one(
+            {"province": province, "external_id": external_id},
+            {"_id": 1, "fingerprint": 1},
+            session=session,
+        )
+        return PriorRecord(doc["_id"], doc["fingerprint"]) if doc else None
+
+    async def list(
+        self, query: dict[str, Any], *, cursor: str | None, limit: int
+    ) -> list[Stored[R]]:
+        """Records matching `query`, in creation order, after the cursor."""
+        docs = (
+            await self._col.find(query | after_cursor(cursor))
+            .sort([("created_at", ASCENDING), ("_id", ASCENDING)])
+            .limit(limit)
+            .to_list()
+        )
+        return [self.stored(d) for d in docs]
+
+
+async def visible(
+    repo: RecordRepository[R],
+    ctx: RequestContext,
+    record_id: str,
+    *,
+    what: str,
+    session: AsyncClientSession | None = None,
+) -> Stored[R]:
+    """The record, if it exists and the caller may see it (another province's is not found)."""
+    stored = await repo.get(record_id, session=session)
+    if stored is None or not ctx.principal.can_read(stored.record.province):  # type: ignore[attr-defined]
+        raise NotFound(f"no {what} {record_id}")
+    return stored
+
+
+async def change_record(
+    uow: UnitOfWork,
+    repo: RecordRepository[R],
+    ctx: RequestContext,
+    record_id: str,
+    change: Callable[[R, datetime], R],
+    *,
+    what: str,
+    producer: str,
+    clock: Clock,
+) -> Stored[R]:
+    """Apply a domain change to one record in a transaction, with its events; return it stored."""
+
+    async def body(tx: Transaction) -> None:
+        stored = await visible(repo, ctx, record_id, what=what, session=tx.session)
+        now = clock()
+        changed = change(stored.record, now)
+        await repo.save(
+            changed,
+            expected_version=stored.record.version,  # type: ignore[attr-defined]
+            now=now,
+            session=tx.session,
+        )
+        tx.publish(
+            *envelopes(
+                changed.events,  # type: ignore[attr-defined]
+                producer=producer,
+                version=changed.version,  # type: ignore[attr-defined]
+                ctx=ctx,
+                now=now,
+            )
+        )
+
+    try:
+        await uow.run(body)
+    except ConcurrentModification as exc:
+        raise Conflict(f"the {what} was changed by another request; try again") from exc
+    reloaded = await repo.get(record_id)
+    assert reloaded is not None
+    return reloaded
