@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Response, status
 
 from sanjin_events.api.schemas import (
     ActivityCancelIn,
@@ -15,18 +15,13 @@ from sanjin_events.api.schemas import (
     ActivityReportIn,
 )
 from sanjin_events.domain.activity import Report
-from sanjin_events.service.activities import (
-    ActivityService,
-    ListFilter,
-    RequestContext,
-    ScheduleActivity,
-)
+from sanjin_events.service.activities import ActivityService, ListFilter, ScheduleActivity
 from sanjin_events.service.batch import ActivityImport, ImportItem
 from sanjin_shared.app import PlatformDep
-from sanjin_shared.auth import CurrentPrincipal
 from sanjin_shared.batch import BatchRequest, ImportSummary, validate_items
 from sanjin_shared.idempotency import MAX_KEY_LENGTH, fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, encode_cursor
+from sanjin_shared.records import Context
 from sanjin_shared.reference import ActivityKind, ProvinceCode, VenueType
 
 router = APIRouter(prefix="/v1", tags=["activities"])
@@ -36,12 +31,7 @@ def get_service(platform: PlatformDep) -> ActivityService:
     return ActivityService(platform.unit_of_work())
 
 
-def get_context(request: Request, principal: CurrentPrincipal) -> RequestContext:
-    return RequestContext(principal=principal, correlation_id=request.state.correlation_id)
-
-
 Service = Annotated[ActivityService, Depends(get_service)]
-Context = Annotated[RequestContext, Depends(get_context)]
 IdempotencyKey = Annotated[
     str | None, Header(alias="Idempotency-Key", min_length=1, max_length=MAX_KEY_LENGTH)
 ]
@@ -193,6 +183,6 @@ async def list_activities(
         limit=limit,
     )
     next_cursor = (
-        encode_cursor(items[-1].created_at, items[-1].activity.id) if len(items) == limit else None
+        encode_cursor(items[-1].created_at, items[-1].record.id) if len(items) == limit else None
     )
     return ActivityList(items=[ActivityOut.of(s) for s in items], next_cursor=next_cursor)

@@ -97,7 +97,7 @@ class ActivityOut(BaseModel):
 
     @classmethod
     def of(cls, stored: StoredActivity) -> ActivityOut:
-        a = stored.activity
+        a = stored.record
         report = None
         if a.report is not None:
             r = a.report

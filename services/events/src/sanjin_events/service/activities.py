@@ -4,30 +4,20 @@ are written together, and the relay publishes the events afterwards."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, fields, replace
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
-from sanjin_events.adapters.repository import (
-    ActivityRepository,
-    ConcurrentModification,
-    StoredActivity,
-)
+from sanjin_events.adapters.repository import ActivityRepository, StoredActivity
 from sanjin_events.domain.activity import Activity, Report
-from sanjin_shared.auth import Principal, Role
 from sanjin_shared.clock import Clock, beijing_date, utc_now
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.idempotency import Outcome, PriorRecord, create_once, fingerprint
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.problems import Conflict, NotFound
+from sanjin_shared.records import RequestContext, change_record, envelopes, visible
 from sanjin_shared.reference import ActivityKind, EducationFormat, VenueType
 
 PRODUCER = "events"
-
-
-@dataclass(frozen=True, slots=True)
-class RequestContext:
-    principal: Principal
-    correlation_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +82,7 @@ class ActivityService:
             await self._repo.add(
                 activity, fingerprint=request_fingerprint, now=self._clock(), session=tx.session
             )
-            tx.publish(*self._envelopes(activity, ctx))
+            tx.publish(*envelopes_of(activity, ctx, self._clock()))
             return activity.id
 
         return await create_once(
@@ -102,7 +92,7 @@ class ActivityService:
             request_fingerprint=request_fingerprint,
             find_by_external_id=find_prior,
             create=create,
-            load=self._load,
+            load=lambda activity_id: visible(self._repo, ctx, activity_id, what="activity"),
         )
 
     async def report(self, ctx: RequestContext, activity_id: str, report: Report) -> StoredActivity:
@@ -115,60 +105,49 @@ class ActivityService:
         return await self._change(ctx, activity_id, lambda a: a.cancel(reason))
 
     async def get(self, ctx: RequestContext, activity_id: str) -> StoredActivity:
-        stored = await self._repo.get(activity_id)
-        if stored is None or not ctx.principal.can_read(stored.activity.province):
-            raise NotFound(f"no activity {activity_id}")
-        return stored
+        return await visible(self._repo, ctx, activity_id, what="activity")
 
     async def list(
         self, ctx: RequestContext, flt: ListFilter, *, cursor: str | None, limit: int
     ) -> list[StoredActivity]:
-        if ctx.principal.role is Role.province:
-            flt = replace(flt, province=ctx.principal.province)  # a province sees only its own
-        return await self._repo.list(**asdict(flt), cursor=cursor, limit=limit)
-
-    # -- helpers --------------------------------------------------------------------------------
-
-    async def _change(self, ctx: RequestContext, activity_id: str, change) -> StoredActivity:  # type: ignore[no-untyped-def]
-        async def body(tx: Transaction) -> None:
-            stored = await self._repo.get(activity_id, session=tx.session)
-            if stored is None or not ctx.principal.can_read(stored.activity.province):
-                raise NotFound(f"no activity {activity_id}")
-            current = stored.activity
-            changed: Activity = change(current)
-            await self._repo.save(
-                changed, expected_version=current.version, now=self._clock(), session=tx.session
+        query: dict[str, object] = {
+            key: value
+            for key, value in (
+                ("province", flt.province),
+                ("campaign", flt.campaign),
+                ("kind", flt.kind),
+                ("venue_type", flt.venue_type),
+                ("status", flt.status),
             )
-            tx.publish(*self._envelopes(changed, ctx))
+            if value is not None
+        }
+        span = {
+            **({"$gte": flt.scheduled_from.isoformat()} if flt.scheduled_from else {}),
+            **({"$lte": flt.scheduled_to.isoformat()} if flt.scheduled_to else {}),
+        }
+        if span:
+            query["scheduled_on"] = span
+        # a province sees only its own, whatever it asks for
+        return await self._repo.list(ctx.scope(query), cursor=cursor, limit=limit)
 
-        try:
-            await self._uow.run(body)
-        except ConcurrentModification as exc:
-            raise Conflict("the activity was changed by another request; try again") from exc
-        return await self._load(activity_id)
-
-    async def _load(self, activity_id: str) -> StoredActivity:
-        stored = await self._repo.get(activity_id)
-        assert stored is not None
-        return stored
-
-    def _envelopes(self, activity: Activity, ctx: RequestContext) -> list[EventEnvelope]:
-        return envelopes_of(activity, ctx, self._clock())
+    async def _change(
+        self, ctx: RequestContext, activity_id: str, change: Callable[[Activity], Activity]
+    ) -> StoredActivity:
+        return await change_record(
+            self._uow,
+            self._repo,
+            ctx,
+            activity_id,
+            lambda activity, _now: change(activity),
+            what="activity",
+            producer=PRODUCER,
+            clock=self._clock,
+        )
 
 
 def envelopes_of(activity: Activity, ctx: RequestContext, now: datetime) -> list[EventEnvelope]:
     """The events an activity raised, in envelopes at its new version."""
-    return [
-        EventEnvelope.wrap(
-            event,
-            producer=PRODUCER,
-            aggregate_version=activity.version,
-            correlation_id=ctx.correlation_id,
-            causation_id=ctx.correlation_id,
-            time=now,
-        )
-        for event in activity.events
-    ]
+    return envelopes(activity.events, producer=PRODUCER, version=activity.version, ctx=ctx, now=now)
 
 
 __all__ = ["ActivityService", "ListFilter", "RequestContext", "ScheduleActivity", "fingerprint"]

@@ -16,12 +16,13 @@ from pymongo.errors import DuplicateKeyError
 
 from sanjin_events.adapters.repository import ActivityRepository
 from sanjin_events.domain.activity import Activity
-from sanjin_events.service.activities import RequestContext, envelopes_of, new_activity_id
+from sanjin_events.service.activities import envelopes_of, new_activity_id
 from sanjin_shared.batch import ImportSummary, ItemConflict, ItemResult, ItemStatus
 from sanjin_shared.clock import Clock, utc_now
 from sanjin_shared.errors import DomainError, RuleViolation
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import Problem
+from sanjin_shared.records import RequestContext
 
 
 @dataclass(frozen=True, slots=True)
