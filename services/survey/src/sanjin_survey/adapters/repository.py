@@ -8,15 +8,15 @@ commit against the same version of the survey.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-from sanjin_shared.idempotency import PriorRecord
-from sanjin_shared.pagination import after_cursor
+from sanjin_shared.records import RecordRepository, Stored
 from sanjin_shared.reference import ProductCategory
 from sanjin_survey.domain.index import Moments, Question
 from sanjin_survey.domain.survey import Scored, Survey, SurveyStatus
@@ -25,22 +25,8 @@ SURVEYS = "surveys"
 RESPONSES = "responses"
 
 
-class ConcurrentModification(Exception):
-    pass
-
-
 async def ensure_indexes(db: AsyncDatabase[Any]) -> None:
-    await db[SURVEYS].create_indexes(
-        [
-            IndexModel(
-                [("province", ASCENDING), ("external_id", ASCENDING)],
-                name="external_id_per_province",
-                unique=True,
-                partialFilterExpression={"external_id": {"$type": "string"}},
-            ),
-            IndexModel([("created_at", ASCENDING), ("_id", ASCENDING)], name="list_order"),
-        ]
-    )
+    await SurveyRepository(db).ensure_indexes()
     await db[RESPONSES].create_index(
         [("survey_id", ASCENDING), ("respondent_id", ASCENDING)],
         name="one_per_respondent",
@@ -98,54 +84,31 @@ def _moments(raw: dict[str, Any] | None) -> Moments:
     )
 
 
-class StoredSurvey:
-    def __init__(self, d: dict[str, Any]) -> None:
-        self.record = _survey(d)
-        self.created_at: datetime = d["created_at"]
-        self.updated_at: datetime = d["updated_at"]
-        self.overall = _moments(d.get("stats"))
-        self.by_dimension = {k: _moments(v) for k, v in (d.get("dims") or {}).items()}
+@dataclass(frozen=True, slots=True)
+class StoredSurvey(Stored[Survey]):
+    """A survey with its running moments, overall and per dimension."""
+
+    overall: Moments = field(default_factory=Moments)
+    by_dimension: dict[str, Moments] = field(default_factory=dict)
 
 
-class SurveyRepository:
-    def __init__(self, db: AsyncDatabase[Any]) -> None:
-        self._col = db[SURVEYS]
+class SurveyRepository(RecordRepository[Survey]):
+    collection = SURVEYS
 
-    async def add(
-        self, s: Survey, *, fingerprint: str, now: datetime, session: AsyncClientSession
-    ) -> None:
-        await self._col.insert_one(
-            _doc(s)
-            | {"responses": 0, "fingerprint": fingerprint, "created_at": now, "updated_at": now},
-            session=session,
+    def to_doc(self, record: Survey) -> dict[str, Any]:
+        return _doc(record)
+
+    def from_doc(self, doc: dict[str, Any]) -> Survey:
+        return _survey(doc)
+
+    def stored(self, doc: dict[str, Any]) -> StoredSurvey:
+        return StoredSurvey(
+            _survey(doc),
+            doc["created_at"],
+            doc["updated_at"],
+            _moments(doc.get("stats")),
+            {k: _moments(v) for k, v in (doc.get("dims") or {}).items()},
         )
-
-    async def save(
-        self, s: Survey, *, expected_version: int, now: datetime, session: AsyncClientSession
-    ) -> None:
-        doc = _doc(s)
-        doc.pop("_id")
-        result = await self._col.update_one(
-            {"_id": s.id, "version": expected_version},
-            {"$set": doc | {"updated_at": now}},
-            session=session,
-        )
-        if result.matched_count != 1:
-            raise ConcurrentModification(s.id)
-
-    async def get(
-        self, survey_id: str, *, session: AsyncClientSession | None = None
-    ) -> StoredSurvey | None:
-        d = await self._col.find_one({"_id": survey_id}, session=session)
-        return StoredSurvey(d) if d else None
-
-    async def prior_by_external_id(
-        self, province: str, external_id: str, *, session: AsyncClientSession
-    ) -> PriorRecord | None:
-        d = await self._col.find_one(
-            {"province": province, "external_id": external_id}, {"fingerprint": 1}, session=session
-        )
-        return PriorRecord(d["_id"], d["fingerprint"]) if d else None
 
     async def count_responses(
         self, survey: Survey, scored: list[Scored], *, session: AsyncClientSession
@@ -163,17 +126,6 @@ class SurveyRepository:
             for dim, value in one.by_dimension.items():
                 add(f"dims.{_field(dim)}", value)
         await self._col.update_one({"_id": survey.id}, {"$inc": inc}, session=session)
-
-    async def list(
-        self, query: dict[str, Any], *, cursor: str | None, limit: int
-    ) -> list[StoredSurvey]:
-        docs = (
-            await self._col.find(query | after_cursor(cursor))
-            .sort([("created_at", ASCENDING), ("_id", ASCENDING)])
-            .limit(limit)
-            .to_list()
-        )
-        return [StoredSurvey(d) for d in docs]
 
 
 def _field(dimension: str) -> str:

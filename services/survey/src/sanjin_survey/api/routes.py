@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from sanjin_shared.app import PlatformDep
-from sanjin_shared.auth import CurrentPrincipal
 from sanjin_shared.batch import (
     BatchRequest,
     ImportSummary,
@@ -21,15 +20,11 @@ from sanjin_shared.batch import (
 from sanjin_shared.errors import DomainError, RuleViolation
 from sanjin_shared.idempotency import MAX_KEY_LENGTH, fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, encode_cursor
+from sanjin_shared.records import Context
 from sanjin_shared.reference import ProductCategory, ProvinceCode
 from sanjin_survey.adapters.repository import StoredSurvey
 from sanjin_survey.domain.index import Moments, Question, estimate
-from sanjin_survey.service.surveys import (
-    RecordedResponse,
-    RequestContext,
-    Submission,
-    SurveyService,
-)
+from sanjin_survey.service.surveys import RecordedResponse, Submission, SurveyService
 
 router = APIRouter(prefix="/v1", tags=["surveys"])
 
@@ -172,15 +167,10 @@ class Results(EstimateOut):
     by_dimension: dict[str, EstimateOut]
 
 
-def get_context(request: Request, principal: CurrentPrincipal) -> RequestContext:
-    return RequestContext(principal=principal, correlation_id=request.state.correlation_id)
-
-
 def get_service(platform: PlatformDep) -> SurveyService:
     return SurveyService(platform.unit_of_work())
 
 
-Context = Annotated[RequestContext, Depends(get_context)]
 Service = Annotated[SurveyService, Depends(get_service)]
 IdempotencyKey = Annotated[
     str | None, Header(alias="Idempotency-Key", min_length=1, max_length=MAX_KEY_LENGTH)

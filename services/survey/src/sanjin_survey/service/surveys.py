@@ -10,29 +10,18 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from sanjin_shared.auth import Principal, Role
 from sanjin_shared.clock import Clock, beijing_date, utc_now
 from sanjin_shared.errors import DomainError
-from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
+from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.events.surveys import SurveyResponseRecorded
 from sanjin_shared.idempotency import Outcome, PriorRecord, create_once, fingerprint
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.problems import Conflict, NotFound
-from sanjin_survey.adapters.repository import (
-    ConcurrentModification,
-    ResponseRepository,
-    StoredSurvey,
-    SurveyRepository,
-)
+from sanjin_shared.problems import Conflict
+from sanjin_shared.records import RequestContext, change_record, envelopes, visible
+from sanjin_survey.adapters.repository import ResponseRepository, StoredSurvey, SurveyRepository
 from sanjin_survey.domain.survey import Scored, Survey
 
 PRODUCER = "survey"
-
-
-@dataclass(frozen=True, slots=True)
-class RequestContext:
-    principal: Principal
-    correlation_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,22 +39,6 @@ class RecordedResponse:
     index: float | None
     by_dimension: dict[str, float]
     created_at: datetime
-
-
-def _wrap(
-    events: tuple[DomainEvent, ...], version: int, ctx: RequestContext, now: datetime
-) -> list[EventEnvelope]:
-    return [
-        EventEnvelope.wrap(
-            e,
-            producer=PRODUCER,
-            aggregate_version=version,
-            correlation_id=ctx.correlation_id,
-            causation_id=ctx.correlation_id,
-            time=now,
-        )
-        for e in events
-    ]
 
 
 class SurveyService:
@@ -98,7 +71,11 @@ class SurveyService:
             await self._surveys.add(
                 survey, fingerprint=request_fingerprint, now=now, session=tx.session
             )
-            tx.publish(*_wrap(survey.events, survey.version, ctx, now))
+            tx.publish(
+                *envelopes(
+                    survey.events, producer=PRODUCER, version=survey.version, ctx=ctx, now=now
+                )
+            )
             return survey.id
 
         return await create_once(
@@ -108,7 +85,7 @@ class SurveyService:
             request_fingerprint=request_fingerprint,
             find_by_external_id=find_prior,
             create=create,
-            load=self._load,
+            load=lambda survey_id: self._visible(ctx, survey_id),
         )
 
     async def revise(
@@ -145,7 +122,7 @@ class SurveyService:
         """
 
         async def body(tx: Transaction) -> list[tuple[dict[str, Any], bool] | Exception]:
-            stored = await self._visible(ctx, survey_id, tx)
+            stored = await self._visible(ctx, survey_id, tx.session)
             survey = stored.record
             prior = await self._responses.by_respondents(
                 survey_id, list({s.respondent_id for s in submissions}), session=tx.session
@@ -203,7 +180,7 @@ class SurveyService:
                     index=scored.index,
                     by_dimension=scored.by_dimension,
                 )
-                events.extend(_wrap((event,), 1, ctx, now))
+                events.extend(envelopes((event,), producer=PRODUCER, version=1, ctx=ctx, now=now))
             if new_docs:
                 await self._responses.add_many(new_docs, session=tx.session)
                 await self._surveys.count_responses(survey, scores, session=tx.session)
@@ -236,42 +213,28 @@ class SurveyService:
         return out
 
     async def get(self, ctx: RequestContext, survey_id: str) -> StoredSurvey:
-        return await self._visible(ctx, survey_id, None)
+        return await self._visible(ctx, survey_id)
 
     async def list(
         self, ctx: RequestContext, query: dict[str, Any], *, cursor: str | None, limit: int
     ) -> list[StoredSurvey]:
-        if ctx.principal.role is Role.province:
-            query = query | {"province": ctx.principal.province}
-        return await self._surveys.list(query, cursor=cursor, limit=limit)
+        return await self._surveys.list(ctx.scope(query), cursor=cursor, limit=limit)  # type: ignore[return-value]
 
     async def _visible(
-        self, ctx: RequestContext, survey_id: str, tx: Transaction | None
+        self, ctx: RequestContext, survey_id: str, session: Any = None
     ) -> StoredSurvey:
-        stored = await self._surveys.get(survey_id, session=tx.session if tx else None)
-        if stored is None or not ctx.principal.can_read(stored.record.province):
-            raise NotFound(f"no survey {survey_id}")
-        return stored
+        return await visible(self._surveys, ctx, survey_id, what="survey", session=session)  # type: ignore[return-value]
 
     async def _change(
         self, ctx: RequestContext, survey_id: str, change: Callable[[Survey], Survey]
     ) -> StoredSurvey:
-        async def body(tx: Transaction) -> None:
-            stored = await self._visible(ctx, survey_id, tx)
-            now = self._clock()
-            changed = change(stored.record)
-            await self._surveys.save(
-                changed, expected_version=stored.record.version, now=now, session=tx.session
-            )
-            tx.publish(*_wrap(changed.events, changed.version, ctx, now))
-
-        try:
-            await self._uow.run(body)
-        except ConcurrentModification as exc:
-            raise Conflict("the survey was changed by another request; try again") from exc
-        return await self._load(survey_id)
-
-    async def _load(self, survey_id: str) -> StoredSurvey:
-        stored = await self._surveys.get(survey_id)
-        assert stored is not None
-        return stored
+        return await change_record(  # type: ignore[return-value]
+            self._uow,
+            self._surveys,
+            ctx,
+            survey_id,
+            lambda survey, _now: change(survey),
+            what="survey",
+            producer=PRODUCER,
+            clock=self._clock,
+        )
