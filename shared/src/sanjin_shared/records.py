@@ -13,7 +13,7 @@ Records are the services' frozen domain dataclasses with `id`, `province`, `vers
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
@@ -55,7 +55,12 @@ Context = Annotated[RequestContext, Depends(request_context)]
 
 
 def envelopes(
-    events: Sequence[DomainEvent], *, producer: str, version: int, ctx: RequestContext, now: datetime
+    events: Sequence[DomainEvent],
+    *,
+    producer: str,
+    version: int,
+    ctx: RequestContext,
+    now: datetime,
 ) -> list[EventEnvelope]:
     return [
         EventEnvelope.wrap(
@@ -192,6 +197,19 @@ class RecordRepository(Generic[R]):
             .to_list()
         )
         return [self.stored(d) for d in docs]
+
+
+def external_id_lookup(
+    repo: RecordRepository[R], province: str, external_id: str | None
+) -> Callable[[Transaction], Awaitable[PriorRecord | None]]:
+    """For `create_once`: the record already stored under this external id, if any."""
+
+    async def find(tx: Transaction) -> PriorRecord | None:
+        if external_id is None:
+            return None
+        return await repo.prior_by_external_id(province, external_id, session=tx.session)
+
+    return find
 
 
 async def visible(

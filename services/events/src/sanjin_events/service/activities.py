@@ -12,9 +12,15 @@ from sanjin_events.adapters.repository import ActivityRepository, StoredActivity
 from sanjin_events.domain.activity import Activity, Report
 from sanjin_shared.clock import Clock, beijing_date, utc_now
 from sanjin_shared.events.envelope import EventEnvelope
-from sanjin_shared.idempotency import Outcome, PriorRecord, create_once, fingerprint
+from sanjin_shared.idempotency import Outcome, create_once, fingerprint
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.records import RequestContext, change_record, envelopes, visible
+from sanjin_shared.records import (
+    RequestContext,
+    change_record,
+    envelopes,
+    external_id_lookup,
+    visible,
+)
 from sanjin_shared.reference import ActivityKind, EducationFormat, VenueType
 
 PRODUCER = "events"
@@ -70,13 +76,6 @@ class ActivityService:
             f.name: getattr(command, f.name) for f in fields(command) if f.name != "province"
         }
 
-        async def find_prior(tx: Transaction) -> PriorRecord | None:
-            if command.external_id is None:
-                return None
-            return await self._repo.prior_by_external_id(
-                province, command.external_id, session=tx.session
-            )
-
         async def create(tx: Transaction) -> str:
             activity = Activity.schedule(id=new_activity_id(), province=province, **attributes)
             await self._repo.add(
@@ -90,7 +89,7 @@ class ActivityService:
             scope=f"activity:{province}",
             idempotency_key=idempotency_key,
             request_fingerprint=request_fingerprint,
-            find_by_external_id=find_prior,
+            find_by_external_id=external_id_lookup(self._repo, province, command.external_id),
             create=create,
             load=lambda activity_id: visible(self._repo, ctx, activity_id, what="activity"),
         )

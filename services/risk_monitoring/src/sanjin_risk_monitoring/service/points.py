@@ -10,9 +10,16 @@ from typing import Any
 from sanjin_risk_monitoring.adapters.repository import PointRepository
 from sanjin_risk_monitoring.domain.point import Evaluation, MonitoringPoint
 from sanjin_shared.clock import Clock, beijing_date, utc_now
-from sanjin_shared.idempotency import Outcome, PriorRecord, create_once
+from sanjin_shared.idempotency import Outcome, create_once
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.records import RequestContext, Stored, change_record, envelopes, visible
+from sanjin_shared.records import (
+    RequestContext,
+    Stored,
+    change_record,
+    envelopes,
+    external_id_lookup,
+    visible,
+)
 
 PRODUCER = "risk_monitoring"
 Point = Stored[MonitoringPoint]
@@ -36,11 +43,6 @@ class PointService:
         owner = ctx.principal.write_province(province)
         external_id = fields.get("external_id")
 
-        async def find_prior(tx: Transaction) -> PriorRecord | None:
-            if external_id is None:
-                return None
-            return await self._points.prior_by_external_id(owner, external_id, session=tx.session)
-
         async def create(tx: Transaction) -> str:
             now = self._clock()
             point = MonitoringPoint.register(
@@ -59,7 +61,7 @@ class PointService:
             scope=f"monitoring_point:{owner}",
             idempotency_key=idempotency_key,
             request_fingerprint=request_fingerprint,
-            find_by_external_id=find_prior,
+            find_by_external_id=external_id_lookup(self._points, owner, external_id),
             create=create,
             load=lambda point_id: visible(self._points, ctx, point_id, what="monitoring point"),
         )

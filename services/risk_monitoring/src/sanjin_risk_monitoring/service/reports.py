@@ -21,9 +21,9 @@ from sanjin_risk_monitoring.domain.triage import SIGNAL_THRESHOLD, product_key
 from sanjin_shared.clock import Clock, beijing_date, utc_now
 from sanjin_shared.errors import RuleViolation
 from sanjin_shared.events.monitoring import RiskSignalRaised
-from sanjin_shared.idempotency import Outcome, PriorRecord, create_once
+from sanjin_shared.idempotency import Outcome, create_once
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.records import RequestContext, Stored, envelopes, visible
+from sanjin_shared.records import RequestContext, Stored, envelopes, external_id_lookup, visible
 
 PRODUCER = "risk_monitoring"
 
@@ -48,11 +48,6 @@ class ReportService:
     ) -> Outcome[Stored[RiskReport]]:
         owner = ctx.principal.write_province(province)
         external_id = fields.get("external_id")
-
-        async def find_prior(tx: Transaction) -> PriorRecord | None:
-            if external_id is None:
-                return None
-            return await self._reports.prior_by_external_id(owner, external_id, session=tx.session)
 
         async def create(tx: Transaction) -> str:
             now = self._clock()
@@ -88,7 +83,7 @@ class ReportService:
             scope=f"risk_report:{owner}",
             idempotency_key=idempotency_key,
             request_fingerprint=request_fingerprint,
-            find_by_external_id=find_prior,
+            find_by_external_id=external_id_lookup(self._reports, owner, external_id),
             create=create,
             load=lambda report_id: visible(self._reports, ctx, report_id, what="risk report"),
         )

@@ -14,10 +14,16 @@ from sanjin_shared.clock import Clock, beijing_date, utc_now
 from sanjin_shared.errors import DomainError
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.events.surveys import SurveyResponseRecorded
-from sanjin_shared.idempotency import Outcome, PriorRecord, create_once, fingerprint
+from sanjin_shared.idempotency import Outcome, create_once, fingerprint
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import Conflict
-from sanjin_shared.records import RequestContext, change_record, envelopes, visible
+from sanjin_shared.records import (
+    RequestContext,
+    change_record,
+    envelopes,
+    external_id_lookup,
+    visible,
+)
 from sanjin_survey.adapters.repository import ResponseRepository, StoredSurvey, SurveyRepository
 from sanjin_survey.domain.survey import Scored, Survey
 
@@ -60,11 +66,6 @@ class SurveyService:
         owner = ctx.principal.write_province(province)
         external_id = fields.get("external_id")
 
-        async def find_prior(tx: Transaction) -> PriorRecord | None:
-            if external_id is None:
-                return None
-            return await self._surveys.prior_by_external_id(owner, external_id, session=tx.session)
-
         async def create(tx: Transaction) -> str:
             now = self._clock()
             survey = Survey.publish(id=f"sv_{uuid.uuid4().hex}", province=owner, **fields)
@@ -83,7 +84,7 @@ class SurveyService:
             scope=f"survey:{owner}",
             idempotency_key=idempotency_key,
             request_fingerprint=request_fingerprint,
-            find_by_external_id=find_prior,
+            find_by_external_id=external_id_lookup(self._surveys, owner, external_id),
             create=create,
             load=lambda survey_id: self._visible(ctx, survey_id),
         )
