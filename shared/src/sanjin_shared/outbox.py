@@ -128,7 +128,7 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval_s: float = 0.5,
         lease_s: float = 10.0,
-        publish_timeout_s: float = 20.0,
+        publish_timeout_s: float | None = None,
         producer_factory: Callable[[], AIOKafkaProducer] | None = None,
     ) -> None:
         self._outbox = db[OUTBOX]
@@ -138,7 +138,8 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll = poll_interval_s
         self._lease_s = lease_s
-        self._publish_timeout_s = publish_timeout_s
+        # a publish must end well inside the lease, or a second relay could take over mid-way
+        self._publish_timeout_s = publish_timeout_s or lease_s * 0.8
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._producer_factory = producer_factory or (
             lambda: make_producer(bootstrap, client_id=f"{service}-relay")
