@@ -5,7 +5,7 @@ UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export UV_PYTHON_PREFERENCE := only-system
 
-.PHONY: help install servers up down logs status test test-unit lint format schemas bench
+.PHONY: help install servers up down logs status test test-unit lint lint-deploy format schemas bench
 
 help:
 	@echo "make up      install what is missing, start Kafka, SecantusDB and the five services"
@@ -46,6 +46,11 @@ test-unit: install
 lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+
+# deployment files: the Dockerfile and every YAML file under deploy/
+lint-deploy: install
+	$(UV) run hadolint Dockerfile
+	$(UV) run yamllint --strict deploy/
 
 format: install
 	$(UV) run ruff check --fix .
