@@ -2,7 +2,10 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 UV_VERSION := 0.13.8
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# uv from PATH, else bootstrapped once into a virtualenv of its own (no --user install, which
+# an externally managed Python refuses)
+UV_HOME := $(HOME)/.cache/sanjin/uv-$(UV_VERSION)
+UV := $(shell command -v uv 2>/dev/null || echo $(UV_HOME)/bin/uv)
 export UV_PYTHON_PREFERENCE := only-system
 
 .PHONY: help install servers up down logs status test test-unit lint lint-deploy format schemas bench
@@ -15,8 +18,9 @@ help:
 	@echo "make lint    ruff"
 	@echo "make bench  throughput and latency ratios against baselines (bench/results/latest.json)"
 
-$(UV):
-	python3 -m pip install --quiet --user "uv==$(UV_VERSION)"
+$(UV_HOME)/bin/uv:
+	python3 -m venv $(UV_HOME)
+	$(UV_HOME)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 install: $(UV)
 	$(UV) sync --frozen --quiet
