@@ -23,7 +23,7 @@ from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.reference import HazardType, ProductCategory, RiskLevel, Severity, VenueType
 from tests.conftest import World
 from tests.support.factories import envelope
-from tests.support.feed import FakeFeed, Record, consume
+from tests.support.feed import FakeFeed, consume
 
 TODAY = date(2019, 12, 31)
 PRODUCTS = [("Happy Kid", "HK-1"), ("happy kid", "hk-1"), ("Safe Toys", "ST-9"), ("Other", "O-1")]
@@ -203,14 +203,7 @@ async def test_monitoring_figures_and_register_equal_the_final_records(
             pid: (p.status.value, len(p.evaluations), p.venue_type) for pid, p in sim.points.items()
         }
 
-        again = FakeFeed()
-        for env in _in_order(sim):
-            again.append(env)
-        again.logs = {
-            p: [Record(len(feed.logs[p]) + r.offset, r.key, r.value, r.headers) for r in log]
-            for p, log in again.logs.items()
-        }
-        await consume(client, db_name, "statistics", again, [4])
+        await consume(client, db_name, "statistics", feed.published_again(_in_order(sim)), [4])
         assert observed(await statistics(store, "2019")) == expected
 
         replayed, _ = await consume(client, db_name + "_replay", "statistics-replay", feed, [7])

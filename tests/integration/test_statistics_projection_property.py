@@ -24,7 +24,7 @@ from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.reference import ActivityKind
 from tests.conftest import World
 from tests.support.factories import envelope
-from tests.support.feed import FakeFeed, Record, consume
+from tests.support.feed import FakeFeed, consume
 from tests.support.histories import histories, plan
 
 TOPIC = "sanjin.activities"
@@ -114,14 +114,8 @@ async def test_delivery_to_the_aggregator_gives_the_statistics_of_the_final_reco
         assert observed(await statistics(store, "2019")) == expected
 
         # the whole log again (a consumer restarted from scratch with the same read model)
-        again = FakeFeed()
-        for env in [e for s in streams for e in s]:
-            again.append(env)
-        again.logs = {
-            p: [Record(len(feed.logs[p]) + r.offset, r.key, r.value, r.headers) for r in log]
-            for p, log in again.logs.items()
-        }
-        await consume(client, db_name, "statistics", again, [5])
+        everything = [e for s in streams for e in s]
+        await consume(client, db_name, "statistics", feed.published_again(everything), [5])
         assert observed(await statistics(store, "2019")) == expected
 
         # a replay from the beginning into fresh collections gives the identical view

@@ -3,6 +3,7 @@ property tests can run many examples against the real projections and MongoDB.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aiokafka import TopicPartition
@@ -36,6 +37,17 @@ class FakeFeed:
         p = hash(env.aggregate_id) % len(self.logs)
         log = self.logs[p]
         log.append(Record(len(log), env.aggregate_id.encode(), env.to_json(), env.kafka_headers()))
+
+    def published_again(self, envelopes: Sequence[EventEnvelope]) -> FakeFeed:
+        """The events published once more after this feed: the same partitions, later offsets."""
+        later = FakeFeed(len(self.logs))
+        for env in envelopes:
+            later.append(env)
+        later.logs = {
+            p: [Record(len(self.logs[p]) + r.offset, r.key, r.value, r.headers) for r in log]
+            for p, log in later.logs.items()
+        }
+        return later
 
 
 async def consume(

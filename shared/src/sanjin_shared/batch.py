@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
-from sanjin_shared.problems import validation_errors
+from sanjin_shared.errors import DomainError, RuleViolation
+from sanjin_shared.problems import Problem, validation_errors
 
 MAX_BATCH_ITEMS = 1000
 M = TypeVar("M", bound=BaseModel)
@@ -38,6 +39,26 @@ class ItemConflict(BaseModel):
     field: str | None = None
     external_id: str | None = None
 
+    @classmethod
+    def of_error(
+        cls,
+        index: int,
+        error: Exception,
+        *,
+        default_field: str | None = None,
+        external_id: str | None = None,
+    ) -> ItemConflict:
+        """The conflict for an item a use case refused: a rule, a state or a problem."""
+        field, detail = default_field, str(error)
+        if isinstance(error, RuleViolation):
+            field, detail = error.field, error.message
+        elif isinstance(error, DomainError):
+            detail = error.message
+        elif isinstance(error, Problem):
+            named = error.extensions.get("errors") or [{}]
+            field, detail = named[0].get("field") or default_field, error.detail
+        return cls(index=index, field=field, detail=detail, external_id=external_id)
+
 
 class ItemResult(BaseModel):
     index: int
@@ -58,6 +79,11 @@ class ImportSummary(BaseModel):
     def of(
         cls, results: list[ItemResult], conflicts: list[ItemConflict], *, dry_run: bool
     ) -> ImportSummary:
+        """The summary of the items that went through (`results`) and of those that did not."""
+        results = results + [
+            ItemResult(index=c.index, status=ItemStatus.conflict, external_id=c.external_id)
+            for c in conflicts
+        ]
         count = {s: sum(1 for r in results if r.status is s) for s in ItemStatus}
         return cls(
             dry_run=dry_run,

@@ -29,7 +29,7 @@ from sanjin_shared.clock import Clock
 from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
 from sanjin_shared.idempotency import PriorRecord
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.pagination import after_cursor
+from sanjin_shared.pagination import after_cursor, encode_cursor
 from sanjin_shared.problems import Conflict, NotFound
 
 R = TypeVar("R")
@@ -210,6 +210,14 @@ def external_id_lookup(
         return await repo.prior_by_external_id(province, external_id, session=tx.session)
 
     return find
+
+
+def next_cursor(page: Sequence[Stored[Any]], limit: int) -> str | None:
+    """The cursor after a full page of a list (None: the list ends here)."""
+    if len(page) < limit or not page:
+        return None
+    last = page[-1]
+    return encode_cursor(last.created_at, last.record.id)
 
 
 async def visible(

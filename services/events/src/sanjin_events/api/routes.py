@@ -20,8 +20,8 @@ from sanjin_events.service.batch import ActivityImport, ImportItem
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import BatchRequest, ImportSummary, validate_items
 from sanjin_shared.idempotency import MAX_KEY_LENGTH, fingerprint
-from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, encode_cursor
-from sanjin_shared.records import Context
+from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from sanjin_shared.records import Context, next_cursor
 from sanjin_shared.reference import ActivityKind, ProvinceCode, VenueType
 
 router = APIRouter(prefix="/v1", tags=["activities"])
@@ -182,7 +182,6 @@ async def list_activities(
         cursor=cursor,
         limit=limit,
     )
-    next_cursor = (
-        encode_cursor(items[-1].created_at, items[-1].record.id) if len(items) == limit else None
+    return ActivityList(
+        items=[ActivityOut.of(s) for s in items], next_cursor=next_cursor(items, limit)
     )
-    return ActivityList(items=[ActivityOut.of(s) for s in items], next_cursor=next_cursor)

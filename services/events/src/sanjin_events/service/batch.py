@@ -53,15 +53,7 @@ class ActivityImport:
         except DuplicateKeyError:
             # the same file sent twice at once: the other import won; this one now sees its records
             results, more = await self._attempt(ctx, items, dry_run=dry_run)
-        return ImportSummary.of(
-            results
-            + [
-                ItemResult(index=c.index, status=ItemStatus.conflict, external_id=c.external_id)
-                for c in conflicts + more
-            ],
-            conflicts + more,
-            dry_run=dry_run,
-        )
+        return ImportSummary.of(results, conflicts + more, dry_run=dry_run)
 
     async def _attempt(
         self, ctx: RequestContext, items: list[ImportItem], *, dry_run: bool

@@ -33,9 +33,9 @@ from sanjin_shared.batch import (
 )
 from sanjin_shared.errors import DomainError, RuleViolation
 from sanjin_shared.idempotency import MAX_KEY_LENGTH, fingerprint
-from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, encode_cursor
+from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from sanjin_shared.problems import Problem
-from sanjin_shared.records import Context, RequestContext, Stored
+from sanjin_shared.records import Context, RequestContext, Stored, next_cursor
 from sanjin_shared.reference import HazardType, ProductCategory, ProvinceCode, RiskLevel, VenueType
 
 router = APIRouter(prefix="/v1")
@@ -67,10 +67,6 @@ def _sees_phone(principal: Principal, province: str) -> bool:
 
 def _point(ctx: RequestContext, stored: Stored) -> PointOut:
     return PointOut.of(stored, full_phone=_sees_phone(ctx.principal, stored.record.province))
-
-
-def _next(items: list[Stored], limit: int) -> str | None:
-    return encode_cursor(items[-1].created_at, items[-1].record.id) if len(items) == limit else None
 
 
 def _query(**filters: Any) -> dict[str, Any]:
@@ -139,7 +135,7 @@ async def list_points(
         cursor=cursor,
         limit=limit,
     )
-    return PointList(items=[_point(ctx, s) for s in items], next_cursor=_next(items, limit))
+    return PointList(items=[_point(ctx, s) for s in items], next_cursor=next_cursor(items, limit))
 
 
 @router.get(
@@ -268,15 +264,7 @@ async def import_reports(
                 request_fingerprint=fingerprint(item),
             )
         except (DomainError, Problem) as exc:
-            field = getattr(exc, "field", None) or (
-                exc.extensions.get("errors", [{}])[0].get("field")
-                if isinstance(exc, Problem) and exc.extensions.get("errors")
-                else None
-            )
-            detail = exc.message if isinstance(exc, DomainError) else exc.detail
-            conflicts.append(
-                ItemConflict(index=index, field=field, detail=detail, external_id=item.external_id)
-            )
+            conflicts.append(ItemConflict.of_error(index, exc, external_id=item.external_id))
             continue
         results.append(
             ItemResult(
@@ -286,10 +274,6 @@ async def import_reports(
                 external_id=item.external_id,
             )
         )
-    results += [
-        ItemResult(index=c.index, status=ItemStatus.conflict, external_id=c.external_id)
-        for c in conflicts
-    ]
     return ImportSummary.of(results, conflicts, dry_run=dry_run)
 
 
@@ -322,7 +306,7 @@ async def list_reports(
     )
     query |= _span("occurred_on", occurred_from, occurred_to)
     items = await reports.list(ctx, query, cursor=cursor, limit=limit)
-    return ReportList(items=[ReportOut.of(s) for s in items], next_cursor=_next(items, limit))
+    return ReportList(items=[ReportOut.of(s) for s in items], next_cursor=next_cursor(items, limit))
 
 
 @router.get(

@@ -17,10 +17,10 @@ from sanjin_shared.batch import (
     ItemStatus,
     validate_items,
 )
-from sanjin_shared.errors import DomainError, RuleViolation
+from sanjin_shared.errors import RuleViolation
 from sanjin_shared.idempotency import MAX_KEY_LENGTH, fingerprint
-from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, encode_cursor
-from sanjin_shared.records import Context
+from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from sanjin_shared.records import Context, next_cursor
 from sanjin_shared.reference import ProductCategory, ProvinceCode
 from sanjin_survey.adapters.repository import StoredSurvey
 from sanjin_survey.domain.index import Moments, Question, estimate
@@ -233,8 +233,7 @@ async def list_surveys(
         if v is not None
     }
     items = await service.list(ctx, query, cursor=cursor, limit=limit)
-    nxt = encode_cursor(items[-1].created_at, items[-1].record.id) if len(items) == limit else None
-    return SurveyList(items=[SurveyOut.of(s) for s in items], next_cursor=nxt)
+    return SurveyList(items=[SurveyOut.of(s) for s in items], next_cursor=next_cursor(items, limit))
 
 
 @router.get("/surveys/{survey_id}", response_model=SurveyOut, summary="One survey")
@@ -305,18 +304,13 @@ async def respond_batch(
         results = []
         for (index, _item), outcome in zip(valid, outcomes, strict=True):
             if isinstance(outcome, Exception):
-                field = outcome.field if isinstance(outcome, RuleViolation) else "respondent_id"
-                detail = (
-                    outcome.message
-                    if isinstance(outcome, DomainError)
-                    else getattr(outcome, "detail", str(outcome))
+                conflicts.append(
+                    ItemConflict.of_error(index, outcome, default_field="respondent_id")
                 )
-                conflicts.append(ItemConflict(index=index, field=field, detail=detail))
                 continue
             recorded, created = outcome
             status_ = ItemStatus.created if created else ItemStatus.ignored
             results.append(ItemResult(index=index, status=status_, id=recorded.id))
-    results += [ItemResult(index=c.index, status=ItemStatus.conflict) for c in conflicts]
     return ImportSummary.of(results, conflicts, dry_run=dry_run)
 
 
