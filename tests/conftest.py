@@ -16,6 +16,7 @@ import pytest
 from sanjin_shared.auth import Role, mint_token
 from sanjin_shared.provisioning import provision_topics
 from tests.support.infra import Servers, servers
+from tests.support.personal import leaks_in
 from tests.support.services import ServiceProcess
 
 TEST_SECRET = "sanjin-test-secret-0123456789abcdef-0123456789"
@@ -69,8 +70,14 @@ class World:
 
 
 @pytest.fixture(scope="session")
-def world(infra: Servers, topic_prefix: str, tmp_path_factory: pytest.TempPathFactory) -> World:
-    return World(infra, topic_prefix, f"t{RUN_ID}", tmp_path_factory.mktemp("services"))
+def world(
+    infra: Servers, topic_prefix: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    world = World(infra, topic_prefix, f"t{RUN_ID}", tmp_path_factory.mktemp("services"))
+    yield world
+    # the services have stopped (their fixtures end first): no log line may carry personal data
+    leaks = leaks_in(world.run_dir / "logs")
+    assert not leaks, "personal data in the logs:\n" + "\n".join(leaks[:20])
 
 
 @pytest.fixture(scope="session")
@@ -119,6 +126,13 @@ os.environ.setdefault("SANJIN_ENVIRONMENT", "test")
 @pytest.fixture(scope="session")
 def risk_service(world: World) -> Iterator[ServiceProcess]:
     service = world.service("risk_monitoring").start().wait_ready()
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def inspection_service(world: World) -> Iterator[ServiceProcess]:
+    service = world.service("inspection").start().wait_ready()
     yield service
     service.stop()
 

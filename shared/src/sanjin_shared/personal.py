@@ -1,8 +1,9 @@
-"""Personal data: phone numbers of mainland China, validated and masked."""
+"""Personal data: phone numbers of mainland China and people's names, validated and masked."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -34,3 +35,33 @@ def mask_phone(phone: str) -> str:
 
 
 PhoneNumber = Annotated[str, AfterValidator(normalise_phone)]
+
+
+# A person's name: letters of any script (Chinese, Uyghur, Tibetan, Latin...), with the separators
+# names use: spaces, the middle dot of transcribed names (买买提·艾力), hyphens, apostrophes, periods.
+_NAME_SEPARATORS = frozenset(" ·•.'-’")
+MAX_NAME_LENGTH = 50
+
+
+def normalise_name(value: str) -> str:
+    name = " ".join(unicodedata.normalize("NFC", value).split())
+    if not name:
+        raise ValueError("a name is required")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValueError(f"a name has at most {MAX_NAME_LENGTH} characters")
+    for char in name:
+        if char in _NAME_SEPARATORS:
+            continue
+        category = unicodedata.category(char)
+        if not (category.startswith("L") or category.startswith("M")):
+            raise ValueError("a name has letters and the separators · - ' . only")
+    return name
+
+
+def mask_name(name: str) -> str:
+    """张三 -> 张*, 欧阳娜娜 -> 欧***, 买买提·艾力 -> 买****, John Smith -> J*********."""
+    visible = name[0]
+    return visible + "*" * max(len(name) - 1, 1)
+
+
+PersonName = Annotated[str, AfterValidator(normalise_name)]

@@ -134,3 +134,32 @@ class ActivityKind(LabelledEnum):
     education = ("education", "宣传教育")
     seminar = ("seminar", "社会共治研讨")
     launch_ceremony = ("launch_ceremony", "启动仪式")
+
+
+class InspectionService(LabelledEnum):
+    """What a technical institution offers at an inspection session (activity 3 of the notice)."""
+
+    testing = ("testing", "免费检测")
+    certification = ("certification", "认证咨询")
+    consultation = ("consultation", "消费咨询")
+    authentication = ("authentication", "真假鉴别")
+
+
+class InspectionOutcome(LabelledEnum):
+    passed = ("pass", "合格")
+    failed = ("fail", "不合格")
+    genuine = ("genuine", "真品")
+    counterfeit = ("counterfeit", "假冒")
+    inconclusive = ("inconclusive", "无法判定")
+    served = ("served", "已服务")
+
+
+# The outcomes a result of each service may have (CONTRACT.md, inspection).
+OUTCOMES_BY_SERVICE: dict[InspectionService, frozenset[InspectionOutcome]] = {
+    InspectionService.testing: frozenset({InspectionOutcome.passed, InspectionOutcome.failed}),
+    InspectionService.authentication: frozenset(
+        {InspectionOutcome.genuine, InspectionOutcome.counterfeit, InspectionOutcome.inconclusive}
+    ),
+    InspectionService.certification: frozenset({InspectionOutcome.served}),
+    InspectionService.consultation: frozenset({InspectionOutcome.served}),
+}

@@ -18,6 +18,16 @@ from sanjin_shared.events.activities import (
     ActivityScheduled,
 )
 from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
+from sanjin_shared.events.inspection import (
+    BookingCancelled,
+    BookingConfirmed,
+    BookingPromoted,
+    BookingWaitlisted,
+    InspectionResultRecorded,
+    InspectionSessionCancelled,
+    InspectionSessionScheduled,
+    InspectionSessionUpdated,
+)
 from sanjin_shared.events.monitoring import (
     MonitoringPointDeactivated,
     MonitoringPointEvaluated,
@@ -51,6 +61,14 @@ CATALOGUE: dict[str, type[DomainEvent]] = {
         RiskReportReceived,
         RiskReportRetriaged,
         RiskSignalRaised,
+        InspectionSessionScheduled,
+        InspectionSessionUpdated,
+        InspectionSessionCancelled,
+        BookingConfirmed,
+        BookingWaitlisted,
+        BookingPromoted,
+        BookingCancelled,
+        InspectionResultRecorded,
         SurveyPublished,
         SurveyRevised,
         SurveyClosed,

@@ -17,6 +17,12 @@ from sanjin_shared.events.activities import (
     ActivityState,
 )
 from sanjin_shared.events.envelope import DomainEvent
+from sanjin_shared.events.inspection import (
+    BookingEvent,
+    InspectionResultRecorded,
+    InspectionResultState,
+    InspectionSessionEvent,
+)
 from sanjin_shared.events.monitoring import (
     MonitoringPointEvent,
     MonitoringPointState,
@@ -24,7 +30,12 @@ from sanjin_shared.events.monitoring import (
     RiskReportState,
 )
 from sanjin_shared.events.surveys import SurveyEvent, SurveyResponseRecorded
-from sanjin_shared.reference import ActivityKind, RiskLevel
+from sanjin_shared.reference import (
+    ActivityKind,
+    InspectionOutcome,
+    InspectionService,
+    RiskLevel,
+)
 
 UNSPECIFIED_VENUE = "unspecified"
 
@@ -50,6 +61,16 @@ def contribution_of(event: DomainEvent) -> Contribution | None:
         return _point(event.point)
     if isinstance(event, RiskReportEvent):
         return _risk_report(event.report)
+    if isinstance(event, InspectionSessionEvent):
+        s = event.session
+        held = {"inspection_sessions": 1} if s.status == "scheduled" else {}
+        return Contribution(s.campaign, s.province, s.venue_type.value, held)
+    if isinstance(event, BookingEvent):
+        b = event.booking
+        confirmed = {"bookings_confirmed": 1} if b.status == "confirmed" else {}
+        return Contribution(b.campaign, b.province, b.venue_type.value, confirmed)
+    if isinstance(event, InspectionResultRecorded):
+        return _inspection_result(event.result)
     if isinstance(event, SurveyEvent):
         s = event.survey
         return Contribution(s.campaign, s.province, UNSPECIFIED_VENUE, {"surveys": 1})
@@ -105,6 +126,21 @@ def _risk_report(r: RiskReportState) -> Contribution:
         "risk_reports_serious": int(r.risk_level is RiskLevel.serious),
         "risk_reports_high": int(r.risk_level is RiskLevel.high),
         "injuries_reported": int(r.injured),
+    }
+    return Contribution(
+        r.campaign, r.province, r.venue_type.value, {k: v for k, v in counters.items() if v}
+    )
+
+
+def _inspection_result(r: InspectionResultState) -> Contribution:
+    """Every result serves a consumer; testing results are samples tested (and failed), and
+    authentication results that found a counterfeit are counterfeits identified."""
+    testing = r.service is InspectionService.testing
+    counters: Counters = {
+        "consumers_served": 1,
+        "samples_tested": int(testing),
+        "samples_failed": int(testing and r.outcome is InspectionOutcome.failed),
+        "counterfeits_identified": int(r.outcome is InspectionOutcome.counterfeit),
     }
     return Contribution(
         r.campaign, r.province, r.venue_type.value, {k: v for k, v in counters.items() if v}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from sanjin_events.api.schemas import (
     ActivityCancelIn,
@@ -19,8 +19,9 @@ from sanjin_events.service.activities import ActivityService, ListFilter, Schedu
 from sanjin_events.service.batch import ActivityImport, ImportItem
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import BatchRequest, ImportSummary, validate_items
-from sanjin_shared.idempotency import MAX_KEY_LENGTH, fingerprint
-from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from sanjin_shared.idempotency import fingerprint
+from sanjin_shared.pagination import DEFAULT_LIMIT
+from sanjin_shared.params import Cursor, IdempotencyKey, Limit
 from sanjin_shared.records import Context, next_cursor
 from sanjin_shared.reference import ActivityKind, ProvinceCode, VenueType
 
@@ -32,9 +33,6 @@ def get_service(platform: PlatformDep) -> ActivityService:
 
 
 Service = Annotated[ActivityService, Depends(get_service)]
-IdempotencyKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", min_length=1, max_length=MAX_KEY_LENGTH)
-]
 
 
 @router.post(
@@ -165,8 +163,8 @@ async def list_activities(
     ] = None,
     scheduled_from: date | None = None,
     scheduled_to: date | None = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> ActivityList:
     items = await service.list(
         ctx,

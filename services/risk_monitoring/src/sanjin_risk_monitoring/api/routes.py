@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from sanjin_risk_monitoring.api.schemas import (
     DeactivateIn,
@@ -22,7 +22,6 @@ from sanjin_risk_monitoring.domain.point import Evaluation
 from sanjin_risk_monitoring.service.points import PointService
 from sanjin_risk_monitoring.service.reports import ReportService
 from sanjin_shared.app import PlatformDep
-from sanjin_shared.auth import Principal, Role
 from sanjin_shared.batch import (
     BatchRequest,
     ImportSummary,
@@ -32,8 +31,16 @@ from sanjin_shared.batch import (
     validate_items,
 )
 from sanjin_shared.errors import DomainError, RuleViolation
-from sanjin_shared.idempotency import MAX_KEY_LENGTH, fingerprint
-from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from sanjin_shared.idempotency import fingerprint
+from sanjin_shared.pagination import DEFAULT_LIMIT
+from sanjin_shared.params import (
+    Cursor,
+    IdempotencyKey,
+    Limit,
+    date_span,
+    filters,
+    sees_personal_data,
+)
 from sanjin_shared.problems import Problem
 from sanjin_shared.records import Context, RequestContext, Stored, next_cursor
 from sanjin_shared.reference import HazardType, ProductCategory, ProvinceCode, RiskLevel, VenueType
@@ -51,34 +58,10 @@ def get_reports(platform: PlatformDep) -> ReportService:
 
 Points = Annotated[PointService, Depends(get_points)]
 Reports = Annotated[ReportService, Depends(get_reports)]
-IdempotencyKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", min_length=1, max_length=MAX_KEY_LENGTH)
-]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-Cursor = Annotated[str | None, Query(max_length=500)]
-
-
-def _sees_phone(principal: Principal, province: str) -> bool:
-    """The owning province and admin see contact phones; everyone else sees them masked."""
-    return principal.role is Role.admin or (
-        principal.role is Role.province and principal.province == province
-    )
 
 
 def _point(ctx: RequestContext, stored: Stored) -> PointOut:
-    return PointOut.of(stored, full_phone=_sees_phone(ctx.principal, stored.record.province))
-
-
-def _query(**filters: Any) -> dict[str, Any]:
-    return {k: (v.value if hasattr(v, "value") else v) for k, v in filters.items() if v is not None}
-
-
-def _span(field: str, start: date | None, end: date | None) -> dict[str, Any]:
-    span = {
-        **({"$gte": start.isoformat()} if start else {}),
-        **({"$lte": end.isoformat()} if end else {}),
-    }
-    return {field: span} if span else {}
+    return PointOut.of(stored, full_phone=sees_personal_data(ctx.principal, stored.record.province))
 
 
 # -- monitoring points ------------------------------------------------------------------------------
@@ -131,7 +114,7 @@ async def list_points(
 ) -> PointList:
     items = await points.list(
         ctx,
-        _query(province=province, campaign=campaign, venue_type=venue_type, status=status_),
+        filters(province=province, campaign=campaign, venue_type=venue_type, status=status_),
         cursor=cursor,
         limit=limit,
     )
@@ -295,7 +278,7 @@ async def list_reports(
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> ReportList:
-    query = _query(
+    query = filters(
         province=province,
         campaign=campaign,
         venue_type=venue_type,
@@ -304,7 +287,7 @@ async def list_reports(
         risk_level=risk_level,
         monitoring_point_id=monitoring_point_id,
     )
-    query |= _span("occurred_on", occurred_from, occurred_to)
+    query |= date_span("occurred_on", occurred_from, occurred_to)
     items = await reports.list(ctx, query, cursor=cursor, limit=limit)
     return ReportList(items=[ReportOut.of(s) for s in items], next_cursor=next_cursor(items, limit))
 

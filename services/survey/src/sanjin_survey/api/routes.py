@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from sanjin_shared.app import PlatformDep
@@ -18,8 +18,9 @@ from sanjin_shared.batch import (
     validate_items,
 )
 from sanjin_shared.errors import RuleViolation
-from sanjin_shared.idempotency import MAX_KEY_LENGTH, fingerprint
-from sanjin_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from sanjin_shared.idempotency import fingerprint
+from sanjin_shared.pagination import DEFAULT_LIMIT
+from sanjin_shared.params import Cursor, IdempotencyKey, Limit
 from sanjin_shared.records import Context, next_cursor
 from sanjin_shared.reference import ProductCategory, ProvinceCode
 from sanjin_survey.adapters.repository import StoredSurvey
@@ -172,9 +173,6 @@ def get_service(platform: PlatformDep) -> SurveyService:
 
 
 Service = Annotated[SurveyService, Depends(get_service)]
-IdempotencyKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", min_length=1, max_length=MAX_KEY_LENGTH)
-]
 
 
 def _questions(items: list[QuestionIn]) -> tuple[Question, ...]:
@@ -219,8 +217,8 @@ async def list_surveys(
     campaign: Annotated[str | None, Query(max_length=32)] = None,
     product_category: ProductCategory | None = None,
     status_: Annotated[str | None, Query(alias="status", pattern="^(open|closed)$")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> SurveyList:
     query = {
         k: v

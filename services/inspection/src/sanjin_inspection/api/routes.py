@@ -1,0 +1,385 @@
+"""HTTP routes of the inspection service."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response, status
+
+from sanjin_inspection.api.schemas import (
+    BookingCreate,
+    BookingList,
+    BookingOut,
+    ResultCreate,
+    ResultList,
+    ResultOut,
+    SessionCancel,
+    SessionCreate,
+    SessionList,
+    SessionOut,
+    SessionUpdate,
+)
+from sanjin_inspection.service.bookings import BookingService
+from sanjin_inspection.service.results import ImportItem, ResultInput, ResultService
+from sanjin_inspection.service.sessions import SessionService
+from sanjin_shared.app import PlatformDep
+from sanjin_shared.batch import BatchRequest, ImportSummary, validate_items
+from sanjin_shared.errors import RuleViolation
+from sanjin_shared.idempotency import fingerprint
+from sanjin_shared.pagination import DEFAULT_LIMIT
+from sanjin_shared.params import (
+    Cursor,
+    IdempotencyKey,
+    Limit,
+    date_span,
+    filters,
+    sees_personal_data,
+)
+from sanjin_shared.records import Context, RequestContext, Stored, next_cursor
+from sanjin_shared.reference import (
+    InspectionOutcome,
+    InspectionService,
+    ProductCategory,
+    ProvinceCode,
+    VenueType,
+)
+
+router = APIRouter(prefix="/v1")
+
+
+def get_sessions(platform: PlatformDep) -> SessionService:
+    return SessionService(platform.unit_of_work())
+
+
+def get_bookings(platform: PlatformDep) -> BookingService:
+    return BookingService(platform.unit_of_work())
+
+
+def get_results(platform: PlatformDep) -> ResultService:
+    return ResultService(platform.unit_of_work())
+
+
+Sessions = Annotated[SessionService, Depends(get_sessions)]
+Bookings = Annotated[BookingService, Depends(get_bookings)]
+Results = Annotated[ResultService, Depends(get_results)]
+Campaign = Annotated[str | None, Query(max_length=32)]
+SESSIONS, BOOKINGS, RESULTS = ["inspection sessions"], ["bookings"], ["inspection results"]
+REPEAT = "An identical earlier request's record"
+
+
+def _booking(ctx: RequestContext, stored: Stored, *, in_list: bool = False) -> BookingOut:
+    """Names and phones in full only for the owning province and admin, and never in lists."""
+    personal = not in_list and sees_personal_data(ctx.principal, stored.record.province)
+    return BookingOut.of(stored, personal=personal)
+
+
+# -- sessions ---------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/inspection-sessions",
+    status_code=201,
+    response_model=SessionOut,
+    tags=SESSIONS,
+    summary="Schedule an inspection session",
+    responses={200: {"model": SessionOut, "description": REPEAT}},
+)
+async def schedule_session(
+    body: SessionCreate,
+    ctx: Context,
+    sessions: Sessions,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> SessionOut:
+    fields = body.model_dump(exclude={"province"})
+    fields["services"] = tuple(body.services)
+    outcome = await sessions.schedule(
+        ctx,
+        fields,
+        province=body.province,
+        idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint(body),
+    )
+    if not outcome.created:
+        response.status_code = status.HTTP_200_OK
+    return SessionOut.of(outcome.record)
+
+
+@router.get(
+    "/inspection-sessions",
+    response_model=SessionList,
+    tags=SESSIONS,
+    summary="List inspection sessions",
+)
+async def list_sessions(
+    ctx: Context,
+    sessions: Sessions,
+    province: ProvinceCode | None = None,
+    campaign: Campaign = None,
+    venue_type: VenueType | None = None,
+    service: InspectionService | None = None,
+    status_: Annotated[str | None, Query(alias="status", pattern="^(scheduled|cancelled)$")] = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> SessionList:
+    query = filters(
+        province=province,
+        campaign=campaign,
+        venue_type=venue_type,
+        services=service,
+        status=status_,
+    ) | date_span("date", date_from, date_to)
+    items = await sessions.list(ctx, query, cursor=cursor, limit=limit)
+    return SessionList(
+        items=[SessionOut.of(s) for s in items], next_cursor=next_cursor(items, limit)
+    )
+
+
+@router.get(
+    "/inspection-sessions/{session_id}",
+    response_model=SessionOut,
+    tags=SESSIONS,
+    summary="One inspection session, with its places",
+)
+async def get_session(session_id: str, ctx: Context, sessions: Sessions) -> SessionOut:
+    return SessionOut.of(await sessions.get(ctx, session_id))
+
+
+@router.patch(
+    "/inspection-sessions/{session_id}",
+    response_model=SessionOut,
+    tags=SESSIONS,
+    summary="Change a session (a larger capacity promotes waiting bookings in order)",
+    responses={409: {"description": "Capacity below the confirmed bookings, or cancelled"}},
+)
+async def update_session(
+    session_id: str, body: SessionUpdate, ctx: Context, sessions: Sessions
+) -> SessionOut:
+    changes = body.model_dump(exclude_unset=True)
+    nulls = [k for k, v in changes.items() if v is None]
+    if nulls:
+        raise RuleViolation(nulls[0], "cannot be emptied")
+    if "services" in changes:
+        changes["services"] = tuple(body.services or ())
+    return SessionOut.of(await sessions.update(ctx, session_id, changes))
+
+
+@router.post(
+    "/inspection-sessions/{session_id}/cancel",
+    response_model=SessionOut,
+    tags=SESSIONS,
+    summary="Cancel a session and its open bookings",
+    responses={409: {"description": "Already cancelled, or results are recorded"}},
+)
+async def cancel_session(
+    session_id: str, body: SessionCancel, ctx: Context, sessions: Sessions
+) -> SessionOut:
+    return SessionOut.of(await sessions.cancel(ctx, session_id, body.reason))
+
+
+# -- bookings ---------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/inspection-sessions/{session_id}/bookings",
+    status_code=201,
+    response_model=BookingOut,
+    tags=BOOKINGS,
+    summary="Book a place (confirmed, or waitlisted on request when full)",
+    responses={
+        200: {"model": BookingOut, "description": REPEAT},
+        409: {"description": "The session is full (without waitlist), cancelled, or booked"},
+    },
+)
+async def book(
+    session_id: str,
+    body: BookingCreate,
+    ctx: Context,
+    bookings: Bookings,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> BookingOut:
+    outcome = await bookings.book(
+        ctx,
+        session_id,
+        consumer_name=body.consumer_name,
+        consumer_phone=body.consumer_phone,
+        product_category=body.product_category,
+        service=body.service,
+        waitlist=body.waitlist,
+        external_id=body.external_id,
+        idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint(body),
+    )
+    if not outcome.created:
+        response.status_code = status.HTTP_200_OK
+    return _booking(ctx, outcome.record)
+
+
+@router.get(
+    "/inspection-sessions/{session_id}/bookings",
+    response_model=BookingList,
+    tags=BOOKINGS,
+    summary="A session's bookings (names and phones masked)",
+)
+async def list_bookings(
+    session_id: str,
+    ctx: Context,
+    bookings: Bookings,
+    status_: Annotated[
+        str | None, Query(alias="status", pattern="^(confirmed|waitlisted|cancelled)$")
+    ] = None,
+    service: InspectionService | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> BookingList:
+    items = await bookings.list_of_session(
+        ctx, session_id, filters(status=status_, service=service), cursor=cursor, limit=limit
+    )
+    return BookingList(
+        items=[_booking(ctx, b, in_list=True) for b in items],
+        next_cursor=next_cursor(items, limit),
+    )
+
+
+@router.get(
+    "/bookings/{booking_id}", response_model=BookingOut, tags=BOOKINGS, summary="One booking"
+)
+async def get_booking(booking_id: str, ctx: Context, bookings: Bookings) -> BookingOut:
+    return _booking(ctx, await bookings.get(ctx, booking_id))
+
+
+@router.post(
+    "/bookings/{booking_id}/cancel",
+    response_model=BookingOut,
+    tags=BOOKINGS,
+    summary="Cancel a booking; the first waitlisted booking takes the freed place",
+    responses={409: {"description": "Already cancelled"}},
+)
+async def cancel_booking(booking_id: str, ctx: Context, bookings: Bookings) -> BookingOut:
+    return _booking(ctx, await bookings.cancel(ctx, booking_id))
+
+
+# -- results ----------------------------------------------------------------------------------------
+
+
+def _result_input(body: ResultCreate) -> ResultInput:
+    return ResultInput(
+        product_category=body.product_category,
+        service=body.service,
+        outcome=body.outcome,
+        booking_id=body.booking_id,
+        external_id=body.external_id,
+    )
+
+
+@router.post(
+    "/inspection-sessions/{session_id}/results",
+    status_code=201,
+    response_model=ResultOut,
+    tags=RESULTS,
+    summary="Record the result of one sample or consultation",
+    responses={200: {"model": ResultOut, "description": REPEAT}},
+)
+async def record_result(
+    session_id: str,
+    body: ResultCreate,
+    ctx: Context,
+    results: Results,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ResultOut:
+    outcome = await results.record(
+        ctx,
+        session_id,
+        _result_input(body),
+        idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint(body),
+    )
+    if not outcome.created:
+        response.status_code = status.HTTP_200_OK
+    return ResultOut.of(outcome.record)
+
+
+@router.post(
+    "/inspection-sessions/{session_id}/results:batch",
+    response_model=ImportSummary,
+    tags=RESULTS,
+    summary="Import up to 1,000 results of a session (idempotent by external_id)",
+    description="Each item has the body of `POST .../results` and needs an `external_id`. All "
+    "items are written in one transaction; an item already stored under its external_id with "
+    "the same content is `ignored`, with other content a conflict. With `dry_run=true` items "
+    "are only checked.",
+)
+async def import_results(
+    session_id: str, body: BatchRequest, ctx: Context, results: Results, dry_run: bool = False
+) -> ImportSummary:
+    valid, conflicts = validate_items(body.items, ResultCreate)
+    items = [ImportItem(i, fingerprint(item), _result_input(item)) for i, item in valid]
+    return await results.record_many(ctx, session_id, items, conflicts, dry_run=dry_run)
+
+
+@router.get(
+    "/inspection-sessions/{session_id}/results",
+    response_model=ResultList,
+    tags=RESULTS,
+    summary="A session's results",
+)
+async def list_session_results(
+    session_id: str,
+    ctx: Context,
+    results: Results,
+    service: InspectionService | None = None,
+    outcome: InspectionOutcome | None = None,
+    product_category: ProductCategory | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> ResultList:
+    query = filters(
+        session_id=session_id, service=service, outcome=outcome, product_category=product_category
+    )
+    items = await results.list(ctx, query, cursor=cursor, limit=limit)
+    return ResultList(items=[ResultOut.of(r) for r in items], next_cursor=next_cursor(items, limit))
+
+
+@router.get(
+    "/inspection-results",
+    response_model=ResultList,
+    tags=RESULTS,
+    summary="List results across sessions",
+)
+async def list_results(
+    ctx: Context,
+    results: Results,
+    province: ProvinceCode | None = None,
+    campaign: Campaign = None,
+    venue_type: VenueType | None = None,
+    service: InspectionService | None = None,
+    outcome: InspectionOutcome | None = None,
+    product_category: ProductCategory | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> ResultList:
+    query = filters(
+        province=province,
+        campaign=campaign,
+        venue_type=venue_type,
+        service=service,
+        outcome=outcome,
+        product_category=product_category,
+    )
+    items = await results.list(ctx, query, cursor=cursor, limit=limit)
+    return ResultList(items=[ResultOut.of(r) for r in items], next_cursor=next_cursor(items, limit))
+
+
+@router.get(
+    "/inspection-results/{result_id}",
+    response_model=ResultOut,
+    tags=RESULTS,
+    summary="One result",
+)
+async def get_result(result_id: str, ctx: Context, results: Results) -> ResultOut:
+    return ResultOut.of(await results.get(ctx, result_id))

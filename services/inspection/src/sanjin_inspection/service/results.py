@@ -1,0 +1,247 @@
+"""Use cases of results: record one (idempotent by key and external id), import many for a
+session in one transaction, read and list."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from sanjin_inspection.adapters.repository import (
+    BookingRepository,
+    ResultRepository,
+    SessionRepository,
+)
+from sanjin_inspection.domain.result import InspectionResult
+from sanjin_inspection.service.sessions import publish
+from sanjin_shared.batch import ImportSummary, ItemConflict, ItemResult, ItemStatus
+from sanjin_shared.clock import Clock, beijing_date, utc_now
+from sanjin_shared.errors import DomainError, RuleViolation
+from sanjin_shared.idempotency import Outcome, create_once
+from sanjin_shared.mongo import Transaction, UnitOfWork
+from sanjin_shared.records import RequestContext, Stored, external_id_lookup, visible
+from sanjin_shared.reference import InspectionOutcome, InspectionService, ProductCategory
+
+
+@dataclass(frozen=True, slots=True)
+class ResultInput:
+    product_category: ProductCategory
+    service: InspectionService
+    outcome: InspectionOutcome
+    booking_id: str | None = None
+    external_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportItem:
+    index: int
+    fingerprint: str
+    result: ResultInput
+
+
+class ResultService:
+    def __init__(self, uow: UnitOfWork, *, clock: Clock = utc_now) -> None:
+        self._uow = uow
+        self._sessions = SessionRepository(uow.db)
+        self._bookings = BookingRepository(uow.db)
+        self._results = ResultRepository(uow.db)
+        self._clock = clock
+
+    async def record(
+        self,
+        ctx: RequestContext,
+        session_id: str,
+        given: ResultInput,
+        *,
+        idempotency_key: str | None,
+        request_fingerprint: str,
+    ) -> Outcome[Stored[InspectionResult]]:
+        owner = (await self._session(ctx, session_id)).record.province
+
+        async def create(tx: Transaction) -> str:
+            session = (await self._session(ctx, session_id, tx)).record
+            booking = None
+            if given.booking_id is not None:
+                found = await self._bookings.get(given.booking_id, session=tx.session)
+                if found is None or found.record.province != session.province:
+                    raise RuleViolation("booking_id", f"no booking {given.booking_id}")
+                booking = found.record
+            now = self._clock()
+            result = InspectionResult.record(
+                id=f"ir_{uuid.uuid4().hex}",
+                session=session,
+                booking=booking,
+                product_category=given.product_category,
+                service=given.service,
+                outcome=given.outcome,
+                external_id=given.external_id,
+                today=beijing_date(now),
+            )
+            await self._results.add(
+                result, fingerprint=request_fingerprint, now=now, session=tx.session
+            )
+            await self._sessions.adjust(session.id, results=1, session=tx.session)
+            publish(tx, ctx, now, result)
+            return result.id
+
+        return await create_once(
+            self._uow,
+            scope=f"inspection_result:{owner}",
+            idempotency_key=idempotency_key,
+            request_fingerprint=request_fingerprint,
+            find_by_external_id=external_id_lookup(self._results, owner, given.external_id),
+            create=create,
+            load=lambda result_id: self.get(ctx, result_id),
+        )
+
+    async def record_many(
+        self,
+        ctx: RequestContext,
+        session_id: str,
+        items: list[ImportItem],
+        conflicts: list[ItemConflict],
+        *,
+        dry_run: bool,
+    ) -> ImportSummary:
+        """Import a session's results in one transaction, idempotent by external id.
+
+        An external id already stored with the same content is `ignored`; with other content,
+        or for another session, it is a conflict (results are not changed once recorded).
+        With `dry_run` every rule is checked and nothing is written.
+        """
+        await self._session(ctx, session_id)
+        outcome: list[tuple[list[ItemResult], list[ItemConflict]]] = []
+
+        async def body(tx: Transaction | None) -> None:
+            outcome[:] = [await self._classify(ctx, session_id, items, tx)]
+
+        try:
+            await (body(None) if dry_run else self._uow.run(body))
+        except DuplicateKeyError:
+            # the same file sent twice at once: the other import won; this one sees its results
+            await self._uow.run(body)
+        results, more = outcome[0]
+        return ImportSummary.of(results, conflicts + more, dry_run=dry_run)
+
+    async def _classify(
+        self,
+        ctx: RequestContext,
+        session_id: str,
+        items: list[ImportItem],
+        tx: Transaction | None,
+    ) -> tuple[list[ItemResult], list[ItemConflict]]:
+        db_session = tx.session if tx else None
+        session = (await self._session(ctx, session_id, tx)).record
+        now = self._clock()
+        today = beijing_date(now)
+        wanted = [i.result.external_id for i in items if i.result.external_id]
+        prior = await self._results.by_external_ids(session.province, wanted, session=db_session)
+        bookings = await self._bookings.by_ids(
+            [i.result.booking_id for i in items if i.result.booking_id], session=db_session
+        )
+        results: list[ItemResult] = []
+        conflicts: list[ItemConflict] = []
+        new: list[tuple[InspectionResult, str]] = []
+        seen: dict[
+            str, tuple[str, str]
+        ] = {}  # external id -> (result id, fingerprint) in this file
+        for item in items:
+            given, external_id = item.result, item.result.external_id
+            if external_id is None:
+                conflicts.append(
+                    _conflict(
+                        item,
+                        "external_id",
+                        "batch items need an external_id, so the file can be sent again safely",
+                    )
+                )
+                continue
+            earlier = seen.get(external_id)
+            if earlier is None and external_id in prior:
+                result_id, prior_session, fp = prior[external_id]
+                if prior_session != session_id:
+                    fp = ""  # another session's result: never the same content
+                earlier = (result_id, fp)
+            if earlier is not None:
+                if earlier[1] == item.fingerprint:
+                    results.append(
+                        ItemResult(
+                            index=item.index,
+                            status=ItemStatus.ignored,
+                            id=earlier[0],
+                            external_id=external_id,
+                        )
+                    )
+                else:
+                    conflicts.append(
+                        _conflict(
+                            item,
+                            "external_id",
+                            "a result with this external_id exists with other content",
+                        )
+                    )
+                continue
+            booking = bookings.get(given.booking_id) if given.booking_id else None
+            try:
+                if given.booking_id and (booking is None or booking.province != session.province):
+                    raise RuleViolation("booking_id", f"no booking {given.booking_id}")
+                result = InspectionResult.record(
+                    id=f"ir_{uuid.uuid4().hex}",
+                    session=session,
+                    booking=booking,
+                    product_category=given.product_category,
+                    service=given.service,
+                    outcome=given.outcome,
+                    external_id=external_id,
+                    today=today,
+                )
+            except DomainError as exc:
+                conflicts.append(ItemConflict.of_error(item.index, exc, external_id=external_id))
+                continue
+            new.append((result, item.fingerprint))
+            seen[external_id] = (result.id, item.fingerprint)
+            results.append(
+                ItemResult(
+                    index=item.index,
+                    status=ItemStatus.created,
+                    id=result.id,
+                    external_id=external_id,
+                )
+            )
+        if tx is not None and new:
+            await self._results.add_many(new, now=now, session=tx.session)
+            await self._sessions.adjust(session.id, results=len(new), session=tx.session)
+            publish(tx, ctx, now, *(r for r, _ in new))
+        return results, conflicts
+
+    async def get(self, ctx: RequestContext, result_id: str) -> Stored[InspectionResult]:
+        return await visible(self._results, ctx, result_id, what="inspection result")
+
+    async def list(
+        self, ctx: RequestContext, query: dict[str, Any], *, cursor: str | None, limit: int
+    ) -> list[Stored[InspectionResult]]:
+        if "session_id" in query:
+            await self._session(ctx, query["session_id"])
+        return await self._results.list(ctx.scope(query), cursor=cursor, limit=limit)
+
+    async def _session(
+        self, ctx: RequestContext, session_id: str, tx: Transaction | None = None
+    ) -> Any:
+        return await visible(
+            self._sessions,
+            ctx,
+            session_id,
+            what="inspection session",
+            session=tx.session if tx else None,
+        )
+
+
+def _conflict(item: ImportItem, field: str, detail: str) -> ItemConflict:
+    return ItemConflict(
+        index=item.index,
+        field=field,
+        detail=f"{field}: {detail}",
+        external_id=item.result.external_id,
+    )
