@@ -354,3 +354,29 @@ async def test_inspection_figures_reach_the_aggregator(
     )
     assert row["by_venue_type"]["campus"]["bookings_confirmed"] == 2
     assert row["by_venue_type"]["community"]["samples_tested"] == 3
+
+
+async def test_sessions_and_bookings_are_created_once(
+    http: httpx.AsyncClient, inspection_service: ServiceProcess, campaign: str
+) -> None:
+    bj = Client(http, inspection_service)
+    body = session_body(campaign, external_id="S-1")
+    first, again = [await bj.post("/inspection-sessions", body) for _ in range(2)]
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    changed = await bj.post(
+        "/inspection-sessions", session_body(campaign, external_id="S-1", capacity=9)
+    )
+    assert changed.status_code == 409 and changed.json()["type"].endswith("external-id-conflict")
+
+    path = f"/inspection-sessions/{first.json()['id']}/bookings"
+    key = {"Idempotency-Key": f"{campaign}-b1"}
+    made, repeat = [await bj.post(path, booking_body(60), headers=key) for _ in range(2)]
+    assert (made.status_code, repeat.status_code) == (201, 200)
+    assert made.json()["id"] == repeat.json()["id"]
+    other_body = await bj.post(path, booking_body(61), headers=key)
+    assert other_body.status_code == 409
+    by_external = [await bj.post(path, booking_body(62, external_id="BK-1")) for _ in range(2)]
+    assert [r.status_code for r in by_external] == [201, 200]
+    view = (await bj.get(f"/inspection-sessions/{first.json()['id']}")).json()
+    assert view["confirmed"] == 2  # the repeats took no place
