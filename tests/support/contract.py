@@ -9,8 +9,6 @@ from pathlib import Path
 from sanjin_devstack.paths import REPO
 
 CONTRACT = REPO.parent / "shared" / "domain" / "CONTRACT.md"
-_OPERATION = re.compile(r"`(GET|POST|PUT|DELETE|PATCH) (/[^`\s]+)`")
-_SECOND_PATH = re.compile(r",\s*`(/[^`\s]+)`")
 
 
 @dataclass
@@ -39,32 +37,70 @@ def section(title_prefix: str) -> str:
 
 
 def operations(title_prefix: str) -> list[Operation]:
+    """The operations a section names, each with the body and response fields written after it.
+
+    A bullet may name several operations; each owns the text up to the next one. Paths written
+    `.../x` continue the previous path (`.../return` after `.../approve` is its sibling), and a
+    bare `.../x` takes the method of the operation before it. `A` and `B` body ... gives the
+    body to both.
+    """
     ops: list[Operation] = []
     bullets = re.split(r"^- ", section(title_prefix), flags=re.M)[1:]
     for bullet in bullets:
         bullet = " ".join(bullet.split())
-        found = [Operation(m, normalise(p)) for m, p in _OPERATION.findall(bullet)]
-        if not found:
-            continue
-        body = ""
-        labelled = re.search(r"Body(?: \([^)]*\))?:", bullet)
-        if labelled:
-            body = bullet[labelled.end() :]
-        elif " body " in bullet:
-            body = bullet.split(" body ", 1)[1].split("→")[0]
-        body_fields = re.findall(r"`([a-z_]+)`", _strip_parentheses(body))
-        response: list[str] = []
-        braces = re.search(r"→[^`]*`\{([^`]*)\}`", bullet)
-        if braces:
-            response = [
-                part.split(":")[0].strip()
-                for part in _top_level(braces.group(1))
-                if re.match(r"^\s*[a-z_0-9]+\s*(:|$)", part)
-            ]
-        found[0].body = body_fields
-        found[0].response = response
-        ops.extend(found)
+        marks = list(_MENTION.finditer(bullet))
+        found: list[tuple[Operation, str]] = []
+        method, previous = "", ""
+        for i, mark in enumerate(marks):
+            method = mark.group(1) or method
+            path = _expand(mark.group(2), previous)
+            previous = path
+            end = marks[i + 1].start() if i + 1 < len(marks) else len(bullet)
+            text = bullet[mark.end() : end]
+            found.append((Operation(method, normalise(path)), text))
+        for i, (op, _text) in enumerate(found):
+            j = i
+            while found[j][1].strip() in ("and", ",") and j + 1 < len(found):
+                j += 1  # "`A` and `B` body x": A's fields are written after B
+            op.body, op.response = _fields(found[j][1])
+            ops.append(op)
     return ops
+
+
+_MENTION = re.compile(r"`(?:(GET|POST|PUT|DELETE|PATCH) )?((?:\.\.\.)?/[^`\s]+)`")
+
+
+def _expand(path: str, previous: str) -> str:
+    """`.../statistics.xlsx` after `/v1/campaigns/{c}/statistics/{p}` is
+    `/v1/campaigns/{c}/statistics.xlsx`; `.../return` after `.../approve` replaces it."""
+    if not path.startswith("..."):
+        return path
+    rest = path[3:]
+    first = rest.strip("/").split("/")[0].split(".")[0]
+    segments = previous.split("/")
+    for k in range(len(segments) - 1, 0, -1):
+        if segments[k].split(".")[0] == first:
+            return "/".join(segments[:k]) + rest
+    return "/".join(segments[:-1]) + rest
+
+
+def _fields(text: str) -> tuple[list[str], list[str]]:
+    body = ""
+    labelled = re.search(r"Body(?: \([^)]*\))?:", text)
+    if labelled:
+        body = text[labelled.end() :]
+    elif " body " in f" {text}":
+        body = f" {text}".split(" body ", 1)[1].split("→")[0]
+    body_fields = re.findall(r"`([a-z_]+)`", _strip_parentheses(body))
+    response: list[str] = []
+    braces = re.search(r"→[^`]*`\{([^`]*)\}`", text)
+    if braces:
+        response = [
+            part.split(":")[0].strip()
+            for part in _top_level(braces.group(1))
+            if re.match(r"^\s*[a-z_0-9]+\s*(:|$)", part)
+        ]
+    return body_fields, response
 
 
 def _top_level(text: str) -> list[str]:

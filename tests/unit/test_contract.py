@@ -38,6 +38,10 @@ AGGREGATOR_BUILT = {
     "/v1/campaigns/{}/statistics",
     "/v1/campaigns/{}/statistics/{}",
     "/v1/campaigns/{}/monitoring-points",
+    "/v1/campaigns/{}",
+    "/v1/campaigns/{}/submissions",
+    "/v1/campaigns/{}/submissions/{}/approve",
+    "/v1/campaigns/{}/submissions/{}/return",
 }
 
 
@@ -89,7 +93,8 @@ def test_contract_operation_is_served(service: str, op: contract.Operation) -> N
         properties = _resolve(spec, schema).get("properties", {})
         missing = [f for f in op.response if f not in properties]
         assert not missing, f"{op.method} {op.path}: response lacks {missing}"
-    views = ("statistics", "results", "dashboard")  # reports over a record, not collections
+    # reports (over a record, or of the fixed 32 units) and files, not paged collections
+    views = ("statistics", "results", "dashboard", "submissions", ".xlsx", ".csv")
     if op.method == "GET" and not op.path.endswith("{}") and not op.path.endswith(views):
         names = {p["name"] for p in operation.get("parameters", [])}
         assert {"limit", "cursor"} <= names, f"{op.path}: lists take limit and cursor"

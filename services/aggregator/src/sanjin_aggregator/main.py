@@ -11,10 +11,13 @@ from fastapi import FastAPI
 
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.adapters.register import RegisterStore
+from sanjin_aggregator.adapters.submissions import CampaignRepository, SubmissionRepository
+from sanjin_aggregator.api.campaigns import router as campaigns_router
 from sanjin_aggregator.api.register import router as register_router
 from sanjin_aggregator.api.routes import router
 from sanjin_aggregator.service.projector import Projections, StatisticsProjector
 from sanjin_aggregator.service.register import RegisterProjector
+from sanjin_aggregator.service.submissions import SubmissionService, watch_deadlines
 from sanjin_aggregator.settings import AggregatorSettings
 from sanjin_shared.app import Platform, create_app
 from sanjin_shared.consumer import IdempotentConsumer
@@ -47,15 +50,32 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         platform.extras["consumer"] = consumer
         platform.tasks.append(asyncio.create_task(consumer.run(), name="statistics-consumer"))
 
+    async def start_deadline_watch(platform: Platform) -> None:
+        await CampaignRepository(platform.db).seed_defaults()
+        await SubmissionRepository(platform.db).ensure_indexes()
+        stopping = asyncio.Event()
+        platform.extras["deadline_watch_stopping"] = stopping
+
+        def service() -> SubmissionService:
+            return SubmissionService(platform.unit_of_work(), platform.extras["statistics_store"])
+
+        platform.tasks.append(
+            asyncio.create_task(
+                watch_deadlines(service, settings.deadline_check_interval_s, stopping),
+                name="deadline-watch",
+            )
+        )
+
     async def stop_consumer(platform: Platform) -> None:
         await platform.extras["consumer"].stop()
+        platform.extras["deadline_watch_stopping"].set()
 
     return create_app(
         settings,
         title="Sanjin aggregator",
         description="The national statistics of the 三进 campaign for headquarters (SAMR) and "
         "the national association.",
-        routers=[router, register_router],
-        on_startup=[start_consumer],
+        routers=[router, register_router, campaigns_router],
+        on_startup=[start_consumer, start_deadline_watch],
         on_shutdown=[stop_consumer],
     )

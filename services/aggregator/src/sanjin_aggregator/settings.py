@@ -5,3 +5,4 @@ class AggregatorSettings(ServiceSettings):
     service_name: str = "aggregator"
     consumer_group: str = "aggregator-statistics"
     consumer_max_records: int = 1000
+    deadline_check_interval_s: float = 60.0  # how often overdue provinces are looked for

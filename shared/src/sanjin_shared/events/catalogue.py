@@ -38,6 +38,12 @@ from sanjin_shared.events.monitoring import (
     RiskReportRetriaged,
     RiskSignalRaised,
 )
+from sanjin_shared.events.submissions import (
+    SubmissionApproved,
+    SubmissionDeadlineMissed,
+    SubmissionReceived,
+    SubmissionReturned,
+)
 from sanjin_shared.events.surveys import (
     SurveyClosed,
     SurveyPublished,
@@ -73,6 +79,10 @@ CATALOGUE: dict[str, type[DomainEvent]] = {
         SurveyRevised,
         SurveyClosed,
         SurveyResponseRecorded,
+        SubmissionReceived,
+        SubmissionApproved,
+        SubmissionReturned,
+        SubmissionDeadlineMissed,
     )
 }
 
