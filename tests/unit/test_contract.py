@@ -39,6 +39,8 @@ AGGREGATOR_BUILT = {
     "/v1/campaigns/{}/statistics/{}",
     "/v1/campaigns/{}/monitoring-points",
     "/v1/campaigns/{}",
+    "/v1/campaigns/{}/statistics.xlsx",
+    "/v1/campaigns/{}/statistics.csv",
     "/v1/campaigns/{}/submissions",
     "/v1/campaigns/{}/submissions/{}/approve",
     "/v1/campaigns/{}/submissions/{}/return",

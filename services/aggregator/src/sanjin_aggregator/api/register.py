@@ -6,14 +6,14 @@ import base64
 import binascii
 from datetime import date
 from typing import Annotated
-from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from sanjin_aggregator.adapters.register import RegisterStore
 from sanjin_aggregator.adapters.xlsx import XLSX_MEDIA_TYPE, workbook
+from sanjin_aggregator.api.routes import CampaignId, attachment
 from sanjin_aggregator.service.register import ATTACHMENT_2, ordered
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import CurrentPrincipal, Principal, Role
@@ -24,7 +24,6 @@ from sanjin_shared.problems import Unprocessable
 from sanjin_shared.reference import PROVINCES, VenueType
 
 router = APIRouter(prefix="/v1", tags=["register"])
-CampaignId = Annotated[str, Path(pattern=r"^[0-9A-Za-z_-]{1,32}$")]
 
 
 class RegisterRow(BaseModel):
@@ -157,9 +156,4 @@ async def national_register_xlsx(
     body = workbook(
         f"{campaign}年消费品质量安全风险信息监测点登记表", "监测点登记表", headers, rows
     )
-    filename = quote(f"风险信息监测点登记表-{campaign}.xlsx")
-    return Response(
-        body,
-        media_type=XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
-    )
+    return attachment(body, XLSX_MEDIA_TYPE, f"风险信息监测点登记表-{campaign}.xlsx")

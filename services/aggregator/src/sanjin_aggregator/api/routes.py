@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path
+from fastapi.responses import Response
 
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
+from sanjin_aggregator.adapters.xlsx import XLSX_MEDIA_TYPE, workbook
 from sanjin_aggregator.api.schemas import ProvinceStatistics, Statistics
+from sanjin_aggregator.service import exports
 from sanjin_aggregator.service.statistics import statistics
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import CurrentPrincipal, HQReader
@@ -48,3 +52,35 @@ async def province_statistics(
     table = await statistics(store, campaign)
     row = next(r for r in table.provinces if r.province == province)
     return ProvinceStatistics.of(row)
+
+
+def attachment(body: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+    )
+
+
+@router.get(
+    "/campaigns/{campaign}/statistics.xlsx",
+    summary="The statistics table as a spreadsheet, laid out as Attachment 1 of the notice",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+)
+async def statistics_xlsx(campaign: CampaignId, _hq: HQReader, store: Store) -> Response:
+    table = await statistics(store, campaign)
+    headers, rows = exports.xlsx_layout(table)
+    body = workbook(exports.title(table), "活动情况统计表", headers, rows)
+    return attachment(body, XLSX_MEDIA_TYPE, f"三进活动情况统计表-{campaign}.xlsx")
+
+
+@router.get(
+    "/campaigns/{campaign}/statistics.csv",
+    summary="The statistics table as CSV (UTF-8 with BOM, Chinese headers)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+async def statistics_csv(campaign: CampaignId, _hq: HQReader, store: Store) -> Response:
+    body = exports.csv_bytes(await statistics(store, campaign))
+    return attachment(body, "text/csv; charset=utf-8", f"三进活动情况统计表-{campaign}.csv")
