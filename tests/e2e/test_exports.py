@@ -92,3 +92,22 @@ async def test_xlsx_and_csv_equal_the_table(
         return float(value) if "." in value else int(value)
 
     assert [[r[1], *(typed(v) for v in r[2:])] for r in rows[1:]] == expected
+
+
+async def test_daily_series_ends_at_the_table(
+    http: httpx.AsyncClient,
+    events_service: ServiceProcess,
+    aggregator: ServiceProcess,
+    campaign: str,
+) -> None:
+    table = await _with_figures(http, events_service, aggregator, campaign)
+    url = f"{aggregator.url}/v1/campaigns/{campaign}/statistics/daily"
+    national = (await http.get(url, headers=auth("hq"))).json()
+    assert national["province"] is None and national["days"]
+    assert national["days"][-1]["metrics"] == table["totals"]
+    mine = (await http.get(url, headers=auth("province", "660000"))).json()
+    assert mine["province"] == "660000" and mine["days"][-1]["metrics"]["participants"] == 45
+    other = await http.get(url, params={"province": "110000"}, headers=auth("province", "660000"))
+    assert other.status_code == 404
+    beijing = (await http.get(url, params={"province": "110000"}, headers=auth("hq"))).json()
+    assert beijing["days"][-1]["metrics"]["participants"] == 120

@@ -11,6 +11,8 @@ the Kafka fetch is replaced by records built here, so each example runs in well 
 from __future__ import annotations
 
 import uuid
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -18,8 +20,9 @@ from hypothesis import strategies as st
 from pymongo import AsyncMongoClient
 
 from sanjin_aggregator.domain.contributions import venue_key
-from sanjin_aggregator.service.statistics import statistics
+from sanjin_aggregator.service.statistics import daily_series, statistics
 from sanjin_events.domain.activity import Activity
+from sanjin_shared.clock import beijing_date
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.reference import ActivityKind
 from tests.conftest import World
@@ -30,12 +33,15 @@ from tests.support.histories import histories, plan
 TOPIC = "sanjin.activities"
 
 
-def build(plans: list[Any]) -> tuple[list[list[EventEnvelope]], list[Activity]]:
-    streams, finals = [], []
+def build(
+    plans: list[Any],
+) -> tuple[list[list[EventEnvelope]], list[Activity], list[list[Activity]]]:
+    streams, finals, states_of = [], [], []
     for states in histories(plans):
         streams.append([envelope(a.events[0], a.version) for a in states])
         finals.append(states[-1])
-    return streams, finals
+        states_of.append(states)
+    return streams, finals, states_of
 
 
 def direct(finals: list[Activity]) -> dict[str, dict[str, int]]:
@@ -67,22 +73,31 @@ def direct(finals: list[Activity]) -> dict[str, dict[str, int]]:
     return {p: {k: v for k, v in row.items() if v} for p, row in out.items()}
 
 
+KEYS = (
+    "education_activities",
+    "seminars",
+    "launch_ceremonies",
+    "participants",
+    "materials_distributed",
+    "consultations",
+    "comparison_items_displayed",
+    "media_reports",
+    "seminar_recommendations",
+    "venues_covered",
+)
+
+
+def national(per_province: dict[str, dict[str, int]]) -> dict[str, int]:
+    total: Counter[str] = Counter()
+    for row in per_province.values():
+        total.update(row)
+    return {k: v for k, v in total.items() if v}
+
+
 def observed(table: Any) -> dict[str, dict[str, int]]:
-    keys = (
-        "education_activities",
-        "seminars",
-        "launch_ceremonies",
-        "participants",
-        "materials_distributed",
-        "consultations",
-        "comparison_items_displayed",
-        "media_reports",
-        "seminar_recommendations",
-        "venues_covered",
-    )
     out = {}
     for row in table.provinces:
-        values = {k: row.metrics[k] for k in keys if row.metrics[k]}
+        values = {k: row.metrics[k] for k in KEYS if row.metrics[k]}
         if values:
             out[row.province] = values
     return out
@@ -95,7 +110,14 @@ def observed(table: Any) -> dict[str, dict[str, int]]:
 async def test_delivery_to_the_aggregator_gives_the_statistics_of_the_final_records(
     world: World, plans: list[Any], data: st.DataObject
 ) -> None:
-    streams, finals = build(plans)
+    streams, finals, states_of = build(plans)
+    # every event on a day, later versions on the same day or later ones
+    day0 = datetime(2019, 9, 1, 4, tzinfo=UTC)  # noon in Beijing
+    for stream in streams:
+        day = 0
+        for k, env in enumerate(stream):
+            day += data.draw(st.integers(0, 2))
+            stream[k] = env.model_copy(update={"time": day0 + timedelta(days=day)})
     feed = FakeFeed()
     pending = [list(s) for s in streams]
     while any(pending):
@@ -112,6 +134,19 @@ async def test_delivery_to_the_aggregator_gives_the_statistics_of_the_final_reco
         store, _ = await consume(client, db_name, "statistics", feed, cuts)
         expected = direct(finals)
         assert observed(await statistics(store, "2019")) == expected
+        series = await daily_series(store, "2019")
+        for figures in series:  # each day: the figures of the records as they stood that day
+            as_then = []
+            for states, stream in zip(states_of, streams, strict=True):
+                upto = [i for i, e in enumerate(stream) if beijing_date(e.time) <= figures.day]
+                if upto:
+                    as_then.append(states[upto[-1]])
+            shown = {k: v for k, v in figures.metrics.items() if k in KEYS and v}
+            assert shown == national(direct(as_then)), figures.day
+        if series:
+            assert {k: v for k, v in series[-1].metrics.items() if k in KEYS and v} == national(
+                expected
+            )
 
         # the whole log again (a consumer restarted from scratch with the same read model)
         everything = [e for s in streams for e in s]
@@ -119,8 +154,9 @@ async def test_delivery_to_the_aggregator_gives_the_statistics_of_the_final_reco
         assert observed(await statistics(store, "2019")) == expected
 
         # a replay from the beginning into fresh collections gives the identical view
-        replayed, _ = await consume(client, db_name + "_replay", "statistics-replay", feed, [3])
+        replayed, _ = await consume(client, db_name + "_replay", "statistics-replay", feed, [50])
         assert observed(await statistics(replayed, "2019")) == expected
+        assert await daily_series(replayed, "2019") == series
     finally:
         await client.drop_database(db_name)
         await client.drop_database(db_name + "_replay")

@@ -4,8 +4,11 @@ Collections (names carry a generation prefix so a replay can build fresh ones be
 - `<g>contributions`: each aggregate's current contribution and version;
 - `<g>cells`: counters per (campaign, province, venue type), what the statistics endpoint reads:
   at most 32 × 5 rows per campaign, whatever the number of events behind them;
-- `<g>venues`: completed activities per venue, behind `venues_covered`;
-- `<g>meta`: per campaign, `as_of`, the time of the newest event applied.
+- `<g>venues`: per venue, the changes of its completed activities by day, behind
+  `venues_covered` (a venue is covered while their sum is above zero);
+- `<g>meta`: per campaign, `as_of`, the time of the newest event applied;
+- `<g>daily`: per (campaign, province, Beijing date) the counters' changes that day, behind the
+  daily series (the value of a day is the sum of the changes up to it).
 """
 
 from __future__ import annotations
@@ -38,9 +41,11 @@ class StatisticsStore:
         self._cells = db[f"{generation}cells"]
         self._venues = db[f"{generation}venues"]
         self._meta = db[f"{generation}meta"]
+        self._daily = db[f"{generation}daily"]
 
     async def ensure_indexes(self) -> None:
         await self._cells.create_index("campaign", name="by_campaign")
+        await self._daily.create_index([("campaign", 1), ("day", 1)], name="by_campaign_day")
 
     # -- projection (inside the consumer's transaction) ---------------------------------------------
 
@@ -53,21 +58,21 @@ class StatisticsStore:
             out[doc["_id"]] = Versioned(doc["version"], Contribution(**c) if c else None)
         return out
 
-    async def venue_counts(
+    async def venue_days(
         self, venues: Iterable[VenueId], session: AsyncClientSession
-    ) -> dict[VenueId, int]:
+    ) -> dict[VenueId, dict[str, int]]:
         ids = {_venue_id(v): v for v in venues}
         if not ids:
             return {}
         return {
-            ids[doc["_id"]]: doc["count"]
+            ids[doc["_id"]]: doc.get("days", {})
             async for doc in self._venues.find({"_id": {"$in": list(ids)}}, session=session)
         }
 
     async def write(
         self,
         plan: Plan,
-        venue_counts: dict[VenueId, int],
+        venue_days: dict[VenueId, dict[str, int]],
         as_of: dict[str, datetime],
         session: AsyncClientSession,
     ) -> None:
@@ -105,19 +110,33 @@ class StatisticsStore:
         ]
         if cell_ops:
             await self._cells.bulk_write(cell_ops, ordered=False, session=session)
-        if venue_counts:
+        if venue_days:
             await self._venues.bulk_write(
                 [
                     UpdateOne(
                         {"_id": _venue_id(vid)},
-                        {"$set": {"count": n, "campaign": vid[0], "province": vid[1]}},
+                        {"$set": {"days": days, "campaign": vid[0], "province": vid[1]}},
                         upsert=True,
                     )
-                    for vid, n in venue_counts.items()
+                    for vid, days in venue_days.items()
                 ],
                 ordered=False,
                 session=session,
             )
+        day_ops = [
+            UpdateOne(
+                {"_id": "|".join(day)},
+                {
+                    "$inc": {f"c.{k}": v for k, v in delta.items() if v},
+                    "$setOnInsert": {"campaign": day[0], "province": day[1], "day": day[2]},
+                },
+                upsert=True,
+            )
+            for day, delta in plan.days.items()
+            if any(delta.values())
+        ]
+        if day_ops:
+            await self._daily.bulk_write(day_ops, ordered=False, session=session)
         if as_of:
             await self._meta.bulk_write(
                 [
@@ -132,6 +151,12 @@ class StatisticsStore:
 
     async def cells(self, campaign: str) -> list[dict[str, Any]]:
         return await self._cells.find({"campaign": campaign}).to_list()
+
+    async def daily(self, campaign: str, province: str | None = None) -> list[dict[str, Any]]:
+        query: dict[str, Any] = {"campaign": campaign}
+        if province is not None:
+            query["province"] = province
+        return await self._daily.find(query).sort("day", 1).to_list()
 
     async def as_of(self, campaign: str) -> datetime | None:
         doc = await self._meta.find_one({"_id": campaign})

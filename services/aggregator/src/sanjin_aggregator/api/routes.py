@@ -10,11 +10,11 @@ from fastapi.responses import Response
 
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.adapters.xlsx import XLSX_MEDIA_TYPE, workbook
-from sanjin_aggregator.api.schemas import ProvinceStatistics, Statistics
+from sanjin_aggregator.api.schemas import DailyStatistics, DayOut, ProvinceStatistics, Statistics
 from sanjin_aggregator.service import exports
-from sanjin_aggregator.service.statistics import statistics
+from sanjin_aggregator.service.statistics import daily_series, statistics
 from sanjin_shared.app import PlatformDep
-from sanjin_shared.auth import CurrentPrincipal, HQReader
+from sanjin_shared.auth import CurrentPrincipal, HQReader, Role
 from sanjin_shared.problems import NotFound
 from sanjin_shared.reference import ProvinceCode
 
@@ -37,6 +37,32 @@ Store = Annotated[StatisticsStore, Depends(get_store)]
 )
 async def national_statistics(campaign: CampaignId, _hq: HQReader, store: Store) -> Statistics:
     return Statistics.of(await statistics(store, campaign))
+
+
+@router.get(
+    "/campaigns/{campaign}/statistics/daily",
+    response_model=DailyStatistics,
+    summary="Every metric day by day (Beijing dates), national or for one province",
+    description="Each day carries the figures as they stood at its end, as changed by the "
+    "events of that day; the days from the first change to the last are all present. A "
+    "province token reads its own province.",
+)
+async def daily_statistics(
+    campaign: CampaignId,
+    principal: CurrentPrincipal,
+    store: Store,
+    province: ProvinceCode | None = None,
+) -> DailyStatistics:
+    if principal.role is Role.province:
+        if province not in (None, principal.province):
+            raise NotFound(f"no statistics of {province} for this token")
+        province = principal.province
+    series = await daily_series(store, campaign, province)
+    return DailyStatistics(
+        campaign=campaign,
+        province=province,
+        days=[DayOut.model_validate({"date": d.day, "metrics": d.metrics}) for d in series],
+    )
 
 
 @router.get(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, create_model
@@ -56,3 +56,14 @@ class Statistics(BaseModel):
             totals=Metrics.model_validate(table.totals),
             provinces=[ProvinceStatistics.of(r) for r in table.provinces],
         )
+
+
+class DayOut(BaseModel):
+    date: date
+    metrics: Metrics  # type: ignore[valid-type]
+
+
+class DailyStatistics(BaseModel):
+    campaign: str
+    province: str | None
+    days: list[DayOut]

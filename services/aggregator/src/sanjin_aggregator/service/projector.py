@@ -14,6 +14,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.domain.contributions import contribution_of
 from sanjin_aggregator.domain.projection import Versioned, plan_batch, settle_venues
+from sanjin_shared.clock import beijing_date
 from sanjin_shared.consumer import ConsumedEvent, Projection
 
 
@@ -38,13 +39,13 @@ class StatisticsProjector:
         for e in events:
             contribution = contribution_of(e.event)
             key = f"{e.envelope.aggregate_type}:{e.envelope.aggregate_id}"
-            latest.append((key, Versioned(e.envelope.aggregate_version, contribution)))
+            day = beijing_date(e.envelope.time).isoformat()
+            latest.append((key, Versioned(e.envelope.aggregate_version, contribution, day)))
             if contribution is not None:
                 t = e.envelope.time
                 if contribution.campaign not in as_of or t > as_of[contribution.campaign]:
                     as_of[contribution.campaign] = t
         stored = await self._store.stored_contributions([k for k, _ in latest], session)
         plan = plan_batch(latest, stored)
-        counts = await self._store.venue_counts(plan.touched_venues(), session)
-        new_counts = settle_venues(plan, counts)
-        await self._store.write(plan, new_counts, as_of, session)
+        stored_days = await self._store.venue_days(plan.touched_venues(), session)
+        await self._store.write(plan, settle_venues(plan, stored_days), as_of, session)

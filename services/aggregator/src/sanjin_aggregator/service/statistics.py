@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
@@ -58,3 +58,31 @@ async def statistics(store: StatisticsStore, campaign: str) -> StatisticsTable:
         totals=finish(national),
         provinces=rows,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DayFigures:
+    day: date
+    metrics: dict[str, int | float | None]  # the figures as they stood at the end of the day
+
+
+async def daily_series(
+    store: StatisticsStore, campaign: str, province: str | None = None
+) -> list[DayFigures]:
+    """Every metric day by day (Beijing dates of the events that changed it), nation-wide or for
+    one province; from the first day with a change to the last, the days between included."""
+    changes: dict[date, Counters] = {}
+    for doc in await store.daily(campaign, province):
+        if doc["province"] in PROVINCES:
+            add_into(changes.setdefault(date.fromisoformat(doc["day"]), {}), doc.get("c", {}))
+    changes = {d: c for d, c in changes.items() if any(c.values())}  # changes that cancelled out
+    if not changes:
+        return []
+    running: Counters = {}
+    series = []
+    day, last = min(changes), max(changes)
+    while day <= last:
+        add_into(running, changes.get(day, {}))
+        series.append(DayFigures(day, finish(running)))
+        day += timedelta(days=1)
+    return series
