@@ -64,6 +64,7 @@ class World:
             "SANJIN_OUTBOX_POLL_INTERVAL_S": "0.2",
             "SANJIN_LOG_LEVEL": "INFO",
             "SANJIN_DEADLINE_CHECK_INTERVAL_S": "0.5",
+            "SANJIN_GENERATION_CHECK_INTERVAL_S": "0.5",
         }
 
     def service(self, name: str, *, instance: str = "") -> ServiceProcess:

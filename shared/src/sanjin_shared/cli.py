@@ -3,6 +3,10 @@
 sanjin token --role province --province 110000     mint a local HS256 token
 sanjin topics                                      create/update the Kafka topics
 sanjin schemas [--check]                           write (or check) the event JSON Schemas
+sanjin replay [--drop-previous]                    rebuild the aggregator's read models
+
+Services add commands through the entry point group `sanjin.commands` (a function that takes
+the subparsers), so this package needs none of them.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import asyncio
 import json
 import os
 import sys
+from importlib.metadata import entry_points
 
 from sanjin_shared.auth import Role, mint_token
 from sanjin_shared.events.catalogue import SCHEMA_DIR, current_schemas, write_schema_snapshots
@@ -92,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     schemas = sub.add_parser("schemas", help="write the event JSON Schema snapshots")
     schemas.add_argument("--check", action="store_true", help="fail if a snapshot is out of date")
     schemas.set_defaults(func=_schemas)
+
+    for plugin in entry_points(group="sanjin.commands"):
+        plugin.load()(sub)
 
     args = parser.parse_args(argv)
     return int(args.func(args))

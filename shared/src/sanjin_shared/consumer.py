@@ -98,6 +98,7 @@ class IdempotentConsumer:
         projection: Projection,
         topic_prefix: str = "",
         max_records: int = 1000,
+        state_prefix: str = "",
         consumer_factory: Callable[..., AIOKafkaConsumer] = AIOKafkaConsumer,
     ) -> None:
         self._client, self._db = client, db
@@ -111,8 +112,9 @@ class IdempotentConsumer:
         self._consumer: AIOKafkaConsumer | None = None
         self._dlq: AIOKafkaProducer | None = None
         self._stopping = asyncio.Event()
-        self._offsets = db[OFFSETS]
-        self._processed = db[PROCESSED]
+        # a replay keeps its own offsets and processed ids beside the live consumer's
+        self._offsets = db[f"{state_prefix}{OFFSETS}"]
+        self._processed = db[f"{state_prefix}{PROCESSED}"]
         self.applied = 0
 
     # -- lifecycle -------------------------------------------------------------------------------

@@ -9,18 +9,14 @@ import asyncio
 
 from fastapi import FastAPI
 
-from sanjin_aggregator.adapters.readmodel import StatisticsStore
-from sanjin_aggregator.adapters.register import RegisterStore
 from sanjin_aggregator.adapters.submissions import CampaignRepository, SubmissionRepository
 from sanjin_aggregator.api.campaigns import router as campaigns_router
 from sanjin_aggregator.api.register import router as register_router
 from sanjin_aggregator.api.routes import router
-from sanjin_aggregator.service.projector import Projections, StatisticsProjector
-from sanjin_aggregator.service.register import RegisterProjector
+from sanjin_aggregator.service.readmodels import LiveReadModels
 from sanjin_aggregator.service.submissions import SubmissionService, watch_deadlines
 from sanjin_aggregator.settings import AggregatorSettings
 from sanjin_shared.app import Platform, create_app
-from sanjin_shared.consumer import IdempotentConsumer
 from sanjin_shared.topics import ACTIVITIES, INSPECTION, MONITORING, SURVEYS
 
 CONSUMED_TOPICS = (ACTIVITIES.name, MONITORING.name, INSPECTION.name, SURVEYS.name)
@@ -29,26 +25,23 @@ CONSUMED_TOPICS = (ACTIVITIES.name, MONITORING.name, INSPECTION.name, SURVEYS.na
 def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
     settings = settings or AggregatorSettings()
 
-    async def start_consumer(platform: Platform) -> None:
-        store = StatisticsStore(platform.db)
-        register = RegisterStore(platform.db)
-        await store.ensure_indexes()
-        await register.ensure_indexes()
-        consumer = IdempotentConsumer(
+    async def start_read_models(platform: Platform) -> None:
+        live = LiveReadModels(
             client=platform.mongo,
             db=platform.db,
-            bootstrap=settings.kafka_bootstrap,
-            topic_prefix=settings.topic_prefix,
-            topics=CONSUMED_TOPICS,
-            group_id=settings.consumer_group,
-            service=settings.service_name,
-            projection=Projections(StatisticsProjector(store), RegisterProjector(register)),
-            max_records=settings.consumer_max_records,
+            default_group=settings.consumer_group,
+            consumer_options={
+                "bootstrap": settings.kafka_bootstrap,
+                "topic_prefix": settings.topic_prefix,
+                "topics": CONSUMED_TOPICS,
+                "service": settings.service_name,
+                "max_records": settings.consumer_max_records,
+            },
+            check_every_s=settings.generation_check_interval_s,
         )
-        platform.extras["statistics_store"] = store
-        platform.extras["register_store"] = register
-        platform.extras["consumer"] = consumer
-        platform.tasks.append(asyncio.create_task(consumer.run(), name="statistics-consumer"))
+        await live.start()
+        platform.extras["read_models"] = live
+        platform.tasks.append(asyncio.create_task(live.follow(), name="generation-follow"))
 
     async def start_deadline_watch(platform: Platform) -> None:
         await CampaignRepository(platform.db).seed_defaults()
@@ -57,7 +50,9 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         platform.extras["deadline_watch_stopping"] = stopping
 
         def service() -> SubmissionService:
-            return SubmissionService(platform.unit_of_work(), platform.extras["statistics_store"])
+            live: LiveReadModels = platform.extras["read_models"]
+            assert live.current is not None
+            return SubmissionService(platform.unit_of_work(), live.current.statistics)
 
         platform.tasks.append(
             asyncio.create_task(
@@ -66,8 +61,8 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
             )
         )
 
-    async def stop_consumer(platform: Platform) -> None:
-        await platform.extras["consumer"].stop()
+    async def stop_background(platform: Platform) -> None:
+        await platform.extras["read_models"].stop()
         platform.extras["deadline_watch_stopping"].set()
 
     return create_app(
@@ -76,6 +71,6 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         description="The national statistics of the 三进 campaign for headquarters (SAMR) and "
         "the national association.",
         routers=[router, register_router, campaigns_router],
-        on_startup=[start_consumer, start_deadline_watch],
-        on_shutdown=[stop_consumer],
+        on_startup=[start_read_models, start_deadline_watch],
+        on_shutdown=[stop_background],
     )

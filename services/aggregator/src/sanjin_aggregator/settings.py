@@ -6,3 +6,4 @@ class AggregatorSettings(ServiceSettings):
     consumer_group: str = "aggregator-statistics"
     consumer_max_records: int = 1000
     deadline_check_interval_s: float = 60.0  # how often overdue provinces are looked for
+    generation_check_interval_s: float = 2.0  # how soon a replay's switch-over is followed

@@ -1,13 +1,13 @@
 """The statistics read model in MongoDB. All of the aggregator's statistics queries live here.
 
-Collections (names carry a generation prefix so a replay can build fresh ones beside them):
-- `<g>contributions`: each aggregate's current contribution and version;
-- `<g>cells`: counters per (campaign, province, venue type), what the statistics endpoint reads:
+Collections (a replay builds a new generation beside the live one, under a name prefix):
+- `stats_contributions`: each aggregate's current contribution and version;
+- `stats_cells`: counters per (campaign, province, venue type), what the statistics endpoint reads:
   at most 32 × 5 rows per campaign, whatever the number of events behind them;
-- `<g>venues`: per venue, the changes of its completed activities by day, behind
+- `stats_venues`: per venue, the changes of its completed activities by day, behind
   `venues_covered` (a venue is covered while their sum is above zero);
-- `<g>meta`: per campaign, `as_of`, the time of the newest event applied;
-- `<g>daily`: per (campaign, province, Beijing date) the counters' changes that day, behind the
+- `stats_meta`: per campaign, `as_of`, the time of the newest event applied;
+- `stats_daily`: per (campaign, province, Beijing date) the counters' changes that day, behind the
   daily series (the value of a day is the sum of the changes up to it).
 """
 
@@ -35,13 +35,12 @@ def _venue_id(vid: VenueId) -> str:
 
 
 class StatisticsStore:
-    def __init__(self, db: AsyncDatabase[Any], *, generation: str = "stats_") -> None:
-        self.generation = generation
-        self._contributions = db[f"{generation}contributions"]
-        self._cells = db[f"{generation}cells"]
-        self._venues = db[f"{generation}venues"]
-        self._meta = db[f"{generation}meta"]
-        self._daily = db[f"{generation}daily"]
+    def __init__(self, db: AsyncDatabase[Any], *, prefix: str = "") -> None:
+        self._contributions = db[f"{prefix}stats_contributions"]
+        self._cells = db[f"{prefix}stats_cells"]
+        self._venues = db[f"{prefix}stats_venues"]
+        self._meta = db[f"{prefix}stats_meta"]
+        self._daily = db[f"{prefix}stats_daily"]
 
     async def ensure_indexes(self) -> None:
         await self._cells.create_index("campaign", name="by_campaign")

@@ -13,8 +13,8 @@ from sanjin_shared.events.monitoring import MonitoringPointState
 
 
 class RegisterStore:
-    def __init__(self, db: AsyncDatabase[Any], *, generation: str = "register_") -> None:
-        self._points = db[f"{generation}points"]
+    def __init__(self, db: AsyncDatabase[Any], *, prefix: str = "") -> None:
+        self._points = db[f"{prefix}register_points"]
 
     async def ensure_indexes(self) -> None:
         await self._points.create_index(

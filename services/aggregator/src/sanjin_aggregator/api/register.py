@@ -58,7 +58,7 @@ class Register(BaseModel):
 
 
 def get_store(platform: PlatformDep) -> RegisterStore:
-    return platform.extras["register_store"]
+    return platform.extras["read_models"].current.register
 
 
 Store = Annotated[RegisterStore, Depends(get_store)]

@@ -24,7 +24,7 @@ CampaignId = Annotated[str, Path(pattern=r"^[0-9A-Za-z_-]{1,32}$")]
 
 
 def get_store(platform: PlatformDep) -> StatisticsStore:
-    return platform.extras["statistics_store"]
+    return platform.extras["read_models"].current.statistics
 
 
 Store = Annotated[StatisticsStore, Depends(get_store)]
