@@ -8,7 +8,7 @@ UV_HOME := $(HOME)/.cache/sanjin/uv-$(UV_VERSION)
 UV := $(shell command -v uv 2>/dev/null || echo $(UV_HOME)/bin/uv)
 export UV_PYTHON_PREFERENCE := only-system
 
-.PHONY: help install servers up down logs status test test-unit lint lint-deploy format schemas bench
+.PHONY: help install servers browser up down logs status test test-unit lint lint-deploy format schemas bench
 
 help:
 	@echo "make up      install what is missing, start Kafka, SecantusDB and the five services"
@@ -41,7 +41,17 @@ status: $(UV)
 servers: install
 	$(UV) run sanjin-dev install
 
-test: servers
+# the dashboard's browser test runs Debian's chromium (never a downloaded browser), with CJK
+# fonts so its screenshots show Chinese
+browser:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "installing Debian's chromium and fonts-noto-cjk"; \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
+			apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+test: servers browser
 	$(UV) run pytest
 
 test-unit: install

@@ -41,6 +41,7 @@ AGGREGATOR_BUILT = {
     "/v1/campaigns/{}",
     "/v1/campaigns/{}/statistics.xlsx",
     "/v1/campaigns/{}/statistics.csv",
+    "/dashboard",
     "/v1/campaigns/{}/submissions",
     "/v1/campaigns/{}/submissions/{}/approve",
     "/v1/campaigns/{}/submissions/{}/return",

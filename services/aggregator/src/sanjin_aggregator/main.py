@@ -8,8 +8,10 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from sanjin_aggregator.adapters.submissions import CampaignRepository, SubmissionRepository
+from sanjin_aggregator.api import dashboard
 from sanjin_aggregator.api.campaigns import router as campaigns_router
 from sanjin_aggregator.api.register import router as register_router
 from sanjin_aggregator.api.routes import router
@@ -65,12 +67,17 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         await platform.extras["read_models"].stop()
         platform.extras["deadline_watch_stopping"].set()
 
-    return create_app(
+    routers = [router, register_router, campaigns_router, dashboard.reference, dashboard.page]
+    if settings.is_development:
+        routers.append(dashboard.development)
+    app = create_app(
         settings,
         title="Sanjin aggregator",
         description="The national statistics of the 三进 campaign for headquarters (SAMR) and "
-        "the national association.",
-        routers=[router, register_router, campaigns_router],
+        "the national association, and their dashboard.",
+        routers=routers,
         on_startup=[start_read_models, start_deadline_watch],
         on_shutdown=[stop_background],
     )
+    app.mount("/dashboard/static", StaticFiles(directory=dashboard.STATIC), name="dashboard")
+    return app

@@ -35,6 +35,35 @@ METRIC_LABELS: dict[str, str] = {
     "survey_responses": "调查问卷(份)",
     "satisfaction_index": "满意度指数",
 }
+METRIC_LABELS_EN: dict[str, str] = {
+    "education_activities": "Education activities",
+    "seminars": "Co-governance seminars",
+    "launch_ceremonies": "Launch ceremonies",
+    "participants": "Participants",
+    "materials_distributed": "Materials distributed",
+    "consultations": "Consultations",
+    "comparison_items_displayed": "Items shown side by side",
+    "video_showings": "Video showings",
+    "media_reports": "Media reports",
+    "seminar_recommendations": "Seminar recommendations",
+    "venues_covered": "Venues covered",
+    "monitoring_points_active": "Monitoring points in use",
+    "monitoring_points_established": "Monitoring points set up",
+    "monitoring_points_evaluated": "Monitoring points evaluated",
+    "risk_reports": "Risk reports",
+    "risk_reports_serious": "Serious risk reports",
+    "risk_reports_high": "High risk reports",
+    "injuries_reported": "Injuries reported",
+    "inspection_sessions": "Inspection sessions",
+    "bookings_confirmed": "Bookings confirmed",
+    "samples_tested": "Samples tested",
+    "samples_failed": "Samples failed",
+    "counterfeits_identified": "Counterfeits identified",
+    "consumers_served": "Consumers served",
+    "surveys": "Satisfaction surveys",
+    "survey_responses": "Survey responses",
+    "satisfaction_index": "Satisfaction index",
+}
 METRICS: tuple[str, ...] = tuple(METRIC_LABELS)
 COUNT_METRICS: tuple[str, ...] = tuple(m for m in METRICS if m != "satisfaction_index")
 
