@@ -5,9 +5,6 @@ aggregator then goes on applying new events to the new generation."""
 from __future__ import annotations
 
 import asyncio
-import os
-import re
-import sys
 from typing import Any
 
 import httpx
@@ -16,6 +13,7 @@ from tests.conftest import World, auth
 from tests.e2e.test_inspection import booking_body, session_body
 from tests.support.factories import activity_body, report_body
 from tests.support.polling import eventually
+from tests.support.replay import run_replay
 from tests.support.services import ServiceProcess
 
 HQ = auth("hq")
@@ -87,28 +85,8 @@ async def test_replay_rebuilds_the_identical_view_without_stopping_the_api(
             await asyncio.sleep(0.05)
 
     reader = asyncio.create_task(keep_reading())
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "sanjin_shared.cli",
-        "replay",
-        env={**os.environ, **world.env("aggregator")},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    _, err = await asyncio.wait_for(proc.communicate(), timeout=240)
-    output = err.decode()
-    assert proc.returncode == 0, output
+    _, output = await run_replay(world.env("aggregator"), aggregator)
     assert "events" in output and "ev/s" in output and "switched" in output, output
-    prefix = re.search(r"generation '(g\d+_)'", output).group(1)  # type: ignore[union-attr]
-
-    def adopted() -> bool:
-        return f'"prefix":"{prefix}"' in aggregator.log_path.read_text(errors="replace")
-
-    async def adopted_now() -> bool:
-        return adopted()
-
-    await eventually(adopted_now, what="the aggregator following the new generation")
     after = await eventually(
         lambda: _views(http, aggregator, campaign),
         until=lambda views: views == before,
