@@ -7,8 +7,12 @@ UV_VERSION := 0.13.8
 UV_HOME := $(HOME)/.cache/sanjin/uv-$(UV_VERSION)
 UV := $(shell command -v uv 2>/dev/null || echo $(UV_HOME)/bin/uv)
 export UV_PYTHON_PREFERENCE := only-system
+# kustomize for the Kubernetes manifests, built once from the Go module proxy
+KUSTOMIZE_VERSION := v5.7.1
+KUSTOMIZE := $(HOME)/.cache/sanjin/kustomize-$(KUSTOMIZE_VERSION)/kustomize
+export SANJIN_KUSTOMIZE := $(KUSTOMIZE)
 
-.PHONY: help install servers browser up down logs status test test-unit lint lint-deploy format schemas bench
+.PHONY: help install servers browser tools up down logs status test test-unit lint lint-deploy format schemas bench
 
 help:
 	@echo "make up      install what is missing, start Kafka, SecantusDB and the five services"
@@ -51,7 +55,12 @@ browser:
 			apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
 	fi
 
-test: servers browser
+$(KUSTOMIZE):
+	GOBIN=$(dir $(KUSTOMIZE)) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+
+tools: $(KUSTOMIZE)
+
+test: servers browser tools
 	$(UV) run pytest
 
 test-unit: install
@@ -61,10 +70,18 @@ lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 
-# deployment files: the Dockerfile and every YAML file under deploy/
-lint-deploy: install
+# deployment files: the Dockerfile, every YAML file under deploy/, and both Kubernetes overlays
+# rendered and validated against the Kubernetes schemas (the Strimzi resources have none there)
+lint-deploy: install tools
 	$(UV) run hadolint Dockerfile
 	$(UV) run yamllint --strict deploy/
+	@mkdir -p .run; for overlay in dev prod; do \
+		echo "kustomize build deploy/k8s/overlays/$$overlay | kubernetes-validate --strict"; \
+		$(KUSTOMIZE) build deploy/k8s/overlays/$$overlay > .run/k8s-$$overlay.yaml || exit 1; \
+		$(UV) run kubernetes-validate --strict --quiet .run/k8s-$$overlay.yaml 2>&1 \
+			| grep -v "Couldn't find schema for kind Kafka" ; \
+		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
 
 format: install
 	$(UV) run ruff check --fix .
@@ -74,4 +91,4 @@ schemas: install
 	$(UV) run sanjin schemas
 
 bench: install
-	$(UV) run python -m bench.run
+	$(UV) run python -m bench.run $(BENCH_ARGS)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from bench.query import measure_query
 from sanjin_devstack import procs
 from sanjin_devstack.kafka import KafkaNode
 from sanjin_devstack.mongo import MongoServer
@@ -233,13 +234,24 @@ def main() -> int:
     parser.add_argument("--batches", type=int, default=6, help="batch requests of 1,000 per round")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best counts")
+    parser.add_argument(
+        "--query-sizes",
+        default="10000,1000000",
+        help="applied events at which the statistics query is timed (comma-separated)",
+    )
+    parser.add_argument("--only", choices=["ingest", "query"], help="run one part only")
     args = parser.parse_args()
 
     reap_stale_runs()
     run_dir = REPO / ".run" / f"bench-{os.getpid()}"
     kafka = KafkaNode(run_dir, port=procs.free_port(), controller_port=procs.free_port())
     mongo = MongoServer(run_dir, port=procs.free_port(), cache_size="1G")
-    ports = {"events": procs.free_port(), "survey": procs.free_port(), "bare": procs.free_port()}
+    ports = {
+        "events": procs.free_port(),
+        "survey": procs.free_port(),
+        "bare": procs.free_port(),
+        "aggregator": procs.free_port(),
+    }
     env = {
         "SANJIN_ENVIRONMENT": "test",
         "SANJIN_JWT_SECRET": SECRET,
@@ -257,6 +269,7 @@ def main() -> int:
             ("events", "sanjin_events.main:build_app"),
             ("survey", "sanjin_survey.main:build_app"),
             ("bare", "bench.bare_app:build_app"),
+            ("aggregator", "sanjin_aggregator.main:build_app"),
         ):
             procs.spawn(
                 name,
@@ -273,7 +286,7 @@ def main() -> int:
                 timeout_s=60,
                 what=name,
             )
-        for name in ("events", "survey"):
+        for name in ("events", "survey", "aggregator"):
             procs.wait_for(
                 lambda name=name: (
                     httpx.get(f"http://127.0.0.1:{ports[name]}/readyz", timeout=2).status_code
@@ -283,14 +296,27 @@ def main() -> int:
                 what=f"{name} ready",
             )
         started = time.time()
-        results = asyncio.run(
-            measure(
-                args,
-                f"http://127.0.0.1:{ports['events']}",
-                f"http://127.0.0.1:{ports['bare']}",
-                f"http://127.0.0.1:{ports['survey']}",
+        results: dict[str, dict] = {}
+        if args.only in (None, "ingest"):
+            results |= asyncio.run(
+                measure(
+                    args,
+                    f"http://127.0.0.1:{ports['events']}",
+                    f"http://127.0.0.1:{ports['bare']}",
+                    f"http://127.0.0.1:{ports['survey']}",
+                )
             )
-        )
+        if args.only in (None, "query"):
+            hq = {"Authorization": "Bearer " + mint_token(SECRET, sub="bench", role="hq")}
+            results |= asyncio.run(
+                measure_query(
+                    mongo.uri,
+                    "bench_aggregator",
+                    f"http://127.0.0.1:{ports['aggregator']}",
+                    hq,
+                    [int(n) for n in args.query_sizes.split(",")],
+                )
+            )
     finally:
         for name in ports:
             procs.stop(name, run_dir=run_dir)
@@ -307,7 +333,8 @@ def main() -> int:
     print(f"\n{'measurement':<32}{'value':>12}{'baseline':>12}{'ratio':>8}  unit")
     for name, r in results.items():
         ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
-        print(f"{name:<32}{r['value']:>12}{r['baseline']:>12}{ratio:>8}  {r['unit']}")
+        baseline = r["baseline"] if r["baseline"] is not None else "-"
+        print(f"{name:<32}{r['value']:>12}{baseline:>12}{ratio:>8}  {r['unit']}")
     print(f"\n{meta['machine']}; {meta['mongodb']}; results in {RESULTS.relative_to(REPO)}")
     import shutil
 

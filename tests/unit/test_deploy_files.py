@@ -1,11 +1,11 @@
-"""The deployment files keep the properties the local stack relies on.
-
-(The full checks of issue 8 — `docker compose config`, the compose schema, hadolint — come with
-that issue; these hold the versions together and the essentials in place.)
-"""
+"""The compose deployment and the image: versions held together with the local stack, the real
+compose binary and the compose-spec schema, the monitoring profile. (hadolint, yamllint and the
+Kubernetes schemas run in `make lint-deploy`; the Kubernetes manifests' properties are in
+test_kubernetes_manifests.py.)"""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -98,3 +98,39 @@ def test_compose_refuses_to_start_without_a_secret() -> None:
     )
     assert checked.returncode != 0
     assert "SANJIN_JWT_SECRET" in checked.stderr
+
+
+def test_the_monitoring_profile_is_valid_and_covers_the_platform_metrics() -> None:
+    env = {**os.environ, "SANJIN_JWT_SECRET": "x" * 40}
+    checked = subprocess.run(
+        [_compose_binary(), "-f", str(COMPOSE), "--profile", "monitoring", "config", "-q"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr
+    services = compose()["services"]
+    assert services["prometheus"]["profiles"] == ["monitoring"]
+    assert services["grafana"]["profiles"] == ["monitoring"]
+    scrape = yaml.safe_load((COMPOSE.parent / "prometheus.yml").read_text())
+    targets = scrape["scrape_configs"][0]["static_configs"][0]["targets"]
+    assert {t.split(":")[0] for t in targets} == {
+        "aggregator",
+        "events",
+        "risk_monitoring",
+        "inspection",
+        "survey",
+    }
+    dashboard = json.loads((COMPOSE.parent / "grafana" / "dashboards" / "sanjin.json").read_text())
+    queries = " ".join(p["targets"][0]["expr"] for p in dashboard["panels"])
+    from sanjin_shared import metrics
+
+    for metric in (
+        metrics.HTTP_REQUESTS,
+        metrics.OUTBOX_PENDING,
+        metrics.CONSUMER_LAG,
+        metrics.DEAD_LETTERS,
+    ):
+        assert metric._name in queries, metric._name
+    assert "sanjin_http_request_duration_seconds_bucket" in queries
