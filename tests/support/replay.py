@@ -28,6 +28,7 @@ async def run_replay(env: dict[str, str], aggregator: ServiceProcess) -> tuple[s
     found = re.search(r"generation '(g\d+_)'", output)
     assert found, output
     prefix = found.group(1)
+    print(f"\n[replay] {output.strip().splitlines()[-1]}")
 
     async def adopted() -> bool:
         return f'"prefix":"{prefix}"' in aggregator.log_path.read_text(errors="replace")
