@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from bench.pipeline import freshness, relay_and_apply
 from bench.query import measure_query
 from sanjin_devstack import procs
 from sanjin_devstack.kafka import KafkaNode
@@ -215,6 +216,55 @@ async def measure(
     return results
 
 
+async def ingest_rate(events_url: str, headers: dict, args: argparse.Namespace) -> float:
+    tag = f"peak-{uuid.uuid4().hex[:6]}"
+    load = await drive(
+        f"{events_url}/v1/activities",
+        lambda i: activity(tag, i),
+        headers=headers,
+        concurrency=args.concurrency,
+        total=args.requests // 2,
+    )
+    return load.rate
+
+
+def broker_down(
+    kafka: KafkaNode, mongo_uri: str, events_url: str, headers: dict, args: argparse.Namespace
+) -> dict[str, dict]:
+    """7. Ingest with Kafka stopped beside the normal rate, then the backlog's drain rate."""
+    import pymongo
+
+    outbox = pymongo.MongoClient(mongo_uri, directConnection=True)["bench_events"]["outbox"]
+    up = asyncio.run(ingest_rate(events_url, headers, args))
+    kafka.stop()
+    try:
+        down = asyncio.run(ingest_rate(events_url, headers, args))
+        backlog = outbox.count_documents({"pending": True})
+    finally:
+        kafka.start()
+        kafka.wait_ready()
+    started = time.perf_counter()
+    while outbox.count_documents({"pending": True}) > 0:
+        if time.perf_counter() - started > 300:
+            raise RuntimeError("the outbox did not drain in 5 minutes")
+        time.sleep(0.05)
+    drain = time.perf_counter() - started
+    return {
+        "ingest_with_broker_down": {
+            "value": round(down, 1),
+            "unit": "records/s (baseline: the same load with Kafka up)",
+            "baseline": round(up, 1),
+            "ratio": round(down / up, 3),
+        },
+        "outbox_drain_after_broker_returns": {
+            "value": round(backlog / drain, 1),
+            "unit": f"events/s ({backlog} pending, from broker ready to empty)",
+            "baseline": None,
+            "ratio": None,
+        },
+    }
+
+
 def _best(runs: list[Load]) -> Load:
     return max(runs, key=lambda load: load.rate)
 
@@ -239,7 +289,8 @@ def main() -> int:
         default="10000,1000000",
         help="applied events at which the statistics query is timed (comma-separated)",
     )
-    parser.add_argument("--only", choices=["ingest", "query"], help="run one part only")
+    parser.add_argument("--only", choices=["ingest", "pipeline", "query"], help="run one part only")
+    parser.add_argument("--events", type=int, default=20_000, help="events for relay/apply/replay")
     args = parser.parse_args()
 
     reap_stale_runs()
@@ -305,6 +356,28 @@ def main() -> int:
                     f"http://127.0.0.1:{ports['bare']}",
                     f"http://127.0.0.1:{ports['survey']}",
                 )
+            )
+        if args.only in (None, "pipeline"):
+            results |= asyncio.run(relay_and_apply(mongo.uri, kafka.bootstrap, args.events, 2000))
+            province = {
+                "Authorization": "Bearer "
+                + mint_token(SECRET, sub="bench", role="province", province="110000")
+            }
+            hq_token = {"Authorization": "Bearer " + mint_token(SECRET, sub="bench", role="hq")}
+            peak = results.get("http_ingest_activities", {}).get("value") or asyncio.run(
+                ingest_rate(f"http://127.0.0.1:{ports['events']}", province, args)
+            )
+            results |= asyncio.run(
+                freshness(
+                    f"http://127.0.0.1:{ports['events']}",
+                    f"http://127.0.0.1:{ports['aggregator']}",
+                    province,
+                    hq_token,
+                    peak,
+                )
+            )
+            results |= broker_down(
+                kafka, mongo.uri, f"http://127.0.0.1:{ports['events']}", province, args
             )
         if args.only in (None, "query"):
             hq = {"Authorization": "Bearer " + mint_token(SECRET, sub="bench", role="hq")}

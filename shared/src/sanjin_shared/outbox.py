@@ -75,9 +75,13 @@ def _topic_of(env: EventEnvelope) -> str:
 async def ensure_outbox_indexes(db: AsyncDatabase[Any]) -> None:
     await db[OUTBOX].create_indexes(
         [
-            IndexModel(
-                [("pending", ASCENDING), ("created_at", ASCENDING)],
-                name="pending_by_age",
+            IndexModel(  # the relay's query and its order, so no batch sorts the whole backlog
+                [
+                    ("pending", ASCENDING),
+                    ("created_at", ASCENDING),
+                    ("aggregate_version", ASCENDING),
+                ],
+                name="pending_in_order",
                 partialFilterExpression={"pending": True},
             ),
             IndexModel(

@@ -14,7 +14,6 @@ Collections (a replay builds a new generation beside the live one, under a name 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +31,19 @@ def _cell_id(cell: Cell) -> str:
 
 def _venue_id(vid: VenueId) -> str:
     return "|".join(vid)
+
+
+def _contribution_doc(c: Contribution | None) -> dict[str, Any] | None:
+    """By hand: `dataclasses.asdict` deep-copies and took a fifth of the apply time (profiled)."""
+    if c is None:
+        return None
+    return {
+        "campaign": c.campaign,
+        "province": c.province,
+        "venue_type": c.venue_type,
+        "counters": c.counters,
+        "venue": c.venue,
+    }
 
 
 class StatisticsStore:
@@ -82,7 +94,7 @@ class StatisticsStore:
                         {"_id": key},
                         {
                             "version": v.version,
-                            "contribution": asdict(v.contribution) if v.contribution else None,
+                            "contribution": _contribution_doc(v.contribution),
                         },
                         upsert=True,
                     )
