@@ -4,14 +4,13 @@ resubmit → approve, the tracker of 32 units, and the overdue events on Kafka o
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import httpx
 
 from tests.conftest import World, auth
-from tests.support.kafka import read_all
+from tests.support.kafka import envelopes_on
 from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
 
@@ -133,8 +132,7 @@ async def test_missing_provinces_become_overdue_once(
 
     async def overdue_events() -> Counter[str]:
         said = Counter()
-        for m in await read_all(world.infra.kafka_bootstrap, topic):
-            env = json.loads(m.value)
+        for env in await envelopes_on(world.infra.kafka_bootstrap, topic):
             if env["type"] == "SubmissionDeadlineMissed" and env["payload"]["campaign"] == campaign:
                 said[env["payload"]["province"]] += 1
         return said

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -52,3 +53,16 @@ async def read_all(bootstrap: str, topic: str, *, timeout_s: float = 10.0) -> li
         return out
     finally:
         await consumer.stop()
+
+
+async def envelopes_on(bootstrap: str, topic: str) -> list[dict[str, Any]]:
+    """The event envelopes on a topic, as dicts; skips the poison messages some tests publish."""
+    out = []
+    for message in await read_all(bootstrap, topic):
+        try:
+            value = json.loads(message.value)
+        except ValueError:
+            continue
+        if isinstance(value, dict) and "type" in value:
+            out.append(value)
+    return out

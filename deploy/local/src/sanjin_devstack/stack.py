@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -38,6 +39,10 @@ def uvicorn_argv(factory: str, port: int, *extra: str) -> list[str]:
         "--port",
         str(port),
         "--no-access-log",
+        # SIGTERM: stop accepting, finish in-flight requests within the grace period, then the
+        # lifespan's shutdown flushes the relay and stops the consumer
+        "--timeout-graceful-shutdown",
+        os.environ.get("SANJIN_SHUTDOWN_GRACE_S", "10"),
         *extra,
     ]
 
