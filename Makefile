@@ -12,7 +12,7 @@ KUSTOMIZE_VERSION := v5.7.1
 KUSTOMIZE := $(HOME)/.cache/sanjin/kustomize-$(KUSTOMIZE_VERSION)/kustomize
 export SANJIN_KUSTOMIZE := $(KUSTOMIZE)
 
-.PHONY: help install servers browser tools up down logs status test test-unit lint lint-deploy format schemas bench
+.PHONY: help install servers browser tools chaos up down logs status test test-unit lint lint-deploy format schemas bench
 
 help:
 	@echo "make up      install what is missing, start Kafka, SecantusDB and the five services"
@@ -21,6 +21,7 @@ help:
 	@echo "make test    install what is missing, start the servers the tests need, run every test"
 	@echo "make lint    ruff"
 	@echo "make bench  throughput and latency ratios against baselines (bench/results/latest.json)"
+	@echo "make chaos  faults under load, then lost / double-counted checks (CHAOS_ARGS=--records N)"
 
 $(UV_HOME)/bin/uv:
 	python3 -m venv $(UV_HOME)
@@ -89,6 +90,10 @@ format: install
 
 schemas: install
 	$(UV) run sanjin schemas
+
+# kill the broker, the services, the aggregator and the database under load (long: 100,000 records)
+chaos: servers
+	$(UV) run python -m chaos.run $(CHAOS_ARGS)
 
 bench: install
 	$(UV) run python -m bench.run $(BENCH_ARGS)
