@@ -12,7 +12,7 @@ from typing import Any
 
 from sanjin_inspection.adapters.repository import BookingRepository, SessionRepository
 from sanjin_inspection.domain.booking import Booking, BookingStatus, CancelledBy
-from sanjin_inspection.service.sessions import promote_waiting, publish
+from sanjin_inspection.service.sessions import Session, promote_waiting, publish, visible_session
 from sanjin_shared.clock import Clock, utc_now
 from sanjin_shared.errors import InvalidTransition
 from sanjin_shared.idempotency import Outcome, create_once
@@ -156,11 +156,5 @@ class BookingService:
 
     async def _session(
         self, ctx: RequestContext, session_id: str, tx: Transaction | None = None
-    ) -> Any:
-        return await visible(
-            self._sessions,
-            ctx,
-            session_id,
-            what="inspection session",
-            session=tx.session if tx else None,
-        )
+    ) -> Session:
+        return await visible_session(self._sessions, ctx, session_id, tx)

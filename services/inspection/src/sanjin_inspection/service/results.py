@@ -15,7 +15,7 @@ from sanjin_inspection.adapters.repository import (
     SessionRepository,
 )
 from sanjin_inspection.domain.result import InspectionResult
-from sanjin_inspection.service.sessions import publish
+from sanjin_inspection.service.sessions import Session, publish, visible_session
 from sanjin_shared.batch import ImportSummary, ItemConflict, ItemResult, ItemStatus
 from sanjin_shared.clock import Clock, beijing_date, utc_now
 from sanjin_shared.errors import DomainError, RuleViolation
@@ -228,14 +228,8 @@ class ResultService:
 
     async def _session(
         self, ctx: RequestContext, session_id: str, tx: Transaction | None = None
-    ) -> Any:
-        return await visible(
-            self._sessions,
-            ctx,
-            session_id,
-            what="inspection session",
-            session=tx.session if tx else None,
-        )
+    ) -> Session:
+        return await visible_session(self._sessions, ctx, session_id, tx)
 
 
 def _conflict(item: ImportItem, field: str, detail: str) -> ItemConflict:

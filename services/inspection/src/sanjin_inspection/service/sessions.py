@@ -34,6 +34,15 @@ def publish(tx: Transaction, ctx: RequestContext, now: Any, *records: Any) -> No
         )
 
 
+async def visible_session(
+    sessions: SessionRepository, ctx: RequestContext, session_id: str, tx: Transaction | None = None
+) -> Session:
+    """The session, if the caller may see it (another province's is a 404)."""
+    return await visible(
+        sessions, ctx, session_id, what="inspection session", session=tx.session if tx else None
+    )
+
+
 async def promote_waiting(
     tx: Transaction,
     ctx: RequestContext,
@@ -154,9 +163,7 @@ class SessionService:
         return await self._sessions.list(ctx.scope(query), cursor=cursor, limit=limit)
 
     async def _visible(self, ctx: RequestContext, session_id: str, tx: Transaction) -> Session:
-        return await visible(
-            self._sessions, ctx, session_id, what="inspection session", session=tx.session
-        )
+        return await visible_session(self._sessions, ctx, session_id, tx)
 
     async def _run(self, body: Any) -> None:
         try:
