@@ -158,15 +158,24 @@ class RecordRepository(Generic[R]):
         """Write a changed record; the version filter guards against lost updates."""
         doc = self.to_doc(record)
         record_id = doc.pop("_id")
+        changes = self.saved_fields(record, doc)
         if fingerprint is not None:
-            doc["fingerprint"] = fingerprint
+            changes["fingerprint"] = fingerprint
         result = await self._col.update_one(
-            {"_id": record_id, "version": expected_version},
-            {"$set": doc | {"updated_at": now}},
+            {"_id": record_id, "version": expected_version, **self.save_guard(record)},
+            {"$set": changes | {"updated_at": now}},
             session=session,
         )
         if result.matched_count != 1:
             raise ConcurrentModification(record_id)
+
+    def saved_fields(self, record: R, doc: dict[str, Any]) -> dict[str, Any]:
+        """The fields a save writes (subclasses leave out what the database keeps itself)."""
+        return doc
+
+    def save_guard(self, record: R) -> dict[str, Any]:
+        """Extra conditions the stored document must meet for a save (beside the version)."""
+        return {}
 
     # -- reads ---------------------------------------------------------------------------------------
 

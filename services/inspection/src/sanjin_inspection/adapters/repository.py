@@ -114,32 +114,16 @@ class SessionRepository(RecordRepository[InspectionSession]):
             version=doc["version"],
         )
 
-    async def save(
-        self,
-        record: InspectionSession,
-        *,
-        expected_version: int,
-        now: dt.datetime,
-        session: AsyncClientSession,
-        fingerprint: str | None = None,
-    ) -> None:
-        """Write the session's details. The counters are never overwritten from a read copy,
-        and the database refuses a capacity below the confirmed bookings it holds."""
-        doc = self.to_doc(record)
-        record_id = doc.pop("_id")
-        for counter in COUNTERS:
-            doc.pop(counter)
+    def saved_fields(self, record: InspectionSession, doc: dict[str, Any]) -> dict[str, Any]:
+        """The counters are never overwritten from a read copy (a cancelled session has none)."""
+        fields = {k: v for k, v in doc.items() if k not in COUNTERS}
         if record.status is SessionStatus.cancelled:
-            doc |= {"confirmed": 0, "waitlisted": 0}
-        if fingerprint is not None:
-            doc["fingerprint"] = fingerprint
-        result = await self._col.update_one(
-            {"_id": record_id, "version": expected_version, "confirmed": {"$lte": record.capacity}},
-            {"$set": doc | {"updated_at": now}},
-            session=session,
-        )
-        if result.matched_count != 1:
-            raise ConcurrentModification(record_id)
+            fields |= {"confirmed": 0, "waitlisted": 0}
+        return fields
+
+    def save_guard(self, record: InspectionSession) -> dict[str, Any]:
+        """The database refuses a capacity below the confirmed bookings it holds."""
+        return {"confirmed": {"$lte": record.capacity}}
 
     async def take_place(self, session_id: str, *, session: AsyncClientSession) -> bool:
         """Confirm one more booking if a place is free: the capacity guarantee."""
