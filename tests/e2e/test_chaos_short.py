@@ -12,10 +12,10 @@ def test_short_chaos_loses_nothing_and_counts_nothing_twice() -> None:
     report = run(
         records=400,
         concurrency=8,
-        plan={"kafka": 2, "events": 1, "aggregator": 1, "mongodb": 1},
-        poison=3,
+        plan={"kafka": 2, "service": 2, "aggregator": 1, "mongodb": 1},
+        poison=4,
     )
     print("\n[chaos] " + "\n[chaos] ".join(report.lines()))
     assert report.acknowledged == 400 and report.lost == 0 and report.double_counted == 0
-    assert sum(report.faults.values()) == 5, report.faults
-    assert report.dead_letters >= 3 and report.replay_identical
+    assert sum(report.faults.values()) == 6, report.faults
+    assert report.dead_letters >= 4 and report.replay_identical

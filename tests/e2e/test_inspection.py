@@ -8,40 +8,13 @@ from typing import Any
 import httpx
 
 from tests.conftest import auth
+from tests.support.factories import booking_body, session_body
 from tests.support.personal import consumer
 from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
 
 BJ = "110000"
 PROBLEM = "application/problem+json"
-
-
-def session_body(campaign: str, **overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "campaign": campaign,
-        "institution": "北京市产品质量监督检验研究院",
-        "venue_type": "community",
-        "venue_name": "朝阳门社区",
-        "city": "北京市",
-        "county": "东城区",
-        "date": "2019-09-20",
-        "services": ["testing", "authentication"],
-        "capacity": 2,
-    }
-    body.update(overrides)
-    return body
-
-
-def booking_body(n: int, **overrides: Any) -> dict[str, Any]:
-    name, phone = consumer(n)
-    body: dict[str, Any] = {
-        "consumer_name": name,
-        "consumer_phone": phone,
-        "product_category": "toys",
-        "service": "testing",
-    }
-    body.update(overrides)
-    return body
 
 
 class Client:

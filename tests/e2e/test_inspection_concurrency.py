@@ -15,7 +15,8 @@ import httpx
 import pytest
 
 from tests.conftest import World, auth
-from tests.e2e.test_inspection import BJ, booking_body, session_body
+from tests.e2e.test_inspection import BJ
+from tests.support.factories import booking_body, session_body
 from tests.support.services import ServiceProcess
 
 CAPACITY, REQUESTS = 50, 200

@@ -6,19 +6,22 @@ replay of the topics then yields the identical view."""
 from __future__ import annotations
 
 import random
-from collections import Counter
 from typing import Any
 
 import httpx
 
-from sanjin_aggregator.domain.contributions import venue_key
 from sanjin_aggregator.domain.metrics import COUNT_METRICS
 from tests.conftest import World, auth
-from tests.e2e.test_inspection import booking_body, session_body
-from tests.e2e.test_risk_monitoring import point_body
-from tests.e2e.test_risk_monitoring import report_body as risk_body
-from tests.e2e.test_survey import survey_body
-from tests.support.factories import activity_body, report_body
+from tests.support.expected import statistics_from_records
+from tests.support.factories import (
+    activity_body,
+    booking_body,
+    point_body,
+    report_body,
+    risk_report_body,
+    session_body,
+    survey_body,
+)
 from tests.support.polling import eventually
 from tests.support.replay import run_replay
 from tests.support.services import ServiceProcess
@@ -108,7 +111,7 @@ async def _write(
             severity = rng.choice(SEVERITIES)
             r = await http.post(
                 f"{urls['risk']}/v1/risk-reports",
-                json=risk_body(
+                json=risk_report_body(
                     points[1]["id"],
                     campaign,
                     brand=f"B{n}{i}",
@@ -177,91 +180,6 @@ async def _write(
             )
 
 
-async def _all(http: httpx.AsyncClient, url: str, **params: Any) -> list[dict[str, Any]]:
-    items, cursor = [], None
-    while True:
-        page = (
-            await http.get(
-                url,
-                params={**params, "limit": 500, **({"cursor": cursor} if cursor else {})},
-                headers=HQ,
-            )
-        ).json()
-        items += page["items"]
-        cursor = page["next_cursor"]
-        if not cursor:
-            return items
-
-
-async def _from_records(
-    http: httpx.AsyncClient, urls: dict[str, str], campaign: str
-) -> dict[str, Counter]:
-    """Every count metric per province, from the intake services' own records."""
-    out: dict[str, Counter] = {p: Counter() for p in PROVINCES}
-    venues: dict[str, set[str]] = {p: set() for p in PROVINCES}
-    for a in await _all(http, f"{urls['events']}/v1/activities", campaign=campaign):
-        if a["status"] != "completed":
-            continue
-        row, r = out[a["province"]], a["report"]
-        row[
-            {
-                "education": "education_activities",
-                "seminar": "seminars",
-                "launch_ceremony": "launch_ceremonies",
-            }[a["kind"]]
-        ] += 1
-        for m in (
-            "participants",
-            "materials_distributed",
-            "consultations",
-            "comparison_items_displayed",
-            "video_showings",
-            "media_reports",
-        ):
-            row[m] += r[m]
-        row["seminar_recommendations"] += len(r.get("recommendations") or [])
-        venues[a["province"]].add(
-            venue_key(a["venue_type"], a["city"], a["county"], a["venue_name"])
-        )
-    for p, keys in venues.items():
-        out[p]["venues_covered"] = len(keys)
-    for p in await _all(http, f"{urls['risk']}/v1/monitoring-points", campaign=campaign):
-        row = out[p["province"]]
-        row["monitoring_points_established"] += 1
-        row["monitoring_points_active"] += p["status"] == "active"
-        row["monitoring_points_evaluated"] += bool(p["evaluations"])
-    for r in await _all(http, f"{urls['risk']}/v1/risk-reports", campaign=campaign):
-        row = out[r["province"]]
-        row["risk_reports"] += 1
-        row["risk_reports_serious"] += r["risk_level"] == "serious"
-        row["risk_reports_high"] += r["risk_level"] == "high"
-        row["injuries_reported"] += r["injured"]
-    for s in await _all(http, f"{urls['inspection']}/v1/inspection-sessions", campaign=campaign):
-        out[s["province"]]["inspection_sessions"] += s["status"] == "scheduled"
-        bookings = await _all(
-            http, f"{urls['inspection']}/v1/inspection-sessions/{s['id']}/bookings"
-        )
-        out[s["province"]]["bookings_confirmed"] += sum(
-            b["status"] == "confirmed" for b in bookings
-        )
-    for r in await _all(http, f"{urls['inspection']}/v1/inspection-results", campaign=campaign):
-        row = out[r["province"]]
-        row["consumers_served"] += 1
-        row["samples_tested"] += r["service"] == "testing"
-        row["samples_failed"] += r["service"] == "testing" and r["outcome"] == "fail"
-        row["counterfeits_identified"] += r["outcome"] == "counterfeit"
-    for s in await _all(http, f"{urls['survey']}/v1/surveys", campaign=campaign):
-        out[s["province"]]["surveys"] += 1
-        results = (
-            await http.get(f"{urls['survey']}/v1/surveys/{s['id']}/results", headers=HQ)
-        ).json()
-        out[s["province"]]["survey_responses"] += results["responses"]
-        if results["satisfaction_index"] is not None:  # response-weighted, as BRIEF.md says
-            out[s["province"]]["index_n"] += results["responses"]
-            out[s["province"]]["index_sum"] += results["responses"] * results["satisfaction_index"]
-    return out
-
-
 async def test_statistics_equal_the_records_across_all_services_and_a_replay(
     http: httpx.AsyncClient,
     world: World,
@@ -279,7 +197,7 @@ async def test_statistics_equal_the_records_across_all_services_and_a_replay(
         "survey": survey_service.url,
     }
     await _write(http, urls, campaign, random.Random(2019))
-    expected = await _from_records(http, urls, campaign)
+    expected = await statistics_from_records(http, urls, campaign, HQ, PROVINCES)
     assert sum(row["participants"] for row in expected.values()) > 0
 
     def matches(table: dict[str, Any]) -> bool:

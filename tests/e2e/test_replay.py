@@ -10,8 +10,7 @@ from typing import Any
 import httpx
 
 from tests.conftest import World, auth
-from tests.e2e.test_inspection import booking_body, session_body
-from tests.support.factories import activity_body, report_body
+from tests.support.factories import activity_body, booking_body, report_body, session_body
 from tests.support.polling import eventually
 from tests.support.replay import run_replay
 from tests.support.services import ServiceProcess

@@ -12,47 +12,10 @@ import orjson
 from pymongo import AsyncMongoClient
 
 from tests.conftest import World, auth
+from tests.support.factories import point_body, risk_report_body
 from tests.support.personal import leaks_in
 from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
-
-
-def point_body(campaign: str, **overrides: object) -> dict:
-    body = {
-        "campaign": campaign,
-        "name": "和平里社区监测点",
-        "venue_type": "community",
-        "city": "北京市",
-        "county": "东城区",
-        "address": "和平里北街1号",
-        "host_organization": "和平里街道办事处",
-        "contact_name": "王芳",
-        "contact_phone": "13812345678",
-        "established_on": "2019-09-01",
-        "capabilities": ["信息收集", "风险报送"],
-    }
-    body.update(overrides)
-    return body
-
-
-def report_body(point_id: str, campaign: str, **overrides: object) -> dict:
-    body = {
-        "monitoring_point_id": point_id,
-        "campaign": campaign,
-        "occurred_on": "2019-10-08",
-        "product_category": "toys",
-        "product_name": "发声毛绒玩具",
-        "brand": "Happy Kid",
-        "model": "HK-100",
-        "hazard_type": "choking",
-        "severity": "moderate",
-        "injured": True,
-        "victim_age": 30,
-        "victim_sex": "female",
-        "description": "眼睛部件脱落",
-    }
-    body.update(overrides)
-    return body
 
 
 async def _totals(http: httpx.AsyncClient, aggregator: ServiceProcess, campaign: str) -> dict:
@@ -110,28 +73,28 @@ async def test_register_evaluate_deactivate_reactivate_and_the_figures(
 
     # reports: from an inactive point 409, from another province's point 422, triaged otherwise
     reports = f"{risk_service.url}/v1/risk-reports"
-    inactive = await http.post(reports, json=report_body(hospital["id"], campaign), headers=bj)
+    inactive = await http.post(reports, json=risk_report_body(hospital["id"], campaign), headers=bj)
     assert inactive.status_code == 409, inactive.text
     foreign = await http.post(
-        reports, json=report_body(point["id"], campaign), headers=auth("province", "120000")
+        reports, json=risk_report_body(point["id"], campaign), headers=auth("province", "120000")
     )
     assert (
         foreign.status_code == 422 and foreign.json()["errors"][0]["field"] == "monitoring_point_id"
     )
     child = await http.post(
         reports,
-        json=report_body(point["id"], campaign, victim_age=6, severity="severe"),
+        json=risk_report_body(point["id"], campaign, victim_age=6, severity="severe"),
         headers=bj,
     )
     assert child.status_code == 201 and child.json()["risk_level"] == "serious"
     adult = await http.post(
         reports,
-        json=report_body(point["id"], campaign, brand="Other", severity="minor"),
+        json=risk_report_body(point["id"], campaign, brand="Other", severity="minor"),
         headers=bj,
     )
     assert adult.json()["risk_level"] == "low"
     forged = await http.post(
-        reports, json={**report_body(point["id"], campaign), "risk_level": "low"}, headers=bj
+        reports, json={**risk_report_body(point["id"], campaign), "risk_level": "low"}, headers=bj
     )
     assert forged.status_code == 422 and forged.json()["errors"][0]["field"] == "risk_level"
 
@@ -181,7 +144,7 @@ async def test_the_signal_rule_under_concurrent_reports(
         brand, mdl = spellings[i % 3]
         return await http.post(
             f"{risk_service.url}/v1/risk-reports",
-            json=report_body(
+            json=risk_report_body(
                 points[i % 3]["id"], campaign, brand=brand, model=mdl, severity="minor"
             ),
             headers=bj,
@@ -264,7 +227,8 @@ async def test_risk_report_batch(
         )
     ).json()
     items = [
-        report_body(point["id"], campaign, brand=f"B{i}", external_id=f"R-{i}") for i in range(20)
+        risk_report_body(point["id"], campaign, brand=f"B{i}", external_id=f"R-{i}")
+        for i in range(20)
     ]
     items[5]["severity"] = "deadly"
     items[9]["monitoring_point_id"] = "mp_nowhere"
@@ -367,18 +331,20 @@ async def test_report_lists_filter_and_idempotency_key(
     url = f"{risk_service.url}/v1/risk-reports"
     key = {**bj, "Idempotency-Key": f"rr-{campaign}"}
     first = await http.post(
-        url, json=report_body(point["id"], campaign, brand="A", severity="fatal"), headers=key
+        url, json=risk_report_body(point["id"], campaign, brand="A", severity="fatal"), headers=key
     )
     again = await http.post(
-        url, json=report_body(point["id"], campaign, brand="A", severity="fatal"), headers=key
+        url, json=risk_report_body(point["id"], campaign, brand="A", severity="fatal"), headers=key
     )
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
-    other = await http.post(url, json=report_body(point["id"], campaign, brand="B"), headers=key)
+    other = await http.post(
+        url, json=risk_report_body(point["id"], campaign, brand="B"), headers=key
+    )
     assert other.status_code == 409
     await http.post(
         url,
-        json=report_body(
+        json=risk_report_body(
             point["id"],
             campaign,
             brand="C",

@@ -7,34 +7,9 @@ import httpx
 import pytest
 
 from tests.conftest import auth
+from tests.support.factories import QUESTIONS, survey_body
 from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
-
-QUESTIONS = [
-    {"id": "q1", "text": "产品质量", "dimension": "quality", "scale_max": 5, "weight": 2},
-    {"id": "q2", "text": "安全性", "dimension": "safety", "scale_max": 7, "weight": 1},
-    {
-        "id": "q3",
-        "text": "标识说明",
-        "dimension": "labelling",
-        "scale_max": 10,
-        "weight": 1,
-        "required": False,
-    },
-]
-
-
-def survey_body(campaign: str, **overrides: object) -> dict:
-    body = {
-        "campaign": campaign,
-        "product_category": "children_products",
-        "title": "儿童用品质量安全满意度调查",
-        "questions": QUESTIONS,
-        "opens_on": "2019-09-01",
-        "closes_on": "2099-12-31",
-    }
-    body.update(overrides)
-    return body
 
 
 async def test_survey_responses_results_and_the_national_index(
