@@ -343,7 +343,23 @@ async def load(stack: Stack, records: int, concurrency: int, campaign: str, repo
             while queue:
                 await work.write(queue.pop())
 
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        async def progress(every_s: float = 30.0) -> None:
+            started = time.monotonic()
+            while True:
+                await asyncio.sleep(every_s)
+                elapsed = time.monotonic() - started
+                print(
+                    f"[chaos] {report.records:,}/{records:,} records in {elapsed:.0f} s"
+                    f" ({report.records / elapsed:.0f}/s), {report.retries} retries,"
+                    f" faults so far: {sum(report.faults.values())}",
+                    flush=True,
+                )
+
+        ticker = asyncio.create_task(progress())
+        try:
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+        finally:
+            ticker.cancel()
     report.acknowledged = sum(len(keys) for kind, keys in work.acked.items() if kind != "setup")
     return work
 
