@@ -26,6 +26,7 @@ from sanjin_aggregator.adapters.generations import Generation
 from sanjin_aggregator.service.readmodels import ReadModels
 from sanjin_aggregator.service.replay import replay
 from sanjin_aggregator.settings import AggregatorSettings
+from sanjin_shared.audit import Actor
 from sanjin_shared.events.activities import ActivityReported, ActivityReportFigures, ActivityState
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.mongo import UnitOfWork
@@ -104,7 +105,7 @@ async def relay_and_apply(
     try:
         # 2. the relay beside a raw idempotent producer, the same messages
         writer = OutboxWriter(db)
-        uow = UnitOfWork(client, db)
+        uow = UnitOfWork(client, db, actor=Actor.system("bench"))
         for start in range(0, n, 1000):
 
             async def write(

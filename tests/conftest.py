@@ -65,6 +65,8 @@ class World:
             "SANJIN_LOG_LEVEL": "INFO",
             "SANJIN_DEADLINE_CHECK_INTERVAL_S": "0.5",
             "SANJIN_GENERATION_CHECK_INTERVAL_S": "0.5",
+            # counted as in production, but high enough for the tests' bursts with one token
+            "SANJIN_RATE_LIMIT_PER_WINDOW": "10000000",
         }
 
     def service(self, name: str, *, instance: str = "") -> ServiceProcess:
@@ -96,10 +98,12 @@ def aggregator(world: World) -> Iterator[ServiceProcess]:
     service.stop()
 
 
-def token(role: Role | str, province: str | None = None, **kwargs: object) -> str:
+def token(
+    role: Role | str, province: str | None = None, *, sub: str | None = None, **kwargs: object
+) -> str:
     return mint_token(
         TEST_SECRET,
-        sub=f"test-{role}-{province or 'national'}",
+        sub=sub or f"test-{role}-{province or 'national'}",
         role=role,
         province=province,
         **kwargs,  # type: ignore[arg-type]

@@ -24,6 +24,7 @@ from sanjin_aggregator.service.statistics import statistics
 from sanjin_inspection.service.bookings import BookingService
 from sanjin_inspection.service.results import ResultInput, ResultService
 from sanjin_inspection.service.sessions import SessionService
+from sanjin_shared.audit import Actor
 from sanjin_shared.auth import Principal, Role
 from sanjin_shared.errors import DomainError
 from sanjin_shared.events.envelope import EventEnvelope
@@ -204,7 +205,7 @@ async def test_booking_invariants_and_figures_equal_the_final_records(
     client: AsyncMongoClient = AsyncMongoClient(world.infra.mongodb_uri, tz_aware=True)
     name = f"{world.name}_iprop_{uuid.uuid4().hex[:8]}"
     try:
-        uow = UnitOfWork(client, client[name])
+        uow = UnitOfWork(client, client[name], actor=Actor.system("tests"))
         await run(uow, sessions_plan, steps)
         db = client[name]
         sessions = await db["inspection_sessions"].find().to_list()
@@ -257,7 +258,7 @@ async def test_waiting_line_is_first_in_first_out(world: World) -> None:
     client: AsyncMongoClient = AsyncMongoClient(world.infra.mongodb_uri, tz_aware=True)
     name = f"{world.name}_fifo_{uuid.uuid4().hex[:8]}"
     try:
-        uow = UnitOfWork(client, client[name])
+        uow = UnitOfWork(client, client[name], actor=Actor.system("tests"))
         await run(uow, [("110000", VenueType.campus, {InspectionService.testing}, 1)], [])
         sessions, bookings = SessionService(uow), BookingService(uow)
         bj = ctx("110000")

@@ -15,6 +15,7 @@ from pymongo import AsyncMongoClient
 
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.service.submissions import SubmissionService
+from sanjin_shared.audit import Actor
 from sanjin_shared.auth import Principal, Role
 from sanjin_shared.clock import BEIJING
 from sanjin_shared.errors import InvalidTransition
@@ -59,7 +60,9 @@ async def test_on_time_late_approve_return_and_the_tracker(world: World, db_name
     try:
         clock = Clock()
         store = StatisticsStore(client[db_name])
-        service = SubmissionService(UnitOfWork(client, client[db_name]), store, clock=clock)
+        service = SubmissionService(
+            UnitOfWork(client, client[db_name], actor=Actor.system("tests")), store, clock=clock
+        )
         await service.define_campaign(HQ, "c1", date(2019, 9, 1), date(2019, 11, 30), DEADLINE)
 
         # figures of Beijing before its first submission: one completed activity, 100 people
@@ -122,7 +125,7 @@ async def test_overdue_is_said_once_per_missing_province(world: World, db_name: 
     client: AsyncMongoClient = AsyncMongoClient(world.infra.mongodb_uri, tz_aware=True)
     try:
         clock = Clock()
-        uow = UnitOfWork(client, client[db_name])
+        uow = UnitOfWork(client, client[db_name], actor=Actor.system("tests"))
         service = SubmissionService(uow, StatisticsStore(client[db_name]), clock=clock)
         other = SubmissionService(uow, StatisticsStore(client[db_name]), clock=clock)
         await service.define_campaign(HQ, "c2", date(2019, 9, 1), date(2019, 11, 30), DEADLINE)

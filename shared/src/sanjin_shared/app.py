@@ -5,7 +5,8 @@ database, the token verifier, the outbox relay and any background tasks (the agg
 consumer). Routers reach it through the `PlatformDep` dependency, never through globals.
 
 Every app gets `/healthz` (alive), `/readyz` (MongoDB and Kafka reachable), `/metrics`
-(Prometheus), the request middleware and problem+json errors.
+(Prometheus), `/v1/audit` (the audit trail, for hq), the request middleware (correlation id, access log, body and JSON-depth limits),
+per-token rate limits and problem+json errors.
 """
 
 from __future__ import annotations
@@ -22,13 +23,16 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from sanjin_shared.audit import Actor, AuditLog, audit_router
 from sanjin_shared.auth import TokenVerifier
 from sanjin_shared.health import KafkaProbe
+from sanjin_shared.limits import RequestLimitsMiddleware
 from sanjin_shared.logging import configure_logging, get_logger
 from sanjin_shared.middleware import RequestContextMiddleware
 from sanjin_shared.mongo import UnitOfWork, make_client
 from sanjin_shared.outbox import OutboxRelay, ensure_outbox_indexes
 from sanjin_shared.problems import install_problem_handlers, problem_response
+from sanjin_shared.ratelimit import RateLimiter
 from sanjin_shared.settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -44,11 +48,19 @@ class Platform:
     verifier: TokenVerifier
     relay: OutboxRelay
     kafka: KafkaProbe
+    limiter: RateLimiter
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
 
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.mongo, self.db, on_commit=self.relay.notify)
+    def unit_of_work(self, actor: Actor | None = None) -> UnitOfWork:
+        """A unit of work on behalf of `actor` (a request's `ctx.actor`); without one, the
+        service's own background work."""
+        return UnitOfWork(
+            self.mongo,
+            self.db,
+            actor=actor or Actor.system(self.settings.service_name),
+            on_commit=self.relay.notify,
+        )
 
 
 def get_platform(request: Request) -> Platform:
@@ -92,8 +104,15 @@ def create_app(
             verifier=TokenVerifier(settings),
             relay=relay,
             kafka=KafkaProbe(settings.kafka_bootstrap),
+            limiter=RateLimiter(
+                db,
+                per_window=settings.rate_limit_per_window,
+                window_s=settings.rate_limit_window_s,
+            ),
         )
         await _retry_until_ready(lambda: ensure_outbox_indexes(db), "outbox indexes")
+        await _retry_until_ready(platform.limiter.ensure_indexes, "rate limit indexes")
+        await _retry_until_ready(AuditLog(db).ensure_indexes, "audit indexes")
         for hook in on_startup:
             await _retry_until_ready(lambda hook=hook: hook(platform), hook.__name__)
         platform.tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
@@ -122,8 +141,15 @@ def create_app(
         lifespan=lifespan,
     )
     install_problem_handlers(app)
-    app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    app.add_middleware(
+        RequestLimitsMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_batch_body_bytes=settings.max_batch_body_bytes,
+        max_json_depth=settings.max_json_depth,
+    )
+    app.add_middleware(RequestContextMiddleware, service=settings.service_name)  # outermost
     app.include_router(_operations_router())
+    app.include_router(audit_router())
     for router in routers:
         app.include_router(router)
     return app

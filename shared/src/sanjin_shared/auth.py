@@ -3,7 +3,8 @@
 `Authorization: Bearer <JWT>` with claims `sub`, `role` (province | hq | admin), `province`
 (required for role province), `aud` = sanjin, `exp`. HS256 with SANJIN_JWT_SECRET on the local
 stack; RS256 through a JWKS URL in production. No token or a bad one → 401; a valid token without
-the right → 403. Routers declare what they need with the typed dependencies at the bottom.
+the right → 403; a token past its rate limit → 429. Routers declare what they need with the typed
+dependencies at the bottom.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import jwt
 from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError, model_validator
 
-from sanjin_shared.problems import Forbidden, Unauthorized, Unprocessable
+from sanjin_shared.problems import Forbidden, TooManyRequests, Unauthorized, Unprocessable
+from sanjin_shared.ratelimit import RateLimiter
 from sanjin_shared.reference import PROVINCES, ProvinceCode
 from sanjin_shared.settings import ServiceSettings
 
@@ -39,6 +41,11 @@ class Principal(BaseModel):
         if self.role is Role.province and self.province is None:
             raise ValueError("a province token must carry a province claim")
         return self
+
+    @property
+    def rate_key(self) -> str:
+        """Whose requests a rate limit counts together."""
+        return f"{self.role.value}:{self.province or '-'}:{self.sub}"
 
     def can_read(self, province: str) -> bool:
         return self.role is not Role.province or self.province == province
@@ -129,14 +136,21 @@ def _verifier(request: Request) -> TokenVerifier:
     return request.state.platform.verifier
 
 
-def current_principal(
+async def current_principal(
     request: Request, verifier: Annotated[TokenVerifier, Depends(_verifier)]
 ) -> Principal:
+    """The verified caller, counted against its rate limit (429 past it)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized()
-    return verifier.verify(token.strip())
+    principal = verifier.verify(token.strip())
+    limiter: RateLimiter = request.state.platform.limiter
+    if limiter.enabled:
+        decision = await limiter.hit(principal.rate_key)
+        if not decision.allowed:
+            raise TooManyRequests(decision.limit, limiter.window_s, decision.retry_after_s)
+    return principal
 
 
 def require_roles(*roles: Role) -> Any:

@@ -71,6 +71,19 @@ class Conflict(Problem):
     status, slug = 409, "conflict"
 
 
+class TooManyRequests(Problem):
+    status, slug = 429, "too-many-requests"
+
+    def __init__(self, limit: int, window_s: int, retry_after_s: int) -> None:
+        super().__init__(
+            f"more than {limit} requests in {window_s} s with this token; retry after"
+            f" {retry_after_s} s",
+            headers={"Retry-After": str(retry_after_s)},
+            limit=limit,
+            window_s=window_s,
+        )
+
+
 class Unprocessable(Problem):
     """A request that is well-formed but breaks a rule; name the field in `errors` if there is one."""
 

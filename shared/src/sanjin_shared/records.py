@@ -24,6 +24,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
+from sanjin_shared.audit import Actor
 from sanjin_shared.auth import CurrentPrincipal, Principal, Role
 from sanjin_shared.clock import Clock
 from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
@@ -39,6 +40,11 @@ R = TypeVar("R")
 class RequestContext:
     principal: Principal
     correlation_id: str
+
+    @property
+    def actor(self) -> Actor:
+        p = self.principal
+        return Actor(p.sub, p.role.value, p.province, self.correlation_id)
 
     def scope(self, query: dict[str, Any]) -> dict[str, Any]:
         """A list query narrowed to the caller's province when the caller is a province."""

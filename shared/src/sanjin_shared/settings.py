@@ -47,6 +47,15 @@ class ServiceSettings(BaseSettings):
     outbox_lease_s: float = Field(default=10.0, gt=0)
     shutdown_grace_s: float = Field(default=10.0, ge=0)
 
+    # hostile or mistaken input (see limits.py and ratelimit.py)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_batch_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    max_json_depth: int = Field(default=32, ge=4)
+    rate_limit_per_window: int = Field(
+        default=1200, ge=0, description="Requests per token and window; 0 turns the limit off"
+    )
+    rate_limit_window_s: int = Field(default=60, ge=1)
+
     @property
     def database_name(self) -> str:
         return self.mongodb_database or f"sanjin_{self.service_name}"

@@ -32,12 +32,20 @@ class CampaignRepository:
                 {"_id": campaign.id}, {"$setOnInsert": _campaign_doc(campaign)}, upsert=True
             )
 
-    async def put(self, campaign: Campaign, *, now: datetime, by: str) -> bool:
+    async def put(
+        self,
+        campaign: Campaign,
+        *,
+        now: datetime,
+        by: str,
+        session: AsyncClientSession | None = None,
+    ) -> bool:
         """Create or replace; True when it was created."""
         result = await self._col.update_one(
             {"_id": campaign.id},
             {"$set": _campaign_doc(campaign) | {"updated_at": now, "updated_by": by}},
             upsert=True,
+            session=session,
         )
         return result.upserted_id is not None
 

@@ -22,8 +22,8 @@ from sanjin_shared.reference import PROVINCES, ProvinceCode
 router = APIRouter(prefix="/v1", tags=["campaigns and submissions"])
 
 
-def get_submissions(platform: PlatformDep, store: Store) -> SubmissionService:
-    return SubmissionService(platform.unit_of_work(), store)
+def get_submissions(platform: PlatformDep, store: Store, ctx: Context) -> SubmissionService:
+    return SubmissionService(platform.unit_of_work(ctx.actor), store)
 
 
 Submissions = Annotated[SubmissionService, Depends(get_submissions)]

@@ -92,8 +92,15 @@ class SubmissionService:
         deadline: datetime,
     ) -> tuple[Campaign, bool]:
         campaign = Campaign(campaign_id, starts_on, ends_on, deadline)
-        created = await self._campaigns.put(campaign, now=self._clock(), by=ctx.principal.sub)
-        return campaign, created
+
+        async def put(tx: Transaction) -> bool:
+            created = await self._campaigns.put(
+                campaign, now=self._clock(), by=ctx.principal.sub, session=tx.session
+            )
+            tx.audit("CampaignDefined" if created else "CampaignChanged", "campaign", campaign.id)
+            return created
+
+        return campaign, await self._uow.run(put)
 
     async def campaign(self, campaign_id: str) -> Campaign:
         found = await self._campaigns.get(campaign_id)

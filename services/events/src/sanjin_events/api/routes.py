@@ -28,8 +28,8 @@ from sanjin_shared.reference import ActivityKind, ProvinceCode, VenueType
 router = APIRouter(prefix="/v1", tags=["activities"])
 
 
-def get_service(platform: PlatformDep) -> ActivityService:
-    return ActivityService(platform.unit_of_work())
+def get_service(platform: PlatformDep, ctx: Context) -> ActivityService:
+    return ActivityService(platform.unit_of_work(ctx.actor))
 
 
 Service = Annotated[ActivityService, Depends(get_service)]
@@ -108,7 +108,9 @@ async def import_activities(
         )
         for index, item in valid
     ]
-    return await ActivityImport(platform.unit_of_work()).run(ctx, items, conflicts, dry_run=dry_run)
+    return await ActivityImport(platform.unit_of_work(ctx.actor)).run(
+        ctx, items, conflicts, dry_run=dry_run
+    )
 
 
 @router.post(

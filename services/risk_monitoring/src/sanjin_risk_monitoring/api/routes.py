@@ -48,12 +48,12 @@ from sanjin_shared.reference import HazardType, ProductCategory, ProvinceCode, R
 router = APIRouter(prefix="/v1")
 
 
-def get_points(platform: PlatformDep) -> PointService:
-    return PointService(platform.unit_of_work())
+def get_points(platform: PlatformDep, ctx: Context) -> PointService:
+    return PointService(platform.unit_of_work(ctx.actor))
 
 
-def get_reports(platform: PlatformDep) -> ReportService:
-    return ReportService(platform.unit_of_work())
+def get_reports(platform: PlatformDep, ctx: Context) -> ReportService:
+    return ReportService(platform.unit_of_work(ctx.actor))
 
 
 Points = Annotated[PointService, Depends(get_points)]

@@ -168,8 +168,8 @@ class Results(EstimateOut):
     by_dimension: dict[str, EstimateOut]
 
 
-def get_service(platform: PlatformDep) -> SurveyService:
-    return SurveyService(platform.unit_of_work())
+def get_service(platform: PlatformDep, ctx: Context) -> SurveyService:
+    return SurveyService(platform.unit_of_work(ctx.actor))
 
 
 Service = Annotated[SurveyService, Depends(get_service)]
