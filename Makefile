@@ -12,7 +12,7 @@ KUSTOMIZE_VERSION := v5.7.1
 KUSTOMIZE := $(HOME)/.cache/sanjin/kustomize-$(KUSTOMIZE_VERSION)/kustomize
 export SANJIN_KUSTOMIZE := $(KUSTOMIZE)
 
-.PHONY: help install servers browser tools chaos up down logs status test test-unit lint lint-deploy format schemas bench
+.PHONY: help install servers browser tools chaos fuzz up down logs status test test-unit lint lint-deploy format schemas bench
 
 help:
 	@echo "make up      install what is missing, start Kafka, SecantusDB and the five services"
@@ -22,6 +22,7 @@ help:
 	@echo "make lint    ruff"
 	@echo "make bench  throughput and latency ratios against baselines (bench/results/latest.json)"
 	@echo "make chaos  faults under load, then lost / double-counted checks (CHAOS_ARGS=--records N)"
+	@echo "make fuzz   schemathesis on every operation, FUZZ_EXAMPLES per operation (100)"
 
 $(UV_HOME)/bin/uv:
 	python3 -m venv $(UV_HOME)
@@ -63,6 +64,11 @@ tools: $(KUSTOMIZE)
 
 test: servers browser tools
 	$(UV) run pytest
+
+# `make test` runs the same fuzzing with 5 examples per operation
+FUZZ_EXAMPLES ?= 100
+fuzz: servers
+	SANJIN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(UV) run pytest tests/e2e/test_fuzz.py -s
 
 test-unit: install
 	$(UV) run pytest tests/unit

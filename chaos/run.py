@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import random
 import shutil
@@ -365,16 +364,18 @@ async def load(stack: Stack, records: int, concurrency: int, campaign: str, repo
 
 
 async def faults(
-    stack: Stack, report: Report, stop: asyncio.Event, plan: dict[str, int], every_s: float
+    stack: Stack, report: Report, stop: asyncio.Event, plan: dict[str, int], records: int
 ) -> None:
-    """Kill and restart things, spread over the load, until the plan is done or the load ends.
-    "service" kills take the intake services in turn."""
+    """Kill and restart things while the load runs: the k-th of n faults when k/(n+1) of the
+    records are written, so all of them land during writes whatever the rate. "service" kills
+    take the intake services in turn."""
     schedule = [k for k, n in plan.items() for _ in range(n)]
     random.Random(11).shuffle(schedule)
     services = list(INTAKE)
-    for kind in schedule:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=every_s)
+    for k, kind in enumerate(schedule, 1):
+        due = records * k // (len(schedule) + 1)
+        while report.records < due and not stop.is_set():
+            await asyncio.sleep(0.2)
         if kind == "kafka":
             stack.kafka.kill()
             await asyncio.sleep(2)
@@ -531,9 +532,7 @@ def run(records: int, concurrency: int, plan: dict[str, int], poison: int) -> Re
 
         async def scenario() -> None:
             stop = asyncio.Event()
-            # spread the faults over the load's expected length (about 40 records/s here)
-            every = max(1.0, records / 40 / (sum(plan.values()) + 1))
-            chaos = asyncio.create_task(faults(stack, report, stop, plan, every))
+            chaos = asyncio.create_task(faults(stack, report, stop, plan, records))
             work = await load(stack, records, concurrency, campaign, report)
             stop.set()
             await chaos

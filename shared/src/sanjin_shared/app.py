@@ -31,7 +31,7 @@ from sanjin_shared.logging import configure_logging, get_logger
 from sanjin_shared.middleware import RequestContextMiddleware
 from sanjin_shared.mongo import UnitOfWork, make_client
 from sanjin_shared.outbox import OutboxRelay, ensure_outbox_indexes
-from sanjin_shared.problems import install_problem_handlers, problem_response
+from sanjin_shared.problems import document_problems, install_problem_handlers, problem_response
 from sanjin_shared.ratelimit import RateLimiter
 from sanjin_shared.settings import ServiceSettings
 
@@ -141,6 +141,7 @@ def create_app(
         lifespan=lifespan,
     )
     install_problem_handlers(app)
+    _document_problems(app)
     app.add_middleware(
         RequestLimitsMiddleware,
         max_body_bytes=settings.max_body_bytes,
@@ -153,6 +154,18 @@ def create_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+def _document_problems(app: FastAPI) -> None:
+    """The OpenAPI lists every operation's problem+json answers (see problems.py)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 async def _retry_until_ready(action: Callable[[], Awaitable[Any]], what: str) -> None:

@@ -112,7 +112,13 @@ def validate_items(
                     index=index,
                     field=fields[0] if fields else None,
                     detail="; ".join(f"{e['field']}: {e['message']}" for e in errors),
-                    external_id=item.get("external_id") if isinstance(item, dict) else None,
+                    external_id=_external_id(item),
                 )
             )
     return good, bad
+
+
+def _external_id(item: Any) -> str | None:
+    """The item's external id when it has a usable one (it may be anything in a bad item)."""
+    value = item.get("external_id") if isinstance(item, dict) else None
+    return value if isinstance(value, str) else None

@@ -9,6 +9,7 @@ unique indexes make the loser's transaction fail and its retry finds the winner'
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,7 +32,11 @@ MAX_KEY_LENGTH = 200
 def fingerprint(body: Any) -> str:
     """A stable hash of a request body (a pydantic model's JSON form, or plain data)."""
     data = body.model_dump(mode="json") if hasattr(body, "model_dump") else body
-    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    try:
+        raw = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # integers beyond 64 bits, which orjson does not write: the slow way
+        raw = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return hashlib.sha256(raw).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,9 @@ _DRAIN_FACTOR = 4
 
 
 class _TooLarge(Exception):
-    pass
+    def __init__(self, more_body: bool) -> None:
+        super().__init__("the body passed the limit")
+        self.more_body = more_body
 
 
 def json_too_deep(body: bytes, max_depth: int) -> bool:
@@ -82,12 +84,12 @@ class RequestLimitsMiddleware:
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._refuse_size(scope, receive, send, limit)
+            await self._refuse_size(scope, receive, send, limit, more_body=True)
             return
         try:
             body, disconnected = await self._read(receive, limit)
-        except _TooLarge:
-            await self._refuse_size(scope, receive, send, limit)
+        except _TooLarge as exc:
+            await self._refuse_size(scope, receive, send, limit, more_body=exc.more_body)
             return
         if disconnected:
             return  # the client went away; nobody to answer
@@ -124,18 +126,20 @@ class RequestLimitsMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                raise _TooLarge
+                raise _TooLarge(more_body=bool(message.get("more_body", False)))
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks), False
 
     @staticmethod
-    async def _refuse_size(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    async def _refuse_size(
+        scope: Scope, receive: Receive, send: Send, limit: int, *, more_body: bool
+    ) -> None:
         """Answer 413 and close the connection. What the client is still sending is discarded
         (up to a few times the limit, so the client is listening when the answer comes); the
         handler never sees it."""
         drained = 0
-        while drained <= _DRAIN_FACTOR * limit:
+        while more_body and drained <= _DRAIN_FACTOR * limit:
             message = await receive()
             if message["type"] == "http.disconnect":
                 return

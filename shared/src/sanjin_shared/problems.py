@@ -206,3 +206,72 @@ def install_problem_handlers(app: FastAPI) -> None:
             "the server could not complete the request; it has been logged",
             instance=request.url.path,
         )
+
+
+# -- in the OpenAPI --------------------------------------------------------------------------------
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "RFC 9457 problem details; 422 adds `errors`, one per bad field.",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "examples": ["urn:sanjin:problem:validation-error"]},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {
+                    "field": {"type": ["string", "null"]},
+                    "in": {"type": "string"},
+                    "message": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        },
+    },
+    "additionalProperties": True,
+}
+_COMMON_ERRORS = {
+    "400": "The body is not acceptable JSON (for example nested too deeply)",
+    "401": "No token, or one that is expired, for another audience or badly signed",
+    "403": "The token does not give the right to this",
+    "413": "The request body is too large",
+    "422": "The request breaks a rule; `errors` names each bad field",
+    "429": "Too many requests with this token; see Retry-After",
+}
+_PUBLIC_PATHS = ("/healthz", "/readyz", "/metrics", "/dashboard", "/openapi.json")
+
+
+def document_problems(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Every error an operation can answer, as `application/problem+json` with one schema,
+    instead of FastAPI's default validation-error shape, which these services never send."""
+    schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = PROBLEM_SCHEMA
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path, operations in openapi.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            if path not in _PUBLIC_PATHS:
+                for code, description in _COMMON_ERRORS.items():
+                    responses.setdefault(code, {"description": description})
+                if "{" in path:
+                    responses.setdefault("404", {"description": "No such record for this token"})
+                if method in ("post", "put", "patch"):
+                    responses.setdefault(
+                        "409",
+                        {"description": "The record's state or an earlier request forbids it"},
+                    )
+            if path == "/readyz":
+                responses.setdefault("503", {"description": "A dependency is unreachable"})
+            for code, response in responses.items():
+                if code[0] in "45":
+                    response["content"] = content
+    return openapi
