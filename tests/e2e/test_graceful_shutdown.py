@@ -8,12 +8,14 @@ import asyncio
 import time
 
 import httpx
+import pytest
 from pymongo import AsyncMongoClient
 
 from tests.conftest import World, auth
 from tests.support.factories import activity_body
 from tests.support.kafka import envelopes_on
 from tests.support.polling import eventually
+from tests.support.services import ServiceProcess
 
 BURST = 300
 
@@ -87,3 +89,58 @@ async def test_sigterm_during_a_burst_loses_no_acknowledged_write(
         await eventually(published, until=lambda ids: ids == stored, what="every event on Kafka")
     finally:
         service.stop()
+
+
+async def test_sigterm_with_the_broker_gone_still_exits_within_the_grace_period(
+    world: World, campaign: str
+) -> None:
+    """Readiness follows the broker, and a SIGTERMed process does not wait on a broker that is
+    gone: it exits within the grace period, and what it could not publish stays in the outbox
+    until a restarted process publishes it."""
+    node = world.infra.kafka_node
+    if node is None:
+        pytest.skip("killing the broker needs the local Kafka the tests start themselves")
+    grace = 4.0
+    env = world.env("events") | {"SANJIN_SHUTDOWN_GRACE_S": str(grace)}
+    service = ServiceProcess("events", env, world.run_dir, instance="-broker-gone")
+    service.start().wait_ready()
+    headers = auth("province", "110000")
+    try:
+        async with httpx.AsyncClient(timeout=30) as http:
+            node.kill()
+            await eventually(
+                lambda: http.get(f"{service.url}/readyz"),
+                until=lambda r: r.status_code == 503 and not r.json()["checks"]["kafka"],
+                what="not ready without the broker",
+            )
+            ids = []
+            for i in range(5):
+                body = activity_body(campaign, title=f"活动{i}")
+                r = await http.post(f"{service.url}/v1/activities", json=body, headers=headers)
+                assert r.status_code == 201, r.text  # the outbox is the buffer
+                ids.append(r.json()["id"])
+            started = time.monotonic()
+            await asyncio.to_thread(service.stop)  # SIGTERM; SIGKILL only after 20 s
+            stopped_in = time.monotonic() - started
+        assert stopped_in < grace + 8, f"took {stopped_in:.1f} s with the broker gone"
+        assert not service.running()
+
+        client: AsyncMongoClient = AsyncMongoClient(world.infra.mongodb_uri)
+        try:
+            outbox = client[env["SANJIN_MONGODB_DATABASE"]]["outbox"]
+            assert await outbox.count_documents({"pending": True, "key": {"$in": ids}}) == 5
+            await asyncio.to_thread(node.start)
+            await asyncio.to_thread(node.wait_ready)
+            service.start().wait_ready()  # ready again: the broker is back
+            await eventually(
+                lambda: outbox.count_documents({"pending": True, "key": {"$in": ids}}),
+                until=lambda n: n == 0,
+                what="the backlog published after the restart",
+            )
+        finally:
+            await client.close()
+    finally:
+        service.stop()
+        if not node.running():
+            node.start()
+            node.wait_ready()

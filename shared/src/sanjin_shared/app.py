@@ -121,17 +121,21 @@ def create_app(
             yield {"platform": platform}
         finally:
             log.info("service stopping")
+            # Every step is bounded: with MongoDB or Kafka gone the process still exits within
+            # about the grace period; what could not be flushed stays in the outbox.
+            deadline = asyncio.get_running_loop().time() + settings.shutdown_grace_s
+
+            def left() -> float:
+                return max(0.5, deadline - asyncio.get_running_loop().time())
+
             for hook in on_shutdown:
-                try:
-                    await hook(platform)
-                except Exception as exc:
-                    log.warning("shutdown hook failed", hook=hook.__name__, error=repr(exc))
-            await relay.stop(flush_timeout_s=settings.shutdown_grace_s)
+                await _bounded(hook(platform), left(), hook.__name__)
+            await _bounded(relay.stop(flush_timeout_s=left()), left() + 3, "outbox relay")
             for task in platform.tasks:
                 task.cancel()
-            await asyncio.gather(*platform.tasks, return_exceptions=True)
-            await platform.kafka.close()
-            await mongo.close()
+            await _bounded(asyncio.gather(*platform.tasks, return_exceptions=True), 3, "tasks")
+            await _bounded(platform.kafka.close(), 2, "kafka probe")
+            await _bounded(mongo.close(), 2, "mongodb client")
             log.info("service stopped")
 
     app = FastAPI(
@@ -154,6 +158,15 @@ def create_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+async def _bounded(step: Awaitable[Any], timeout_s: float, what: str) -> None:
+    try:
+        await asyncio.wait_for(step, timeout=timeout_s)
+    except TimeoutError:
+        log.warning("shutdown step did not finish in time", step=what, timeout_s=timeout_s)
+    except Exception as exc:
+        log.warning("shutdown step failed", step=what, error=repr(exc))
 
 
 def _document_problems(app: FastAPI) -> None:

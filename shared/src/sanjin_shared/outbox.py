@@ -37,6 +37,7 @@ from sanjin_shared.logging import get_logger
 from sanjin_shared.topics import physical
 
 log = get_logger(__name__)
+_PRODUCER_CLOSE_S = 2.0
 
 OUTBOX = "outbox"
 LEASE = "outbox_lease"
@@ -199,7 +200,10 @@ class OutboxRelay:
             log.warning("outbox flush at shutdown incomplete", error=repr(exc))
         self._stopping.set()
         self._wakeup.set()
-        await self._drop_producer()
+        try:  # a producer with unsent batches waits for a broker that may be gone: not for long
+            await asyncio.wait_for(self._drop_producer(), timeout=_PRODUCER_CLOSE_S)
+        except TimeoutError:
+            log.warning("outbox producer did not close in time; what is unsent stays pending")
 
     async def publish_pending(self) -> int:
         """Publish one batch of pending events in write order; returns how many were sent."""
