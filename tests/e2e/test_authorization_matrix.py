@@ -637,7 +637,7 @@ async def test_a_client_cannot_set_server_owned_fields(
 
         # a province body naming another province: 403 on every create that takes `province`
         for key, entry in sorted(POLICY.items()):
-            if entry.access is not Access.CREATE or "items" in str(key):
+            if entry.access is not Access.CREATE:
                 continue
             op, spec = ops[key]
             props = _resolve(op["requestBody"]["content"]["application/json"]["schema"], spec)

@@ -15,7 +15,7 @@ import pytest
 
 from sanjin_devstack.paths import REPO
 from tests.conftest import auth
-from tests.support.factories import activity_body, report_body
+from tests.support.activities import reported_activity
 from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
 
@@ -41,17 +41,7 @@ MAP_STATE = """() => {
 
 async def _seed(http: httpx.AsyncClient, events: ServiceProcess, campaign: str) -> None:
     for province, participants in (("110000", 500), ("440000", 80), ("650000", 20), ("660000", 10)):
-        headers = auth("province", province)
-        a = (
-            await http.post(
-                f"{events.url}/v1/activities", json=activity_body(campaign), headers=headers
-            )
-        ).json()
-        await http.post(
-            f"{events.url}/v1/activities/{a['id']}/report",
-            json=report_body(participants=participants),
-            headers=headers,
-        )
+        await reported_activity(http, events.url, campaign, province, participants)
 
 
 async def test_dashboard_in_headless_chromium(

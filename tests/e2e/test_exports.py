@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from sanjin_aggregator.domain.metrics import METRIC_LABELS, METRICS
 from sanjin_shared.reference import PROVINCES
 from tests.conftest import auth
-from tests.support.factories import activity_body, report_body
+from tests.support.activities import reported_activity
 from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
 
@@ -23,17 +23,7 @@ async def _with_figures(
     http: httpx.AsyncClient, events: ServiceProcess, aggregator: ServiceProcess, campaign: str
 ) -> dict[str, Any]:
     for province, participants in (("110000", 120), ("660000", 45), ("440000", 300)):
-        headers = auth("province", province)
-        a = (
-            await http.post(
-                f"{events.url}/v1/activities", json=activity_body(campaign), headers=headers
-            )
-        ).json()
-        await http.post(
-            f"{events.url}/v1/activities/{a['id']}/report",
-            json=report_body(participants=participants),
-            headers=headers,
-        )
+        await reported_activity(http, events.url, campaign, province, participants)
     table = await eventually(
         lambda: http.get(
             f"{aggregator.url}/v1/campaigns/{campaign}/statistics", headers=auth("hq")

@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 
 from tests.conftest import World, auth
-from tests.support.factories import activity_body, booking_body, report_body, session_body
+from tests.support.activities import reported_activity
+from tests.support.factories import booking_body, report_body, session_body
 from tests.support.polling import eventually
 from tests.support.replay import run_replay
 from tests.support.services import ServiceProcess
@@ -37,16 +38,7 @@ async def test_replay_rebuilds_the_identical_view_without_stopping_the_api(
 ) -> None:
     for province in ("110000", "540000", "660000"):
         headers = auth("province", province)
-        a = (
-            await http.post(
-                f"{events_service.url}/v1/activities", json=activity_body(campaign), headers=headers
-            )
-        ).json()
-        await http.post(
-            f"{events_service.url}/v1/activities/{a['id']}/report",
-            json=report_body(participants=77),
-            headers=headers,
-        )
+        a = await reported_activity(http, events_service.url, campaign, province, 77)
         await http.post(
             f"{events_service.url}/v1/activities/{a['id']}/report",
             json=report_body(participants=80),
@@ -97,17 +89,7 @@ async def test_replay_rebuilds_the_identical_view_without_stopping_the_api(
     assert statuses and set(statuses) == {200}, statuses
 
     # the new generation goes on: a correction after the switch moves the figures once
-    headers = auth("province", "110000")
-    a = (
-        await http.post(
-            f"{events_service.url}/v1/activities", json=activity_body(campaign), headers=headers
-        )
-    ).json()
-    await http.post(
-        f"{events_service.url}/v1/activities/{a['id']}/report",
-        json=report_body(participants=10),
-        headers=headers,
-    )
+    await reported_activity(http, events_service.url, campaign, "110000", 10)
     await eventually(
         lambda: http.get(f"{aggregator.url}/v1/campaigns/{campaign}/statistics", headers=HQ),
         until=lambda r: r.json()["totals"]["participants"] == 250,

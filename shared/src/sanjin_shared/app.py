@@ -5,8 +5,8 @@ database, the token verifier, the outbox relay and any background tasks (the agg
 consumer). Routers reach it through the `PlatformDep` dependency, never through globals.
 
 Every app gets `/healthz` (alive), `/readyz` (MongoDB and Kafka reachable), `/metrics`
-(Prometheus), `/v1/audit` (the audit trail, for hq), the request middleware (correlation id, access log, body and JSON-depth limits),
-per-token rate limits and problem+json errors.
+(Prometheus), `/v1/audit` (the audit trail, for hq), the request middleware (correlation id,
+access log, body and JSON-depth limits), per-token rate limits and problem+json errors.
 """
 
 from __future__ import annotations

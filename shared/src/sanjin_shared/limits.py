@@ -7,6 +7,8 @@
   Python objects (deep nesting is how a small body exhausts a parser's recursion).
 
 The body is read once here and handed on unchanged, so handlers still read it as usual.
+FastAPI's own `max_body_size` is left unset: this one pass does both checks, keeps the batch
+limit in one rule (paths ending `:batch`) and answers with the limit in the problem.
 """
 
 from __future__ import annotations
