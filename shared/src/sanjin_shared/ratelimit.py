@@ -1,7 +1,7 @@
 """Per-token rate limits, shared by every process of a service through MongoDB.
 
 A fixed window per token: the counter `rate_limits/{token}|{window}` is incremented atomically
-with one upsert per request, so two processes (or twenty pods) count together. Past the limit the
+with one update per request (an insert on a window's first), so two processes (or twenty pods) count together. Past the limit the
 request is answered 429 with `Retry-After` (the seconds to the next window). Counters expire by a
 TTL index shortly after their window.
 
@@ -74,16 +74,23 @@ class RateLimiter:
         )
 
     async def _increment(self, counter: str, window_end: float) -> int:
+        """Increment the window's counter, creating it on the window's first request.
+
+        Not an upsert: an upsert that races another one to create the document can report no
+        document although it counted (seen with SecantusDB), and a retry would count twice. An
+        increment of an existing counter, or an insert that fails on a duplicate key, is never
+        ambiguous.
+        """
         expires = datetime.fromtimestamp(window_end, UTC) + timedelta(seconds=self.window_s)
-        for _ in range(3):  # two first requests of a window may race to create the counter
-            try:
-                doc = await self._col.find_one_and_update(
-                    {"_id": counter},
-                    {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": expires}},
-                    upsert=True,
-                    return_document=ReturnDocument.AFTER,
-                )
+        for _ in range(3):
+            doc = await self._col.find_one_and_update(
+                {"_id": counter}, {"$inc": {"count": 1}}, return_document=ReturnDocument.AFTER
+            )
+            if doc is not None:
                 return int(doc["count"])
-            except DuplicateKeyError:
+            try:
+                await self._col.insert_one({"_id": counter, "count": 1, "expires_at": expires})
+                return 1
+            except DuplicateKeyError:  # another request created it first: increment that one
                 continue
         raise PyMongoError("the counter could not be created")
