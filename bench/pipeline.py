@@ -12,16 +12,19 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer
 from pymongo import AsyncMongoClient
 
+from bench.profile import profiled
 from sanjin_aggregator.adapters.generations import Generation
 from sanjin_aggregator.service.readmodels import ReadModels
 from sanjin_aggregator.service.replay import replay
@@ -36,6 +39,7 @@ from sanjin_shared.reference import PROVINCES, ActivityKind, VenueType
 from sanjin_shared.topics import ACTIVITIES
 
 UNITS = list(PROVINCES)
+RESULTS_DIR = Path(__file__).parent / "results"
 
 
 def envelopes(n: int, campaign: str) -> list[EventEnvelope]:
@@ -93,7 +97,7 @@ async def timed(action: Callable[[], Awaitable[Any]]) -> float:
 
 
 async def relay_and_apply(
-    mongo_uri: str, bootstrap: str, n: int, per_event_n: int
+    mongo_uri: str, bootstrap: str, n: int, per_event_n: int, *, profile: bool = False
 ) -> dict[str, dict]:
     """Measurements 2, 3 and 6 on one topic prefix of their own."""
     results: dict[str, dict] = {}
@@ -122,7 +126,8 @@ async def relay_and_apply(
             while await relay.publish_pending():
                 pass
 
-        relay_s = await timed(drain)
+        with profiled(os.getpid(), "relay", RESULTS_DIR, enabled=profile):
+            relay_s = await timed(drain)
         await relay.stop(flush_timeout_s=1)
         docs = await db[OUTBOX].find().sort("created_at", 1).to_list()
         raw_topic = f"{prefix}bench.raw"
@@ -205,7 +210,8 @@ async def relay_and_apply(
                 await consumer.stop()
                 await task
 
-        apply_s = await apply_all(Generation("a_", f"bench-apply-{prefix}"), n, 1000)
+        with profiled(os.getpid(), "apply", RESULTS_DIR, enabled=profile):
+            apply_s = await apply_all(Generation("a_", f"bench-apply-{prefix}"), n, 1000)
         results["aggregator_apply"] = ratio(
             n / apply_s, n / raw_consume_s, "events/s (baseline: raw getmany loop)"
         )

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import httpx
 
 from bench.pipeline import freshness, relay_and_apply
+from bench.profile import profiled
 from bench.query import measure_query
 from sanjin_devstack import procs
 from sanjin_devstack.kafka import KafkaNode
@@ -90,7 +91,7 @@ def activity(campaign: str, i: int) -> dict:
 
 
 async def measure(
-    args: argparse.Namespace, events_url: str, bare_url: str, survey_url: str
+    args: argparse.Namespace, events_url: str, bare_url: str, survey_url: str, pids: dict[str, int]
 ) -> dict:
     headers = {
         "Authorization": "Bearer "
@@ -134,13 +135,14 @@ async def measure(
         return _best(runs[service]), _best(runs[baseline])
 
     # 1. single creates: the service (durable outbox) beside the bare endpoint
-    svc, bare = await side_by_side(
-        f"{events_url}/v1/activities",
-        f"{bare_url}/bare",
-        lambda i, tag: activity(tag, i),
-        args.concurrency,
-        args.requests,
-    )
+    with profiled(pids["events"], "ingest-events", RESULTS.parent, enabled=args.profile):
+        svc, bare = await side_by_side(
+            f"{events_url}/v1/activities",
+            f"{bare_url}/bare",
+            lambda i, tag: activity(tag, i),
+            args.concurrency,
+            args.requests,
+        )
     results["http_ingest_activities"] = _ratio(svc.rate, bare.rate, "records/s")
     results["http_ingest_activities_p50"] = {
         "value": round(svc.pct(0.5), 1),
@@ -161,9 +163,10 @@ async def measure(
     def batch(i: int, tag: str) -> dict:
         return {"items": [activity(tag, i * size + k) for k in range(size)]}
 
-    svc, bare = await side_by_side(
-        f"{events_url}/v1/activities:batch", f"{bare_url}/bare:batch", batch, 2, args.batches
-    )
+    with profiled(pids["events"], "batch-events", RESULTS.parent, enabled=args.profile):
+        svc, bare = await side_by_side(
+            f"{events_url}/v1/activities:batch", f"{bare_url}/bare:batch", batch, 2, args.batches
+        )
     results["batch_import_activities"] = _ratio(svc.rate * size, bare.rate * size, "records/s")
 
     # 3. survey responses collected offline, 1,000 per request, each its own transaction
@@ -291,6 +294,11 @@ def main() -> int:
     )
     parser.add_argument("--only", choices=["ingest", "pipeline", "query"], help="run one part only")
     parser.add_argument("--events", type=int, default=20_000, help="events for relay/apply/replay")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample the measured processes with py-spy (bench/results/profile-*.txt)",
+    )
     args = parser.parse_args()
 
     reap_stale_runs()
@@ -311,6 +319,7 @@ def main() -> int:
         "SANJIN_LOG_LEVEL": "WARNING",
         "SANJIN_RATE_LIMIT_PER_WINDOW": "10000000",  # counted, never reached by the load
     }
+    pids: dict[str, int] = {}
     try:
         flavour = mongo.start()
         kafka.start()
@@ -323,7 +332,7 @@ def main() -> int:
             ("bare", "bench.bare_app:build_app"),
             ("aggregator", "sanjin_aggregator.main:build_app"),
         ):
-            procs.spawn(
+            pids[name] = procs.spawn(
                 name,
                 uvicorn_argv(app, ports[name], "--log-level", "warning"),
                 run_dir=run_dir,
@@ -356,10 +365,13 @@ def main() -> int:
                     f"http://127.0.0.1:{ports['events']}",
                     f"http://127.0.0.1:{ports['bare']}",
                     f"http://127.0.0.1:{ports['survey']}",
+                    pids,
                 )
             )
         if args.only in (None, "pipeline"):
-            results |= asyncio.run(relay_and_apply(mongo.uri, kafka.bootstrap, args.events, 2000))
+            results |= asyncio.run(
+                relay_and_apply(mongo.uri, kafka.bootstrap, args.events, 2000, profile=args.profile)
+            )
             province = {
                 "Authorization": "Bearer "
                 + mint_token(SECRET, sub="bench", role="province", province="110000")
