@@ -118,9 +118,7 @@ async def relay_and_apply(
                 await writer.add(chunk, session=tx.session)
 
             await uow.run(write)
-        relay = OutboxRelay(
-            db, bootstrap=bootstrap, topic_prefix=prefix, service="bench", batch_size=500
-        )
+        relay = OutboxRelay(db, bootstrap=bootstrap, topic_prefix=prefix, service="bench")
 
         async def drain() -> None:
             while await relay.publish_pending():

@@ -21,6 +21,7 @@ import contextlib
 import os
 import random
 import socket
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -130,8 +131,10 @@ class OutboxRelay:
         bootstrap: str,
         topic_prefix: str,
         service: str,
-        batch_size: int = 500,
+        batch_size: int = 5000,
+        mark_every: int = 500,
         poll_interval_s: float = 0.5,
+        coalesce_s: float = 0.02,
         lease_s: float = 10.0,
         publish_timeout_s: float | None = None,
         producer_factory: Callable[[], AIOKafkaProducer] | None = None,
@@ -141,6 +144,9 @@ class OutboxRelay:
         self._prefix = topic_prefix
         self._service = service
         self._batch_size = batch_size
+        self._mark_every = mark_every
+        self._coalesce_s = coalesce_s
+        self._lease_renewed_at = float("-inf")
         self._poll = poll_interval_s
         self._lease_s = lease_s
         # a publish must end well inside the lease, or a second relay could take over mid-way
@@ -170,7 +176,7 @@ class OutboxRelay:
     async def _run(self, backoff: Backoff) -> None:
         while not self._stopping.is_set():
             try:
-                if not await self._hold_lease():
+                if not await self._lease_is_held():
                     await self._sleep(self._lease_s / 3)
                     continue
                 self._wakeup.clear()
@@ -179,6 +185,8 @@ class OutboxRelay:
                 backoff.reset()
                 if sent < self._batch_size:
                     await self._sleep(self._poll, wake_on_notify=True)
+                    if self._wakeup.is_set():  # let the writes committing now join this run
+                        await self._sleep(self._coalesce_s)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -206,7 +214,14 @@ class OutboxRelay:
             log.warning("outbox producer did not close in time; what is unsent stays pending")
 
     async def publish_pending(self) -> int:
-        """Publish one batch of pending events in write order; returns how many were sent."""
+        """Publish one read of pending events in write order; returns how many were sent.
+
+        One query reads up to `batch_size` events (a backlog costs one query per read, so reads
+        are large). They are sent in order; as each `mark_every` of them are acknowledged, an
+        update marks them published, and these updates run side by side while the rest are
+        still being acknowledged. A failure leaves what is unmarked pending: a later run sends it
+        again (delivery is at least once; consumers drop repeated event ids).
+        """
         batch = (
             await self._outbox.find({"pending": True})
             .sort([("created_at", ASCENDING), ("aggregate_version", ASCENDING)])
@@ -216,24 +231,35 @@ class OutboxRelay:
         if not batch:
             return 0
         producer = await self._ensure_producer()
-        futures = []
-        for doc in batch:
-            futures.append(
-                await producer.send(
-                    physical(doc["topic"], self._prefix),
-                    key=doc["key"].encode(),
-                    value=doc["value"],
-                    headers=[(k, v) for k, v in doc["headers"]],
-                )
+        futures = [
+            await producer.send(
+                physical(doc["topic"], self._prefix),
+                key=doc["key"].encode(),
+                value=doc["value"],
+                headers=[(k, v) for k, v in doc["headers"]],
             )
-        await asyncio.gather(*futures)
-        self.kafka_reachable = True
+            for doc in batch
+        ]
+        marking: list[asyncio.Task[None]] = []
+        try:
+            for start in range(0, len(batch), self._mark_every):
+                chunk = slice(start, start + self._mark_every)
+                await asyncio.gather(*futures[chunk])
+                self.kafka_reachable = True
+                marking.append(asyncio.create_task(self._mark_published(batch[chunk])))
+        finally:
+            marked = await asyncio.gather(*marking, return_exceptions=True)
+        for outcome in marked:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return len(batch)
+
+    async def _mark_published(self, docs: list[dict[str, Any]]) -> None:
         await self._outbox.update_many(
-            {"_id": {"$in": [d["_id"] for d in batch]}},
+            {"_id": {"$in": [d["_id"] for d in docs]}},
             {"$unset": {"pending": ""}, "$set": {"published_at": datetime.now(UTC)}},
         )
-        metrics.OUTBOX_PUBLISHED.labels(self._service).inc(len(batch))
-        return len(batch)
+        metrics.OUTBOX_PUBLISHED.labels(self._service).inc(len(docs))
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         if self._producer is None:
@@ -254,9 +280,18 @@ class OutboxRelay:
             except Exception as exc:
                 log.debug("producer stop failed", error=repr(exc))
 
+    async def _lease_is_held(self) -> bool:
+        """The lease, renewed at most every tenth of its length: a publish run (bounded by
+        `publish_timeout_s`, 0.8 of the lease) always ends before a lease renewed this way expires.
+        """
+        if time.monotonic() - self._lease_renewed_at < self._lease_s / 10:
+            return True
+        return await self._hold_lease()
+
     async def _hold_lease(self) -> bool:
         """Take or renew the relay lease; only its holder publishes."""
         now = datetime.now(UTC)
+        renewing_at = time.monotonic()
         try:
             doc = await self._lease.find_one_and_update(
                 {"_id": "relay", "$or": [{"owner": self._owner}, {"expires_at": {"$lt": now}}]},
@@ -270,10 +305,14 @@ class OutboxRelay:
                 return_document=ReturnDocument.AFTER,
             )
         except DuplicateKeyError:
+            self._lease_renewed_at = float("-inf")
             return False  # someone else holds it (the upsert raced with the live lease)
-        return doc is not None and doc.get("owner") == self._owner
+        held = doc is not None and doc.get("owner") == self._owner
+        self._lease_renewed_at = renewing_at if held else float("-inf")
+        return held
 
     async def _release(self) -> None:
+        self._lease_renewed_at = float("-inf")
         with contextlib.suppress(PyMongoError):
             await self._lease.delete_one({"_id": "relay", "owner": self._owner})
 

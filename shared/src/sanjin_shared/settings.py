@@ -43,7 +43,7 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str | None = None
 
     outbox_poll_interval_s: float = Field(default=0.5, gt=0)
-    outbox_batch_size: int = Field(default=500, ge=1, le=10_000)
+    outbox_batch_size: int = Field(default=5000, ge=1, le=50_000)  # events per read of the outbox
     outbox_lease_s: float = Field(default=10.0, gt=0)
     shutdown_grace_s: float = Field(default=10.0, ge=0)
 
