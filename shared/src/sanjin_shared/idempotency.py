@@ -13,17 +13,24 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import orjson
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from sanjin_shared.errors import DomainError
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.problems import Conflict
+from sanjin_shared.problems import Conflict, Problem
 
-T = TypeVar("T")
+
+class Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=Identified)
 KEYS = "idempotency_keys"
 KEY_TTL_S = 7 * 24 * 3600
 MAX_KEY_LENGTH = 200
@@ -64,18 +71,26 @@ async def create_once(
     idempotency_key: str | None,
     request_fingerprint: str,
     find_by_external_id: Callable[[Transaction], Awaitable[PriorRecord | None]],
-    create: Callable[[Transaction], Awaitable[str]],
+    create: Callable[[Transaction], Awaitable[T]],
     load: Callable[[str], Awaitable[T]],
 ) -> Outcome[T]:
     """Create a record at most once per idempotency key and per external id.
 
-    `create` writes the record (and its events) and returns its id; `load` reads a record by id.
-    `scope` separates keys of different callers and record types, e.g. "activity:110000".
+    `create` writes the record (and its events) and returns it as stored; `load` reads a record
+    by id, for a repeated request. `scope` separates keys of different callers and record types,
+    e.g. "activity:110000".
+
+    The first attempt looks nothing up: most creates are new, and the unique indexes on the
+    external id and on the key refuse a repeat anyway. If it is refused (a duplicate key, or a
+    rule the earlier record now breaks, such as "already booked"), its transaction is rolled
+    back and a second attempt looks the key and the external id up: it answers with the earlier
+    record, 409 if the content differs, or, for a new request, creates again and meets the same
+    refusal. A concurrent identical request that wins the race is found the same way.
     """
     keys = uow.db[KEYS]
     key_id = f"{scope}|{idempotency_key}" if idempotency_key else None
 
-    async def body(tx: Transaction) -> tuple[str, bool]:
+    async def prior_record(tx: Transaction) -> str | None:
         if key_id is not None:
             stored = await keys.find_one({"_id": key_id}, session=tx.session)
             if stored is not None:
@@ -84,33 +99,51 @@ async def create_once(
                         "this Idempotency-Key was used before with a different request body",
                         slug="idempotency-key-reused",
                     )
-                return stored["record_id"], False
+                return str(stored["record_id"])
         prior = await find_by_external_id(tx)
-        if prior is not None:
-            if prior.fingerprint != request_fingerprint:
-                raise Conflict(
-                    "a record with this external_id exists with different content",
-                    slug="external-id-conflict",
-                    record_id=prior.id,
-                )
-            record_id, created = prior.id, False
-        else:
-            record_id, created = await create(tx), True
-        if key_id is not None:
-            await keys.insert_one(
-                {
-                    "_id": key_id,
-                    "fingerprint": request_fingerprint,
-                    "record_id": record_id,
-                    "created_at": datetime.now(UTC),
-                },
-                session=tx.session,
+        if prior is None:
+            return None
+        if prior.fingerprint != request_fingerprint:
+            raise Conflict(
+                "a record with this external_id exists with different content",
+                slug="external-id-conflict",
+                record_id=prior.id,
             )
-        return record_id, created
+        if key_id is not None:
+            await remember(prior.id, tx)
+        return prior.id
+
+    async def remember(record_id: str, tx: Transaction) -> None:
+        await keys.insert_one(
+            {
+                "_id": key_id,
+                "fingerprint": request_fingerprint,
+                "record_id": record_id,
+                "created_at": datetime.now(UTC),
+            },
+            session=tx.session,
+        )
+
+    async def create_new(tx: Transaction) -> T:
+        record = await create(tx)
+        if key_id is not None:
+            await remember(record.id, tx)
+        return record
+
+    async def after_refusal(tx: Transaction) -> T | str:
+        return await prior_record(tx) or await create_new(tx)
 
     try:
-        record_id, created = await uow.run(body)
+        return Outcome(await uow.run(create_new), created=True)
+    except (DuplicateKeyError, Problem, DomainError):
+        # A repeat, or a refusal that a repeat would also meet (a booking's consumer already
+        # booked, a full session): the record the first request created is the answer, if any.
+        pass
+    try:
+        found = await uow.run(after_refusal)
     except DuplicateKeyError:
-        # A concurrent identical request won the race; this run sees its record.
-        record_id, created = await uow.run(body)
-    return Outcome(await load(record_id), created)
+        # A concurrent identical request won the race in between; this run sees its record.
+        found = await uow.run(after_refusal)
+    if isinstance(found, str):
+        return Outcome(await load(found), created=False)
+    return Outcome(found, created=True)

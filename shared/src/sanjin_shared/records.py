@@ -93,6 +93,15 @@ class Stored(Generic[R]):
     created_at: datetime
     updated_at: datetime
 
+    @property
+    def id(self) -> str:
+        return self.record.id  # type: ignore[attr-defined,no-any-return]
+
+
+def stored_time(moment: datetime) -> datetime:
+    """A time as MongoDB keeps it (milliseconds), so what a write answers is what a read shows."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
 
 class RecordRepository(Generic[R]):
     collection: ClassVar[str]
@@ -135,8 +144,11 @@ class RecordRepository(Generic[R]):
 
     async def add(
         self, record: R, *, fingerprint: str, now: datetime, session: AsyncClientSession
-    ) -> None:
-        await self.add_many([(record, fingerprint)], now=now, session=session)
+    ) -> Stored[R]:
+        """Insert a new record; returns it as a read would (no read needed)."""
+        doc = self._new_doc(record, fingerprint, now)
+        await self._col.insert_one(doc, session=session)
+        return self.stored(doc)
 
     async def add_many(
         self, records: Sequence[tuple[R, str]], *, now: datetime, session: AsyncClientSession
@@ -144,13 +156,16 @@ class RecordRepository(Generic[R]):
         """Insert new records with the fingerprints of the requests that created them."""
         if records:
             await self._col.insert_many(
-                [
-                    self.to_doc(r) | {"fingerprint": fp, "created_at": now, "updated_at": now}
-                    for r, fp in records
-                ],
-                ordered=True,
-                session=session,
+                [self._new_doc(r, fp, now) for r, fp in records], ordered=True, session=session
             )
+
+    def _new_doc(self, record: R, fingerprint: str, now: datetime) -> dict[str, Any]:
+        now = stored_time(now)
+        return self.to_doc(record) | {
+            "fingerprint": fingerprint,
+            "created_at": now,
+            "updated_at": now,
+        }
 
     async def save(
         self,

@@ -76,13 +76,13 @@ class ActivityService:
             f.name: getattr(command, f.name) for f in fields(command) if f.name != "province"
         }
 
-        async def create(tx: Transaction) -> str:
+        async def create(tx: Transaction) -> StoredActivity:
             activity = Activity.schedule(id=new_activity_id(), province=province, **attributes)
-            await self._repo.add(
+            stored = await self._repo.add(
                 activity, fingerprint=request_fingerprint, now=self._clock(), session=tx.session
             )
             tx.publish(*envelopes_of(activity, ctx, self._clock()))
-            return activity.id
+            return stored
 
         return await create_once(
             self._uow,

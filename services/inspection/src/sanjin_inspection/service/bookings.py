@@ -52,7 +52,7 @@ class BookingService:
         # the session decides the province; a province that cannot see it gets a 404
         owner = (await self._session(ctx, session_id)).record.province
 
-        async def create(tx: Transaction) -> str:
+        async def create(tx: Transaction) -> Stored[Booking]:
             stored = await self._session(ctx, session_id, tx)
             session = stored.record
             session.check_bookable(service)
@@ -89,11 +89,11 @@ class BookingService:
                     raise InvalidTransition("the session is cancelled and cannot be booked")
                 booking = Booking.waitlist(position=position, **fields)
             now = self._clock()
-            await self._bookings.add(
+            added = await self._bookings.add(
                 booking, fingerprint=request_fingerprint, now=now, session=tx.session
             )
             publish(tx, ctx, now, booking)
-            return booking.id
+            return added
 
         return await create_once(
             self._uow,

@@ -60,7 +60,7 @@ class ResultService:
     ) -> Outcome[Stored[InspectionResult]]:
         owner = (await self._session(ctx, session_id)).record.province
 
-        async def create(tx: Transaction) -> str:
+        async def create(tx: Transaction) -> Stored[InspectionResult]:
             session = (await self._session(ctx, session_id, tx)).record
             booking = None
             if given.booking_id is not None:
@@ -79,12 +79,12 @@ class ResultService:
                 external_id=given.external_id,
                 today=beijing_date(now),
             )
-            await self._results.add(
+            stored = await self._results.add(
                 result, fingerprint=request_fingerprint, now=now, session=tx.session
             )
             await self._sessions.adjust(session.id, results=1, session=tx.session)
             publish(tx, ctx, now, result)
-            return result.id
+            return stored
 
         return await create_once(
             self._uow,

@@ -86,16 +86,16 @@ class SessionService:
     ) -> Outcome[Session]:
         owner = ctx.principal.write_province(province)
 
-        async def create(tx: Transaction) -> str:
+        async def create(tx: Transaction) -> Stored[InspectionSession]:
             now = self._clock()
             session = InspectionSession.schedule(
                 id=f"is_{uuid.uuid4().hex}", province=owner, **fields
             )
-            await self._sessions.add(
+            stored = await self._sessions.add(
                 session, fingerprint=request_fingerprint, now=now, session=tx.session
             )
             publish(tx, ctx, now, session)
-            return session.id
+            return stored
 
         return await create_once(
             self._uow,

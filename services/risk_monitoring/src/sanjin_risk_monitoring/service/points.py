@@ -43,18 +43,18 @@ class PointService:
         owner = ctx.principal.write_province(province)
         external_id = fields.get("external_id")
 
-        async def create(tx: Transaction) -> str:
+        async def create(tx: Transaction) -> Stored[MonitoringPoint]:
             now = self._clock()
             point = MonitoringPoint.register(
                 id=f"mp_{uuid.uuid4().hex}", province=owner, today=beijing_date(now), **fields
             )
-            await self._points.add(
+            stored = await self._points.add(
                 point, fingerprint=request_fingerprint, now=now, session=tx.session
             )
             tx.publish(
                 *envelopes(point.events, producer=PRODUCER, version=point.version, ctx=ctx, now=now)
             )
-            return point.id
+            return stored
 
         return await create_once(
             self._uow,

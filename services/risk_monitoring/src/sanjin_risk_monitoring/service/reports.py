@@ -49,7 +49,7 @@ class ReportService:
         owner = ctx.principal.write_province(province)
         external_id = fields.get("external_id")
 
-        async def create(tx: Transaction) -> str:
+        async def create(tx: Transaction) -> Stored[RiskReport]:
             now = self._clock()
             stored_point = await self._points.get(monitoring_point_id, session=tx.session)
             if stored_point is None or stored_point.record.province != owner:
@@ -66,7 +66,7 @@ class ReportService:
                 signal=count >= SIGNAL_THRESHOLD,
                 **fields,
             )
-            await self._reports.add(
+            stored = await self._reports.add(
                 report, fingerprint=request_fingerprint, now=now, session=tx.session
             )
             tx.publish(
@@ -76,7 +76,9 @@ class ReportService:
             )
             if count == SIGNAL_THRESHOLD:
                 await self._raise_signal(tx, ctx, report, now)
-            return report.id
+                # the signal may have changed this report too: answer what is stored
+                stored = await self._reports.get(report.id, session=tx.session) or stored
+            return stored
 
         return await create_once(
             self._uow,

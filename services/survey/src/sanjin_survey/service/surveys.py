@@ -66,10 +66,10 @@ class SurveyService:
         owner = ctx.principal.write_province(province)
         external_id = fields.get("external_id")
 
-        async def create(tx: Transaction) -> str:
+        async def create(tx: Transaction) -> StoredSurvey:
             now = self._clock()
             survey = Survey.publish(id=f"sv_{uuid.uuid4().hex}", province=owner, **fields)
-            await self._surveys.add(
+            stored = await self._surveys.add(
                 survey, fingerprint=request_fingerprint, now=now, session=tx.session
             )
             tx.publish(
@@ -77,7 +77,7 @@ class SurveyService:
                     survey.events, producer=PRODUCER, version=survey.version, ctx=ctx, now=now
                 )
             )
-            return survey.id
+            return stored  # type: ignore[return-value]
 
         return await create_once(
             self._uow,
