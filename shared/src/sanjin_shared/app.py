@@ -63,7 +63,7 @@ class Platform:
         )
 
 
-def get_platform(request: Request) -> Platform:
+async def get_platform(request: Request) -> Platform:
     return request.state.platform
 
 

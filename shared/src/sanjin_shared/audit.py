@@ -180,7 +180,7 @@ class AuditPage(BaseModel):
     next_cursor: str | None
 
 
-def _audit_log(request: Request) -> AuditLog:
+async def _audit_log(request: Request) -> AuditLog:
     return AuditLog(request.state.platform.db)
 
 

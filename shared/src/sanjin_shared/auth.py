@@ -132,7 +132,7 @@ def mint_token(
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
-def _verifier(request: Request) -> TokenVerifier:
+async def _verifier(request: Request) -> TokenVerifier:
     return request.state.platform.verifier
 
 
@@ -156,7 +156,7 @@ async def current_principal(
 def require_roles(*roles: Role) -> Any:
     """A dependency that lets only the given roles through (403 for the others)."""
 
-    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if principal.role not in roles:
             allowed = ", ".join(sorted(r.value for r in roles))
             raise Forbidden(f"this operation needs the role {allowed}")

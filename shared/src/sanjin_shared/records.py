@@ -53,7 +53,7 @@ class RequestContext:
         return query
 
 
-def request_context(request: Request, principal: CurrentPrincipal) -> RequestContext:
+async def request_context(request: Request, principal: CurrentPrincipal) -> RequestContext:
     return RequestContext(principal=principal, correlation_id=request.state.correlation_id)
 
 

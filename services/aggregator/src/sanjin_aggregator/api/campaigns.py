@@ -22,7 +22,7 @@ from sanjin_shared.reference import PROVINCES, ProvinceCode
 router = APIRouter(prefix="/v1", tags=["campaigns and submissions"])
 
 
-def get_submissions(platform: PlatformDep, store: Store, ctx: Context) -> SubmissionService:
+async def get_submissions(platform: PlatformDep, store: Store, ctx: Context) -> SubmissionService:
     return SubmissionService(platform.unit_of_work(ctx.actor), store)
 
 

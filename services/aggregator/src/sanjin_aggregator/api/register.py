@@ -57,7 +57,7 @@ class Register(BaseModel):
     next_cursor: str | None = None
 
 
-def get_store(platform: PlatformDep) -> RegisterStore:
+async def get_store(platform: PlatformDep) -> RegisterStore:
     return platform.extras["read_models"].current.register
 
 

@@ -23,7 +23,7 @@ router = APIRouter(prefix="/v1", tags=["statistics"])
 CampaignId = Annotated[str, Path(pattern=r"^[0-9A-Za-z_-]{1,32}$")]
 
 
-def get_store(platform: PlatformDep) -> StatisticsStore:
+async def get_store(platform: PlatformDep) -> StatisticsStore:
     return platform.extras["read_models"].current.statistics
 
 

@@ -28,7 +28,7 @@ from sanjin_shared.reference import ActivityKind, ProvinceCode, VenueType
 router = APIRouter(prefix="/v1", tags=["activities"])
 
 
-def get_service(platform: PlatformDep, ctx: Context) -> ActivityService:
+async def get_service(platform: PlatformDep, ctx: Context) -> ActivityService:
     return ActivityService(platform.unit_of_work(ctx.actor))
 
 

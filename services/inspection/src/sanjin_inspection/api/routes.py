@@ -48,15 +48,15 @@ from sanjin_shared.reference import (
 router = APIRouter(prefix="/v1")
 
 
-def get_sessions(platform: PlatformDep, ctx: Context) -> SessionService:
+async def get_sessions(platform: PlatformDep, ctx: Context) -> SessionService:
     return SessionService(platform.unit_of_work(ctx.actor))
 
 
-def get_bookings(platform: PlatformDep, ctx: Context) -> BookingService:
+async def get_bookings(platform: PlatformDep, ctx: Context) -> BookingService:
     return BookingService(platform.unit_of_work(ctx.actor))
 
 
-def get_results(platform: PlatformDep, ctx: Context) -> ResultService:
+async def get_results(platform: PlatformDep, ctx: Context) -> ResultService:
     return ResultService(platform.unit_of_work(ctx.actor))
 
 

@@ -48,11 +48,11 @@ from sanjin_shared.reference import HazardType, ProductCategory, ProvinceCode, R
 router = APIRouter(prefix="/v1")
 
 
-def get_points(platform: PlatformDep, ctx: Context) -> PointService:
+async def get_points(platform: PlatformDep, ctx: Context) -> PointService:
     return PointService(platform.unit_of_work(ctx.actor))
 
 
-def get_reports(platform: PlatformDep, ctx: Context) -> ReportService:
+async def get_reports(platform: PlatformDep, ctx: Context) -> ReportService:
     return ReportService(platform.unit_of_work(ctx.actor))
 
 

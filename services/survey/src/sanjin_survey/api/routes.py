@@ -168,7 +168,7 @@ class Results(EstimateOut):
     by_dimension: dict[str, EstimateOut]
 
 
-def get_service(platform: PlatformDep, ctx: Context) -> SurveyService:
+async def get_service(platform: PlatformDep, ctx: Context) -> SurveyService:
     return SurveyService(platform.unit_of_work(ctx.actor))
 
 
