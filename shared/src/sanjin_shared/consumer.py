@@ -27,7 +27,7 @@ from typing import Any, Protocol
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import KafkaError
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure, PyMongoError, ServerSelectionTimeoutError
@@ -62,6 +62,16 @@ class Projection(Protocol):
 
 class PoisonMessage(Exception):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class _Decoded:
+    """A fetched batch, decoded: what to apply, what to dead-letter, and where each partition's
+    offset moves to once they are."""
+
+    good: list[ConsumedEvent]
+    dead: list[_Dead]
+    next_offsets: dict[TopicPartition, int]
 
 
 @dataclass(slots=True)
@@ -169,17 +179,37 @@ class IdempotentConsumer:
                     log.debug("close failed", error=repr(exc))
 
     async def _loop(self) -> None:
-        assert self._consumer is not None
-        while not self._stopping.is_set():
-            batch = await self._consumer.getmany(timeout_ms=200, max_records=self._max_records)
-            if batch:
-                await self.process(batch)
-                self._record_lag()
+        """Fetch and decode the next batch while the current one is being applied: decoding is
+        most of this process's own work, applying mostly waits for MongoDB."""
+        ahead = asyncio.create_task(self._fetch())
+        try:
+            while not self._stopping.is_set():
+                fetched = await ahead
+                ahead = asyncio.create_task(self._fetch())
+                if fetched is not None:
+                    await self._apply(fetched)
+                    self._record_lag()
+        finally:
+            ahead.cancel()
+            with contextlib.suppress(BaseException):
+                await ahead
+
+    async def _fetch(self) -> _Decoded | None:
+        consumer = self._consumer
+        if consumer is None or self._stopping.is_set():
+            return None
+        batch = await consumer.getmany(timeout_ms=200, max_records=self._max_records)
+        return await self._decode(batch) if batch else None
 
     # -- one batch ----------------------------------------------------------------------------------
 
     async def process(self, batch: dict[TopicPartition, list[Any]]) -> None:
         """Apply one fetched batch; retried here until it is applied (or dead-lettered)."""
+        decoded = await self._decode(batch)
+        if decoded is not None:
+            await self._apply(decoded)
+
+    async def _decode(self, batch: dict[TopicPartition, list[Any]]) -> _Decoded | None:
         # aiokafka may hand out records fetched before the rebalance listener's seek took
         # effect: drop what an earlier transaction already applied (checked again inside the
         # transaction), so neither the read model nor the dead-letter topic sees it twice.
@@ -205,8 +235,11 @@ class IdempotentConsumer:
             if messages and messages[-1].offset >= floors.get(tp, 0)
         }
         if not next_offsets:
-            return
+            return None
+        return _Decoded(good, dead, next_offsets)
 
+    async def _apply(self, decoded: _Decoded) -> None:
+        good, dead, next_offsets = decoded.good, decoded.dead, decoded.next_offsets
         backoff = Backoff(cap_s=10.0)
         while True:
             try:
@@ -269,23 +302,25 @@ class IdempotentConsumer:
                     [{"_id": str(e.envelope.id), "at": now, "type": e.envelope.type} for e in new],
                     session=session,
                 )
-            for k, tp in ids.items():
-                target = next_offsets[tp]
-                if target > stored.get(k, 0):
-                    await self._offsets.update_one(
-                        {"_id": k},
-                        {
-                            "$set": {
-                                "group": self._group,
-                                "topic": tp.topic,
-                                "partition": tp.partition,
-                                "next_offset": target,
-                                "updated_at": datetime.now(UTC),
-                            }
-                        },
-                        upsert=True,
-                        session=session,
-                    )
+            moved = [
+                UpdateOne(
+                    {"_id": k},
+                    {
+                        "$set": {
+                            "group": self._group,
+                            "topic": tp.topic,
+                            "partition": tp.partition,
+                            "next_offset": next_offsets[tp],
+                            "updated_at": datetime.now(UTC),
+                        }
+                    },
+                    upsert=True,
+                )
+                for k, tp in ids.items()
+                if next_offsets[tp] > stored.get(k, 0)
+            ]
+            if moved:
+                await self._offsets.bulk_write(moved, ordered=False, session=session)
             applied.extend(new)
 
         async with self._client.start_session() as session:
