@@ -91,7 +91,12 @@ def activity(campaign: str, i: int) -> dict:
 
 
 async def measure(
-    args: argparse.Namespace, events_url: str, bare_url: str, survey_url: str, pids: dict[str, int]
+    args: argparse.Namespace,
+    events_url: str,
+    bare_url: str,
+    survey_url: str,
+    pids: dict[str, int],
+    unlimited_url: str,
 ) -> dict:
     headers = {
         "Authorization": "Bearer "
@@ -118,11 +123,12 @@ async def measure(
     async def side_by_side(
         service: str, baseline: str, body: Callable[[int, str], dict], concurrency: int, total: int
     ) -> tuple[Load, Load]:
-        """Interleaved rounds of the service and its baseline under the same load; best of each."""
+        """Interleaved rounds of the service and its baseline under the same load; best of each.
+        Every round writes new records (its own external ids)."""
         runs: dict[str, list[Load]] = {service: [], baseline: []}
         for r in range(args.rounds):
             for url in (service, baseline):
-                tag = f"{campaign}-{r}{'s' if url == service else 'b'}"
+                tag = f"{campaign}-{uuid.uuid4().hex[:6]}-{r}{'s' if url == service else 'b'}"
                 runs[url].append(
                     await drive(
                         url,
@@ -156,6 +162,18 @@ async def measure(
         "baseline": round(bare.pct(0.99), 1),
         "ratio": None,
     }
+
+    # what the rate limit (one MongoDB update per request) costs: the same service without it
+    limited, unlimited = await side_by_side(
+        f"{events_url}/v1/activities",
+        f"{unlimited_url}/v1/activities",
+        lambda i, tag: activity(tag, i),
+        args.concurrency,
+        args.requests // 2,
+    )
+    results["http_ingest_rate_limited_vs_off"] = _ratio(
+        limited.rate, unlimited.rate, "records/s (baseline: the same service, rate limit off)"
+    )
 
     # 2. batch import, 1,000 items per request, records per second
     size = 1000
@@ -310,6 +328,7 @@ def main() -> int:
         "survey": procs.free_port(),
         "bare": procs.free_port(),
         "aggregator": procs.free_port(),
+        "events_unlimited": procs.free_port(),  # the same service with rate limits off
     }
     env = {
         "SANJIN_ENVIRONMENT": "test",
@@ -331,12 +350,16 @@ def main() -> int:
             ("survey", "sanjin_survey.main:build_app"),
             ("bare", "bench.bare_app:build_app"),
             ("aggregator", "sanjin_aggregator.main:build_app"),
+            ("events_unlimited", "sanjin_events.main:build_app"),
         ):
+            overrides = {"SANJIN_MONGODB_DATABASE": f"bench_{name}"}
+            if name == "events_unlimited":
+                overrides["SANJIN_RATE_LIMIT_PER_WINDOW"] = "0"
             pids[name] = procs.spawn(
                 name,
                 uvicorn_argv(app, ports[name], "--log-level", "warning"),
                 run_dir=run_dir,
-                env={**os.environ, **env, "SANJIN_MONGODB_DATABASE": f"bench_{name}"},
+                env={**os.environ, **env, **overrides},
                 cwd=REPO,
             )
         for name in ports:
@@ -347,7 +370,7 @@ def main() -> int:
                 timeout_s=60,
                 what=name,
             )
-        for name in ("events", "survey", "aggregator"):
+        for name in ("events", "survey", "aggregator", "events_unlimited"):
             procs.wait_for(
                 lambda name=name: (
                     httpx.get(f"http://127.0.0.1:{ports[name]}/readyz", timeout=2).status_code
@@ -366,6 +389,7 @@ def main() -> int:
                     f"http://127.0.0.1:{ports['bare']}",
                     f"http://127.0.0.1:{ports['survey']}",
                     pids,
+                    f"http://127.0.0.1:{ports['events_unlimited']}",
                 )
             )
         if args.only in (None, "pipeline"):
