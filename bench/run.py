@@ -57,7 +57,7 @@ async def drive(
     latencies: list[float] = []
     counter = iter(range(total))
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=300, limits=limits) as client:  # the slower server too
 
         async def worker() -> None:
             for i in counter:
