@@ -150,7 +150,7 @@ class OutboxRelay:
         self._poll = poll_interval_s
         self._lease_s = lease_s
         # a publish must end well inside the lease, or a second relay could take over mid-way
-        self._publish_timeout_s = publish_timeout_s or lease_s * 0.8
+        self._publish_timeout_s = min(publish_timeout_s or lease_s * 0.8, lease_s * 0.8)
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._producer_factory = producer_factory or (
             lambda: make_producer(bootstrap, client_id=f"{service}-relay")
