@@ -70,14 +70,14 @@ async def create_once(
     scope: str,
     idempotency_key: str | None,
     request_fingerprint: str,
-    find_by_external_id: Callable[[Transaction], Awaitable[PriorRecord | None]],
+    find_by_external_id: Callable[[Transaction], Awaitable[PriorRecord | None]] | None,
     create: Callable[[Transaction], Awaitable[T]],
     load: Callable[[str], Awaitable[T]],
 ) -> Outcome[T]:
     """Create a record at most once per idempotency key and per external id.
 
     `create` writes the record (and its events) and returns it as stored; `load` reads a record
-    by id, for a repeated request. `scope` separates keys of different callers and record types,
+    by id, for a repeated request; `find_by_external_id` is None when the request names none. `scope` separates keys of different callers and record types,
     e.g. "activity:110000".
 
     The first attempt looks nothing up: most creates are new, and the unique indexes on the
@@ -100,7 +100,7 @@ async def create_once(
                         slug="idempotency-key-reused",
                     )
                 return str(stored["record_id"])
-        prior = await find_by_external_id(tx)
+        prior = await find_by_external_id(tx) if find_by_external_id is not None else None
         if prior is None:
             return None
         if prior.fingerprint != request_fingerprint:
@@ -138,7 +138,9 @@ async def create_once(
     except (DuplicateKeyError, Problem, DomainError):
         # A repeat, or a refusal that a repeat would also meet (a booking's consumer already
         # booked, a full session): the record the first request created is the answer, if any.
-        pass
+        # Without a key or an external id there is none to look up: the refusal is the answer.
+        if key_id is None and find_by_external_id is None:
+            raise
     try:
         found = await uow.run(after_refusal)
     except DuplicateKeyError:

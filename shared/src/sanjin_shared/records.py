@@ -231,12 +231,13 @@ class RecordRepository(Generic[R]):
 
 def external_id_lookup(
     repo: RecordRepository[R], province: str, external_id: str | None
-) -> Callable[[Transaction], Awaitable[PriorRecord | None]]:
-    """For `create_once`: the record already stored under this external id, if any."""
+) -> Callable[[Transaction], Awaitable[PriorRecord | None]] | None:
+    """For `create_once`: the record already stored under this external id, if any (None: the
+    request names no external id, so there is nothing to look up)."""
+    if external_id is None:
+        return None
 
     async def find(tx: Transaction) -> PriorRecord | None:
-        if external_id is None:
-            return None
         return await repo.prior_by_external_id(province, external_id, session=tx.session)
 
     return find
