@@ -43,6 +43,11 @@ def uvicorn_argv(factory: str, port: int, *extra: str) -> list[str]:
         # lifespan's shutdown flushes the relay and stops the consumer
         "--timeout-graceful-shutdown",
         os.environ.get("SANJIN_SHUTDOWN_GRACE_S", "10"),
+        # an idle connection is kept longer than any client or proxy keeps it (httpx 5 s, load
+        # balancers 60 s): with uvicorn's 5 s, the server could close a connection at the moment a
+        # client reused it, and the request on it failed without an answer
+        "--timeout-keep-alive",
+        os.environ.get("SANJIN_KEEP_ALIVE_S", "75"),
         *extra,
     ]
 
