@@ -13,11 +13,12 @@ Collections (a replay builds a new generation beside the live one, under a name 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pymongo import ReplaceOne, UpdateOne
+from pymongo import InsertOne, ReplaceOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -44,6 +45,20 @@ def _contribution_doc(c: Contribution | None) -> dict[str, Any] | None:
         "counters": c.counters,
         "venue": c.venue,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """The keys a projection's transaction found stored before it writes."""
+
+    contributions: Set[str] = frozenset()
+    venues: Set[VenueId] = frozenset()
+
+
+def _replace_or_insert(
+    _id: str, doc: dict[str, Any], stored: bool
+) -> ReplaceOne[Any] | InsertOne[Any]:
+    return ReplaceOne({"_id": _id}, doc, upsert=True) if stored else InsertOne({"_id": _id, **doc})
 
 
 class StatisticsStore:
@@ -86,17 +101,26 @@ class StatisticsStore:
         venue_days: dict[VenueId, dict[str, int]],
         as_of: dict[str, datetime],
         session: AsyncClientSession,
+        *,
+        stored: Stored,
     ) -> None:
+        """`stored`: which contributions and venues the transaction read as already stored.
+
+        What is not stored yet is inserted: an insert costs SecantusDB a third to a half of an
+        upsert (measured in a transaction, 1,000 documents: 20-38 against 53-98 µs a document).
+        Should another transaction store the same key after this one read, the insert conflicts
+        and the whole transaction is tried again, reading it this time.
+        """
         if plan.contributions:
             await self._contributions.bulk_write(
                 [
-                    ReplaceOne(
-                        {"_id": key},
+                    _replace_or_insert(
+                        key,
                         {
                             "version": v.version,
                             "contribution": _contribution_doc(v.contribution),
                         },
-                        upsert=True,
+                        key in stored.contributions,
                     )
                     for key, v in plan.contributions.items()
                 ],
@@ -124,10 +148,10 @@ class StatisticsStore:
         if venue_days:
             await self._venues.bulk_write(
                 [
-                    UpdateOne(
-                        {"_id": _venue_id(vid)},
-                        {"$set": {"days": days, "campaign": vid[0], "province": vid[1]}},
-                        upsert=True,
+                    _replace_or_insert(
+                        _venue_id(vid),
+                        {"days": days, "campaign": vid[0], "province": vid[1]},
+                        vid in stored.venues,
                     )
                     for vid, days in venue_days.items()
                 ],

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from typing import Any
 
-from pymongo import ASCENDING, ReplaceOne
+from pymongo import ASCENDING, InsertOne, ReplaceOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -26,14 +26,21 @@ class RegisterStore:
         return {d["_id"]: d["version"] async for d in cursor}
 
     async def replace(
-        self, points: dict[str, tuple[int, MonitoringPointState]], session: AsyncClientSession
+        self,
+        points: dict[str, tuple[int, MonitoringPointState]],
+        session: AsyncClientSession,
+        *,
+        stored: Set[str],
     ) -> None:
+        """`stored`: the points the transaction read as already stored; the others are inserted
+        (cheaper than an upsert; a concurrent insert of the same point makes the transaction
+        conflict and run again)."""
         if points:
             await self._points.bulk_write(
                 [
-                    ReplaceOne(
-                        {"_id": pid}, {"version": v, **state.model_dump(mode="json")}, upsert=True
-                    )
+                    ReplaceOne({"_id": pid}, {"version": v, **state.model_dump(mode="json")})
+                    if pid in stored
+                    else InsertOne({"_id": pid, "version": v, **state.model_dump(mode="json")})
                     for pid, (v, state) in points.items()
                 ],
                 ordered=False,

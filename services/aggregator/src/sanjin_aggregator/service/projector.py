@@ -11,7 +11,7 @@ from datetime import datetime
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from sanjin_aggregator.adapters.readmodel import StatisticsStore
+from sanjin_aggregator.adapters.readmodel import StatisticsStore, Stored
 from sanjin_aggregator.domain.contributions import contribution_of
 from sanjin_aggregator.domain.projection import Versioned, plan_batch, settle_venues
 from sanjin_shared.clock import beijing_date
@@ -48,4 +48,10 @@ class StatisticsProjector:
         stored = await self._store.stored_contributions([k for k, _ in latest], session)
         plan = plan_batch(latest, stored)
         stored_days = await self._store.venue_days(plan.touched_venues(), session)
-        await self._store.write(plan, settle_venues(plan, stored_days), as_of, session)
+        await self._store.write(
+            plan,
+            settle_venues(plan, stored_days),
+            as_of,
+            session,
+            stored=Stored(frozenset(stored), frozenset(stored_days)),
+        )

@@ -49,7 +49,9 @@ class RegisterProjector:
             return
         stored = await self._store.versions(list(newest), session)
         await self._store.replace(
-            {pid: item for pid, item in newest.items() if item[0] > stored.get(pid, 0)}, session
+            {pid: item for pid, item in newest.items() if item[0] > stored.get(pid, 0)},
+            session,
+            stored=stored.keys(),
         )
 
 
