@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 
 from bench.profile import profiled
 from sanjin_aggregator.adapters.generations import Generation
@@ -33,7 +34,7 @@ from sanjin_shared.audit import Actor
 from sanjin_shared.events.activities import ActivityReported, ActivityReportFigures, ActivityState
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.mongo import UnitOfWork
-from sanjin_shared.outbox import OUTBOX, OutboxRelay, OutboxWriter, make_producer
+from sanjin_shared.outbox import OUTBOX, OutboxRelay, make_producer
 from sanjin_shared.provisioning import provision_topics
 from sanjin_shared.reference import PROVINCES, ActivityKind, VenueType
 from sanjin_shared.topics import ACTIVITIES
@@ -96,6 +97,54 @@ async def timed(action: Callable[[], Awaitable[Any]]) -> float:
     return time.perf_counter() - started
 
 
+async def write_pending(
+    client: AsyncMongoClient[Any], db: AsyncDatabase[Any], envs: list[EventEnvelope]
+) -> None:
+    """Into the outbox (with their audit entries), 1,000 events a transaction, through the unit
+    of work the services write with."""
+    uow = UnitOfWork(client, db, actor=Actor.system("bench"))
+    for start in range(0, len(envs), 1000):
+
+        async def write(tx: Any, chunk: list[EventEnvelope] = envs[start : start + 1000]) -> None:
+            tx.publish(*chunk)
+
+        await uow.run(write)
+
+
+async def apply_from_start(
+    client: AsyncMongoClient[Any],
+    db: AsyncDatabase[Any],
+    bootstrap: str,
+    prefix: str,
+    generation: Generation,
+    count: int,
+    max_records: int,
+) -> float:
+    """Seconds the aggregator's consumer takes to apply the first `count` events of the
+    activities topic into a generation of read models of its own."""
+    models = await ReadModels.open(db, generation)
+    consumer = models.consumer(
+        client=client,
+        db=db,
+        bootstrap=bootstrap,
+        topic_prefix=prefix,
+        topics=(ACTIVITIES.name,),
+        service="bench",
+        max_records=max_records,
+    )
+    task = asyncio.create_task(consumer.run())
+    started = time.perf_counter()
+    try:
+        while consumer.applied < count:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.02)
+        return time.perf_counter() - started
+    finally:
+        await consumer.stop()
+        await task
+
+
 async def relay_and_apply(
     mongo_uri: str, bootstrap: str, n: int, per_event_n: int, *, profile: bool = False
 ) -> dict[str, dict]:
@@ -108,16 +157,7 @@ async def relay_and_apply(
     envs = envelopes(n, "bench-pipeline")
     try:
         # 2. the relay beside a raw idempotent producer, the same messages
-        writer = OutboxWriter(db)
-        uow = UnitOfWork(client, db, actor=Actor.system("bench"))
-        for start in range(0, n, 1000):
-
-            async def write(
-                tx: Any, chunk: list[EventEnvelope] = envs[start : start + 1000]
-            ) -> None:
-                await writer.add(chunk, session=tx.session)
-
-            await uow.run(write)
+        await write_pending(client, db, envs)
         relay = OutboxRelay(db, bootstrap=bootstrap, topic_prefix=prefix, service="bench")
 
         async def drain() -> None:
@@ -186,27 +226,9 @@ async def relay_and_apply(
         raw_consume_s = await timed(raw_loop)
 
         async def apply_all(generation: Generation, count: int, max_records: int) -> float:
-            models = await ReadModels.open(db, generation)
-            consumer = models.consumer(
-                client=client,
-                db=db,
-                bootstrap=bootstrap,
-                topic_prefix=prefix,
-                topics=(ACTIVITIES.name,),
-                service="bench",
-                max_records=max_records,
+            return await apply_from_start(
+                client, db, bootstrap, prefix, generation, count, max_records
             )
-            task = asyncio.create_task(consumer.run())
-            started = time.perf_counter()
-            try:
-                while consumer.applied < count:
-                    if task.done():
-                        task.result()
-                    await asyncio.sleep(0.02)
-                return time.perf_counter() - started
-            finally:
-                await consumer.stop()
-                await task
 
         with profiled(os.getpid(), "apply", RESULTS_DIR, enabled=profile):
             apply_s = await apply_all(Generation("a_", f"bench-apply-{prefix}"), n, 1000)

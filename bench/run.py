@@ -24,6 +24,7 @@ import httpx
 from bench.pipeline import freshness, relay_and_apply
 from bench.profile import profiled
 from bench.query import measure_query
+from bench.tuning import knobs
 from sanjin_devstack import procs
 from sanjin_devstack.kafka import KafkaNode
 from sanjin_devstack.mongo import MongoServer
@@ -286,6 +287,35 @@ def broker_down(
     }
 
 
+async def one_or_two_workers(
+    args: argparse.Namespace, one_url: str, two_url: str
+) -> dict[str, dict]:
+    """Single creates on the events service with two uvicorn workers beside one, interleaved."""
+    headers = {
+        "Authorization": "Bearer "
+        + mint_token(SECRET, sub="bench", role="province", province="110000")
+    }
+    runs: dict[str, list[Load]] = {one_url: [], two_url: []}
+    for r in range(args.rounds):
+        for url in (one_url, two_url):
+            tag = f"workers-{uuid.uuid4().hex[:6]}-{r}"
+            runs[url].append(
+                await drive(
+                    f"{url}/v1/activities",
+                    lambda i, tag=tag: activity(tag, i),
+                    headers=headers,
+                    concurrency=args.concurrency,
+                    total=args.requests // 2,
+                )
+            )
+    two, one = _best(runs[two_url]), _best(runs[one_url])
+    return {
+        "ingest: two uvicorn workers": _ratio(
+            two.rate, one.rate, "records/s (baseline: one worker, as deployed)"
+        )
+    }
+
+
 def _best(runs: list[Load]) -> Load:
     return max(runs, key=lambda load: load.rate)
 
@@ -310,7 +340,11 @@ def main() -> int:
         default="10000,1000000",
         help="applied events at which the statistics query is timed (comma-separated)",
     )
-    parser.add_argument("--only", choices=["ingest", "pipeline", "query"], help="run one part only")
+    parser.add_argument(
+        "--only",
+        choices=["ingest", "pipeline", "query", "tuning"],
+        help="run one part only; `tuning` (the settings' alternatives) runs only when named",
+    )
     parser.add_argument("--events", type=int, default=20_000, help="events for relay/apply/replay")
     parser.add_argument(
         "--profile",
@@ -330,6 +364,8 @@ def main() -> int:
         "aggregator": procs.free_port(),
         "events_unlimited": procs.free_port(),  # the same service with rate limits off
     }
+    if args.only == "tuning":
+        ports["events_two_workers"] = procs.free_port()  # the same service, two uvicorn workers
     env = {
         "SANJIN_ENVIRONMENT": "test",
         "SANJIN_JWT_SECRET": SECRET,
@@ -345,19 +381,23 @@ def main() -> int:
         mongo.wait_ready()
         kafka.wait_ready()
         asyncio.run(provision_topics(kafka.bootstrap))
-        for name, app in (
-            ("events", "sanjin_events.main:build_app"),
-            ("survey", "sanjin_survey.main:build_app"),
-            ("bare", "bench.bare_app:build_app"),
-            ("aggregator", "sanjin_aggregator.main:build_app"),
-            ("events_unlimited", "sanjin_events.main:build_app"),
-        ):
+        apps = {
+            "events": "sanjin_events.main:build_app",
+            "survey": "sanjin_survey.main:build_app",
+            "bare": "bench.bare_app:build_app",
+            "aggregator": "sanjin_aggregator.main:build_app",
+            "events_unlimited": "sanjin_events.main:build_app",
+            "events_two_workers": "sanjin_events.main:build_app",
+        }
+        for name in ports:
+            app = apps[name]
             overrides = {"SANJIN_MONGODB_DATABASE": f"bench_{name}"}
             if name == "events_unlimited":
                 overrides["SANJIN_RATE_LIMIT_PER_WINDOW"] = "0"
+            two_workers = ["--workers", "2"] if name == "events_two_workers" else []
             pids[name] = procs.spawn(
                 name,
-                uvicorn_argv(app, ports[name], "--log-level", "warning"),
+                uvicorn_argv(app, ports[name], "--log-level", "warning", *two_workers),
                 run_dir=run_dir,
                 env={**os.environ, **env, **overrides},
                 cwd=REPO,
@@ -370,7 +410,7 @@ def main() -> int:
                 timeout_s=60,
                 what=name,
             )
-        for name in ("events", "survey", "aggregator", "events_unlimited"):
+        for name in set(ports) - {"bare"}:
             procs.wait_for(
                 lambda name=name: (
                     httpx.get(f"http://127.0.0.1:{ports[name]}/readyz", timeout=2).status_code
@@ -416,6 +456,15 @@ def main() -> int:
             results |= broker_down(
                 kafka, mongo.uri, f"http://127.0.0.1:{ports['events']}", province, args
             )
+        if args.only == "tuning":
+            results |= asyncio.run(knobs(mongo.uri, kafka.bootstrap, args.events, args.rounds))
+            results |= asyncio.run(
+                one_or_two_workers(
+                    args,
+                    f"http://127.0.0.1:{ports['events']}",
+                    f"http://127.0.0.1:{ports['events_two_workers']}",
+                )
+            )
         if args.only in (None, "query"):
             hq = {"Authorization": "Bearer " + mint_token(SECRET, sub="bench", role="hq")}
             results |= asyncio.run(
@@ -440,11 +489,12 @@ def main() -> int:
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({**results, "_meta": meta}, indent=2, ensure_ascii=False) + "\n")
-    print(f"\n{'measurement':<32}{'value':>12}{'baseline':>12}{'ratio':>8}  unit")
+    width = max([32, *(len(name) + 2 for name in results)])
+    print(f"\n{'measurement':<{width}}{'value':>12}{'baseline':>12}{'ratio':>8}  unit")
     for name, r in results.items():
         ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
         baseline = r["baseline"] if r["baseline"] is not None else "-"
-        print(f"{name:<32}{r['value']:>12}{baseline:>12}{ratio:>8}  {r['unit']}")
+        print(f"{name:<{width}}{r['value']:>12}{baseline:>12}{ratio:>8}  {r['unit']}")
     print(f"\n{meta['machine']}; {meta['mongodb']}; results in {RESULTS.relative_to(REPO)}")
     import shutil
 

@@ -95,15 +95,19 @@ async def ensure_outbox_indexes(db: AsyncDatabase[Any]) -> None:
     )
 
 
-def make_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
-    """The idempotent producer (acks=all); retries cannot duplicate or reorder within a partition."""
+def make_producer(
+    bootstrap: str, *, client_id: str, linger_ms: int = 5, max_batch_size: int = 256 * 1024
+) -> AIOKafkaProducer:
+    """The idempotent producer (acks=all); retries cannot duplicate or reorder within a partition.
+
+    `linger_ms` and `max_batch_size` as chosen by `make bench BENCH_ARGS="--only tuning"`."""
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap,
         client_id=client_id,
         enable_idempotence=True,
         acks="all",
-        linger_ms=5,
-        max_batch_size=256 * 1024,
+        linger_ms=linger_ms,
+        max_batch_size=max_batch_size,
         request_timeout_ms=15_000,
         retry_backoff_ms=200,
     )
