@@ -25,7 +25,7 @@ from aiokafka import AIOKafkaConsumer
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bench.profile import profiled
+from bench.profile import CpuMeter, profiled
 from sanjin_aggregator.adapters.generations import Generation
 from sanjin_aggregator.service.readmodels import ReadModels
 from sanjin_aggregator.service.replay import replay
@@ -146,9 +146,17 @@ async def apply_from_start(
 
 
 async def relay_and_apply(
-    mongo_uri: str, bootstrap: str, n: int, per_event_n: int, *, profile: bool = False
+    mongo_uri: str,
+    bootstrap: str,
+    n: int,
+    per_event_n: int,
+    *,
+    profile: bool = False,
+    cpu: CpuMeter | None = None,
 ) -> dict[str, dict]:
-    """Measurements 2, 3 and 6 on one topic prefix of their own."""
+    """Measurements 2, 3 and 6 on one topic prefix of their own; `cpu` records the CPU time of
+    the stack's processes during the relay, the apply and their baselines."""
+    cpu = cpu or CpuMeter({"bench": os.getpid()})
     results: dict[str, dict] = {}
     prefix = f"b{uuid.uuid4().hex[:6]}."
     await provision_topics(bootstrap, prefix=prefix)
@@ -164,7 +172,7 @@ async def relay_and_apply(
             while await relay.publish_pending():
                 pass
 
-        with profiled(os.getpid(), "relay", RESULTS_DIR, enabled=profile):
+        with profiled(os.getpid(), "relay", RESULTS_DIR, enabled=profile), cpu.measure("relay"):
             relay_s = await timed(drain)
         await relay.stop(flush_timeout_s=1)
         docs = await db[OUTBOX].find().sort("created_at", 1).to_list()
@@ -193,7 +201,8 @@ async def relay_and_apply(
             await asyncio.gather(*futures)
 
         try:
-            raw_s = await timed(send_raw)
+            with cpu.measure("raw producer (relay's baseline)"):
+                raw_s = await timed(send_raw)
         finally:
             await producer.stop()
         results["relay_publish"] = ratio(
@@ -223,14 +232,15 @@ async def relay_and_apply(
             finally:
                 await consumer.stop()
 
-        raw_consume_s = await timed(raw_loop)
+        with cpu.measure("raw getmany (apply's baseline)"):
+            raw_consume_s = await timed(raw_loop)
 
         async def apply_all(generation: Generation, count: int, max_records: int) -> float:
             return await apply_from_start(
                 client, db, bootstrap, prefix, generation, count, max_records
             )
 
-        with profiled(os.getpid(), "apply", RESULTS_DIR, enabled=profile):
+        with profiled(os.getpid(), "apply", RESULTS_DIR, enabled=profile), cpu.measure("apply"):
             apply_s = await apply_all(Generation("a_", f"bench-apply-{prefix}"), n, 1000)
         results["aggregator_apply"] = ratio(
             n / apply_s, n / raw_consume_s, "events/s (baseline: raw getmany loop)"

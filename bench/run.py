@@ -17,12 +17,13 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import httpx
 
 from bench.pipeline import freshness, relay_and_apply
-from bench.profile import profiled
+from bench.profile import CpuMeter, profiled
 from bench.query import measure_query
 from bench.tuning import knobs
 from sanjin_devstack import procs
@@ -98,6 +99,7 @@ async def measure(
     survey_url: str,
     pids: dict[str, int],
     unlimited_url: str,
+    cpu: CpuMeter,
 ) -> dict:
     headers = {
         "Authorization": "Bearer "
@@ -122,23 +124,31 @@ async def measure(
     )
 
     async def side_by_side(
-        service: str, baseline: str, body: Callable[[int, str], dict], concurrency: int, total: int
+        service: str,
+        baseline: str,
+        body: Callable[[int, str], dict],
+        concurrency: int,
+        total: int,
+        cpu_label: str | None = None,
     ) -> tuple[Load, Load]:
         """Interleaved rounds of the service and its baseline under the same load; best of each.
-        Every round writes new records (its own external ids)."""
+        Every round writes new records (its own external ids). With `cpu_label`, the CPU time of
+        the last round of each is kept."""
         runs: dict[str, list[Load]] = {service: [], baseline: []}
         for r in range(args.rounds):
             for url in (service, baseline):
-                tag = f"{campaign}-{uuid.uuid4().hex[:6]}-{r}{'s' if url == service else 'b'}"
-                runs[url].append(
-                    await drive(
+                side = "service" if url == service else "baseline"
+                tag = f"{campaign}-{uuid.uuid4().hex[:6]}-{r}{side[0]}"
+                metered = cpu.measure(f"{cpu_label} ({side})") if cpu_label else nullcontext()
+                with metered:
+                    load = await drive(
                         url,
                         lambda i, tag=tag: body(i, tag),
                         headers=headers,
                         concurrency=concurrency,
                         total=total,
                     )
-                )
+                runs[url].append(load)
         return _best(runs[service]), _best(runs[baseline])
 
     # 1. single creates: the service (durable outbox) beside the bare endpoint
@@ -149,6 +159,7 @@ async def measure(
             lambda i, tag: activity(tag, i),
             args.concurrency,
             args.requests,
+            cpu_label="ingest",
         )
     results["http_ingest_activities"] = _ratio(svc.rate, bare.rate, "records/s")
     results["http_ingest_activities_p50"] = {
@@ -421,6 +432,16 @@ def main() -> int:
             )
         started = time.time()
         results: dict[str, dict] = {}
+        cpu = CpuMeter(
+            {
+                "bench": os.getpid(),
+                "SecantusDB": procs.pid_of(mongo.name, run_dir=run_dir),
+                "Kafka": procs.pid_of(kafka.name, run_dir=run_dir),
+                "events": pids["events"],
+                "bare": pids["bare"],
+                "aggregator": pids["aggregator"],
+            }
+        )
         if args.only in (None, "ingest"):
             results |= asyncio.run(
                 measure(
@@ -430,11 +451,14 @@ def main() -> int:
                     f"http://127.0.0.1:{ports['survey']}",
                     pids,
                     f"http://127.0.0.1:{ports['events_unlimited']}",
+                    cpu,
                 )
             )
         if args.only in (None, "pipeline"):
             results |= asyncio.run(
-                relay_and_apply(mongo.uri, kafka.bootstrap, args.events, 2000, profile=args.profile)
+                relay_and_apply(
+                    mongo.uri, kafka.bootstrap, args.events, 2000, profile=args.profile, cpu=cpu
+                )
             )
             province = {
                 "Authorization": "Bearer "
@@ -486,6 +510,7 @@ def main() -> int:
         "machine": f"{platform.machine()} {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}",
         "mongodb": f"SecantusDB ({flavour})",
         "settings": vars(args),
+        "cpu_seconds": cpu.spent,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({**results, "_meta": meta}, indent=2, ensure_ascii=False) + "\n")
@@ -495,6 +520,8 @@ def main() -> int:
         ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
         baseline = r["baseline"] if r["baseline"] is not None else "-"
         print(f"{name:<{width}}{r['value']:>12}{baseline:>12}{ratio:>8}  {r['unit']}")
+    if cpu.spent:
+        print(f"\n{cpu.table()}")
     print(f"\n{meta['machine']}; {meta['mongodb']}; results in {RESULTS.relative_to(REPO)}")
     import shutil
 
