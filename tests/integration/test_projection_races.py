@@ -13,39 +13,20 @@ from aiokafka import TopicPartition
 from pymongo import AsyncMongoClient
 
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
-from sanjin_aggregator.adapters.register import RegisterStore
-from sanjin_aggregator.service.projector import Projections, StatisticsProjector
-from sanjin_aggregator.service.register import RegisterProjector
 from sanjin_aggregator.service.statistics import statistics
-from sanjin_shared.consumer import IdempotentConsumer
 from sanjin_shared.events.activities import ActivityReported
 from tests.conftest import World
 from tests.support.factories import activity_state, envelope
-from tests.support.feed import TOPIC, Record
+from tests.support.feed import TOPIC, Record, aggregator_consumer
 
 ROUNDS, PER_BATCH = 6, 10
-
-
-def runner(client: AsyncMongoClient, db_name: str) -> IdempotentConsumer:
-    db = client[db_name]
-    return IdempotentConsumer(
-        client=client,
-        db=db,
-        bootstrap="unused:9092",
-        topics=[TOPIC],
-        group_id="statistics",
-        service="aggregator-test",
-        projection=Projections(
-            StatisticsProjector(StatisticsStore(db)), RegisterProjector(RegisterStore(db))
-        ),
-    )
 
 
 async def test_two_consumers_inserting_the_same_new_venue_count_it_once(world: World) -> None:
     client: AsyncMongoClient = AsyncMongoClient(world.infra.mongodb_uri, tz_aware=True)
     db_name = f"{world.name}_race_{uuid.uuid4().hex[:8]}"
     campaign = f"race-{uuid.uuid4().hex[:6]}"
-    first, second = runner(client, db_name), runner(client, db_name)
+    first, second = (aggregator_consumer(client, db_name, "statistics") for _ in range(2))
     try:
         for r in range(ROUNDS):
             venue = f"新社区{r}"

@@ -50,21 +50,27 @@ class FakeFeed:
         return later
 
 
-async def consume(
-    client: AsyncMongoClient, db_name: str, group: str, feed: FakeFeed, cuts: list[int]
-) -> tuple[StatisticsStore, RegisterStore]:
-    """Run the aggregator's real projections over the feed; returns its read models."""
+def aggregator_consumer(client: AsyncMongoClient, db_name: str, group: str) -> IdempotentConsumer:
+    """The aggregator's real consumer runner and projections on `db_name`, fed by hand (no broker)."""
     db = client[db_name]
-    store, register = StatisticsStore(db), RegisterStore(db)
-    runner = IdempotentConsumer(
+    return IdempotentConsumer(
         client=client,
         db=db,
         bootstrap="unused:9092",
         topics=[TOPIC],
         group_id=group,
         service="aggregator-test",
-        projection=Projections(StatisticsProjector(store), RegisterProjector(register)),
+        projection=Projections(
+            StatisticsProjector(StatisticsStore(db)), RegisterProjector(RegisterStore(db))
+        ),
     )
+
+
+async def consume(
+    client: AsyncMongoClient, db_name: str, group: str, feed: FakeFeed, cuts: list[int]
+) -> tuple[StatisticsStore, RegisterStore]:
+    """Run the aggregator's real projections over the feed; returns its read models."""
+    runner = aggregator_consumer(client, db_name, group)
     # deliver each partition's log in batches cut at the given sizes, partitions interleaved
     positions = {p: 0 for p in feed.logs}
     i = 0
@@ -78,4 +84,5 @@ async def consume(
                 batch[TopicPartition(TOPIC, p)] = chunk
                 positions[p] += len(chunk)
         await runner.process(batch)
-    return store, register
+    db = client[db_name]
+    return StatisticsStore(db), RegisterStore(db)
