@@ -235,17 +235,22 @@ async def relay_and_apply(
         with cpu.measure("raw getmany (apply's baseline)"):
             raw_consume_s = await timed(raw_loop)
 
-        async def apply_all(generation: Generation, count: int, max_records: int) -> float:
-            return await apply_from_start(
-                client, db, bootstrap, prefix, generation, count, max_records
-            )
-
         with profiled(os.getpid(), "apply", RESULTS_DIR, enabled=profile), cpu.measure("apply"):
-            apply_s = await apply_all(Generation("a_", f"bench-apply-{prefix}"), n, 1000)
+            apply_s = await apply_from_start(
+                client, db, bootstrap, prefix, Generation("a_", f"bench-apply-{prefix}"), n, 1000
+            )
         results["aggregator_apply"] = ratio(
             n / apply_s, n / raw_consume_s, "events/s (baseline: raw getmany loop)"
         )
-        per_event_s = await apply_all(Generation("p_", f"bench-per-event-{prefix}"), per_event_n, 1)
+        per_event_s = await apply_from_start(
+            client,
+            db,
+            bootstrap,
+            prefix,
+            Generation("p_", f"bench-per-event-{prefix}"),
+            per_event_n,
+            1,
+        )
         results["aggregator_apply_vs_per_event"] = ratio(
             n / apply_s, per_event_n / per_event_s, "events/s (baseline: one event per transaction)"
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import platform
@@ -92,6 +93,40 @@ def activity(campaign: str, i: int) -> dict:
     }
 
 
+async def side_by_side(
+    service: str,
+    baseline: str,
+    body: Callable[[int, str], dict],
+    concurrency: int,
+    total: int,
+    *,
+    rounds: int,
+    headers: dict,
+    tag: str,
+    cpu: CpuMeter | None = None,
+    cpu_label: str | None = None,
+) -> tuple[Load, Load]:
+    """Interleaved rounds of the service and its baseline under the same load; best of each.
+    Every round writes new records (its own external ids, starting with `tag`). With `cpu` and
+    `cpu_label`, the CPU time of the last round of each is kept."""
+    runs: dict[str, list[Load]] = {service: [], baseline: []}
+    for r in range(rounds):
+        for url in (service, baseline):
+            side = "service" if url == service else "baseline"
+            round_tag = f"{tag}-{uuid.uuid4().hex[:6]}-{r}{side[0]}"
+            metered = cpu.measure(f"{cpu_label} ({side})") if cpu and cpu_label else nullcontext()
+            with metered:
+                load = await drive(
+                    url,
+                    lambda i, round_tag=round_tag: body(i, round_tag),
+                    headers=headers,
+                    concurrency=concurrency,
+                    total=total,
+                )
+            runs[url].append(load)
+    return _best(runs[service]), _best(runs[baseline])
+
+
 async def measure(
     args: argparse.Namespace,
     events_url: str,
@@ -101,10 +136,7 @@ async def measure(
     unlimited_url: str,
     cpu: CpuMeter,
 ) -> dict:
-    headers = {
-        "Authorization": "Bearer "
-        + mint_token(SECRET, sub="bench", role="province", province="110000")
-    }
+    headers = bearer("province", "110000")
     results: dict[str, dict] = {}
     campaign = f"2019-bench-{uuid.uuid4().hex[:6]}"
     # warm both up
@@ -123,37 +155,13 @@ async def measure(
         total=200,
     )
 
-    async def side_by_side(
-        service: str,
-        baseline: str,
-        body: Callable[[int, str], dict],
-        concurrency: int,
-        total: int,
-        cpu_label: str | None = None,
-    ) -> tuple[Load, Load]:
-        """Interleaved rounds of the service and its baseline under the same load; best of each.
-        Every round writes new records (its own external ids). With `cpu_label`, the CPU time of
-        the last round of each is kept."""
-        runs: dict[str, list[Load]] = {service: [], baseline: []}
-        for r in range(args.rounds):
-            for url in (service, baseline):
-                side = "service" if url == service else "baseline"
-                tag = f"{campaign}-{uuid.uuid4().hex[:6]}-{r}{side[0]}"
-                metered = cpu.measure(f"{cpu_label} ({side})") if cpu_label else nullcontext()
-                with metered:
-                    load = await drive(
-                        url,
-                        lambda i, tag=tag: body(i, tag),
-                        headers=headers,
-                        concurrency=concurrency,
-                        total=total,
-                    )
-                runs[url].append(load)
-        return _best(runs[service]), _best(runs[baseline])
+    compare = functools.partial(
+        side_by_side, rounds=args.rounds, headers=headers, tag=campaign, cpu=cpu
+    )
 
     # 1. single creates: the service (durable outbox) beside the bare endpoint
     with profiled(pids["events"], "ingest-events", RESULTS.parent, enabled=args.profile):
-        svc, bare = await side_by_side(
+        svc, bare = await compare(
             f"{events_url}/v1/activities",
             f"{bare_url}/bare",
             lambda i, tag: activity(tag, i),
@@ -176,7 +184,7 @@ async def measure(
     }
 
     # what the rate limit (one MongoDB update per request) costs: the same service without it
-    limited, unlimited = await side_by_side(
+    limited, unlimited = await compare(
         f"{events_url}/v1/activities",
         f"{unlimited_url}/v1/activities",
         lambda i, tag: activity(tag, i),
@@ -194,7 +202,7 @@ async def measure(
         return {"items": [activity(tag, i * size + k) for k in range(size)]}
 
     with profiled(pids["events"], "batch-events", RESULTS.parent, enabled=args.profile):
-        svc, bare = await side_by_side(
+        svc, bare = await compare(
             f"{events_url}/v1/activities:batch", f"{bare_url}/bare:batch", batch, 2, args.batches
         )
     results["batch_import_activities"] = _ratio(svc.rate * size, bare.rate * size, "records/s")
@@ -238,7 +246,7 @@ async def measure(
             ]
         }
 
-    svc, bare = await side_by_side(
+    svc, bare = await compare(
         f"{survey_url}/v1/surveys/{survey['id']}/responses:batch",
         f"{bare_url}/bare/responses:batch",
         responses,
@@ -302,28 +310,27 @@ async def one_or_two_workers(
     args: argparse.Namespace, one_url: str, two_url: str
 ) -> dict[str, dict]:
     """Single creates on the events service with two uvicorn workers beside one, interleaved."""
-    headers = {
-        "Authorization": "Bearer "
-        + mint_token(SECRET, sub="bench", role="province", province="110000")
-    }
-    runs: dict[str, list[Load]] = {one_url: [], two_url: []}
-    for r in range(args.rounds):
-        for url in (one_url, two_url):
-            tag = f"workers-{uuid.uuid4().hex[:6]}-{r}"
-            runs[url].append(
-                await drive(
-                    f"{url}/v1/activities",
-                    lambda i, tag=tag: activity(tag, i),
-                    headers=headers,
-                    concurrency=args.concurrency,
-                    total=args.requests // 2,
-                )
-            )
-    two, one = _best(runs[two_url]), _best(runs[one_url])
+    two, one = await side_by_side(
+        f"{two_url}/v1/activities",
+        f"{one_url}/v1/activities",
+        lambda i, tag: activity(tag, i),
+        args.concurrency,
+        args.requests // 2,
+        rounds=args.rounds,
+        headers=bearer("province", "110000"),
+        tag="workers",
+    )
     return {
         "ingest: two uvicorn workers": _ratio(
             two.rate, one.rate, "records/s (baseline: one worker, as deployed)"
         )
+    }
+
+
+def bearer(role: str, province: str | None = None) -> dict[str, str]:
+    """The Authorization header of a token the bench's services accept."""
+    return {
+        "Authorization": "Bearer " + mint_token(SECRET, sub="bench", role=role, province=province)
     }
 
 
@@ -460,11 +467,8 @@ def main() -> int:
                     mongo.uri, kafka.bootstrap, args.events, 2000, profile=args.profile, cpu=cpu
                 )
             )
-            province = {
-                "Authorization": "Bearer "
-                + mint_token(SECRET, sub="bench", role="province", province="110000")
-            }
-            hq_token = {"Authorization": "Bearer " + mint_token(SECRET, sub="bench", role="hq")}
+            province = bearer("province", "110000")
+            hq_token = bearer("hq")
             peak = results.get("http_ingest_activities", {}).get("value") or asyncio.run(
                 ingest_rate(f"http://127.0.0.1:{ports['events']}", province, args)
             )
@@ -490,7 +494,7 @@ def main() -> int:
                 )
             )
         if args.only in (None, "query"):
-            hq = {"Authorization": "Bearer " + mint_token(SECRET, sub="bench", role="hq")}
+            hq = bearer("hq")
             results |= asyncio.run(
                 measure_query(
                     mongo.uri,
