@@ -10,7 +10,6 @@ dependencies at the bottom.
 from __future__ import annotations
 
 import time
-from enum import StrEnum
 from typing import Annotated, Any
 
 import jwt
@@ -19,14 +18,17 @@ from pydantic import BaseModel, ValidationError, model_validator
 
 from sanjin_shared.problems import Forbidden, TooManyRequests, Unauthorized, Unprocessable
 from sanjin_shared.ratelimit import RateLimiter
-from sanjin_shared.reference import PROVINCES, ProvinceCode
+from sanjin_shared.reference import PROVINCES, LabelledEnum, ProvinceCode
 from sanjin_shared.settings import ServiceSettings
 
 
-class Role(StrEnum):
-    province = "province"
-    hq = "hq"
-    admin = "admin"
+class Role(LabelledEnum):
+    """The roles of CONTRACT.md; the identity provider puts one in each token's role claim."""
+
+    province = ("province", "省级市场监管部门")
+    hq = ("hq", "总局")
+    viewer = ("viewer", "促进会（只读）")
+    admin = ("admin", "系统管理员")
 
 
 class Principal(BaseModel):

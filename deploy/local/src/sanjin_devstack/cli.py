@@ -1,6 +1,6 @@
 """`sanjin-dev`: run the local stack.
 
-sanjin-dev up        install what is missing, start Kafka, SecantusDB and the five services
+sanjin-dev up        install what is missing, start Kafka, SecantusDB, Keycloak and the five services
 sanjin-dev down      stop everything `up` started
 sanjin-dev logs      follow the logs
 sanjin-dev status    what runs
@@ -15,7 +15,7 @@ import time
 
 import httpx
 
-from sanjin_devstack import kafka, mongo
+from sanjin_devstack import kafka, keycloak, mongo
 from sanjin_devstack.paths import run_dir
 from sanjin_devstack.stack import Infra, Stack
 from sanjin_shared.registry import SERVICES
@@ -30,6 +30,7 @@ def _stack(args: argparse.Namespace) -> Stack:
             kafka_port=args.kafka_port,
             controller_port=args.controller_port or args.kafka_port + 1,
             mongo_port=args.mongo_port,
+            keycloak_port=args.keycloak_port,
         )
     stack = Stack(infra)
     if args.command == "up" and args.port_offset:
@@ -45,7 +46,7 @@ def _stack(args: argparse.Namespace) -> Stack:
 
 
 def _install(_stack: Stack) -> int:
-    """Fetch Kafka's jars and SecantusDB now, so that no test waits for a build."""
+    """Fetch Kafka's jars, SecantusDB and Keycloak now, so that no test waits for a download."""
     if os.environ.get("SANJIN_KAFKA_BOOTSTRAP"):
         print("[devstack] SANJIN_KAFKA_BOOTSTRAP is set: no local Kafka needed")
     else:
@@ -55,6 +56,7 @@ def _install(_stack: Stack) -> int:
     else:
         flavour, binary = mongo.install()
         print(f"[devstack] SecantusDB ({flavour}) at {binary}")
+    print(f"[devstack] Keycloak in {keycloak.install()}")
     return 0
 
 
@@ -107,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kafka-port", type=int, default=9092)
     parser.add_argument("--controller-port", type=int, help="KRaft controller (default: kafka + 1)")
     parser.add_argument("--mongo-port", type=int, default=27017)
+    parser.add_argument("--keycloak-port", type=int, default=8180)
     parser.add_argument("--port-offset", type=int, default=0, help="added to the service ports")
     args = parser.parse_args(argv)
     stack = _stack(args)
