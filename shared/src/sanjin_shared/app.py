@@ -83,6 +83,7 @@ def create_app(
 ) -> FastAPI:
     """Build a service's app. `on_startup` hooks create indexes and start background tasks."""
     configure_logging(settings.service_name, settings.log_level)
+    verifier = TokenVerifier(settings)  # refuses token settings its environment forbids
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
@@ -101,7 +102,7 @@ def create_app(
             settings=settings,
             mongo=mongo,
             db=db,
-            verifier=TokenVerifier(settings),
+            verifier=verifier,
             relay=relay,
             kafka=KafkaProbe(settings.kafka_bootstrap),
             limiter=RateLimiter(
@@ -135,6 +136,7 @@ def create_app(
                 task.cancel()
             await _bounded(asyncio.gather(*platform.tasks, return_exceptions=True), 3, "tasks")
             await _bounded(platform.kafka.close(), 2, "kafka probe")
+            await _bounded(platform.verifier.close(), 2, "token verifier")
             await _bounded(mongo.close(), 2, "mongodb client")
             log.info("service stopped")
 

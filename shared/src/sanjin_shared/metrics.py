@@ -33,3 +33,8 @@ CONSUMER_LAG = Gauge(
     "Messages behind the end of the partition",
     ["service", "topic", "partition"],
 )
+JWKS_FETCHES = Counter(
+    "sanjin_jwks_fetches_total",
+    "Fetches of the identity provider's signing keys (JWKS), by outcome (ok, failed)",
+    ["service", "outcome"],
+)

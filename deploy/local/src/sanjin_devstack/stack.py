@@ -121,6 +121,8 @@ class Stack:
             "SANJIN_ENVIRONMENT": "development",
             "SANJIN_MONGODB_URI": self.infra.mongo.uri,
             "SANJIN_KAFKA_BOOTSTRAP": self.infra.kafka.bootstrap,
+            # people and systems sign in through the local Keycloak; no shared secret
+            "SANJIN_JWT_ISSUER": self.infra.keycloak.issuer,
             **self.env,
         }
 

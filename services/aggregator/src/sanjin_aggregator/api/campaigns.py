@@ -13,16 +13,18 @@ from sanjin_aggregator.domain.campaign import Campaign
 from sanjin_aggregator.domain.submission import Step, Submission
 from sanjin_aggregator.service.submissions import SubmissionService, Tracker
 from sanjin_shared.app import PlatformDep
-from sanjin_shared.auth import Admin, HQReader, ProvinceOnly
+from sanjin_shared.auth import Admin, HQReader, ProvinceOnly, StatisticsReader
 from sanjin_shared.clock import BEIJING
 from sanjin_shared.problems import NotFound
-from sanjin_shared.records import Context
+from sanjin_shared.records import Context, ReaderContext
 from sanjin_shared.reference import PROVINCES, ProvinceCode
 
 router = APIRouter(prefix="/v1", tags=["campaigns and submissions"])
 
 
-async def get_submissions(platform: PlatformDep, store: Store, ctx: Context) -> SubmissionService:
+async def get_submissions(
+    platform: PlatformDep, store: Store, ctx: ReaderContext
+) -> SubmissionService:
     return SubmissionService(platform.unit_of_work(ctx.actor), store)
 
 
@@ -226,13 +228,13 @@ async def put_campaign(
 
 
 @router.get("/campaigns", response_model=CampaignList, summary="The campaigns")
-async def list_campaigns(_ctx: Context, submissions: Submissions) -> CampaignList:
+async def list_campaigns(_ctx: ReaderContext, submissions: Submissions) -> CampaignList:
     return CampaignList(items=[CampaignOut.of(c) for c in await submissions.campaigns()])
 
 
 @router.get("/campaigns/{campaign}", response_model=CampaignOut, summary="One campaign")
 async def get_campaign(
-    campaign: CampaignId, _ctx: Context, submissions: Submissions
+    campaign: CampaignId, _ctx: ReaderContext, submissions: Submissions
 ) -> CampaignOut:
     return CampaignOut.of(await submissions.campaign(campaign))
 
@@ -260,9 +262,11 @@ async def submit(
 @router.get(
     "/campaigns/{campaign}/submissions",
     response_model=TrackerOut,
-    summary="The tracker: all 32 reporting units, on time, late, missing, approved (hq)",
+    summary="The tracker: all 32 reporting units, on time, late, missing, approved (hq, viewer)",
 )
-async def tracker(campaign: CampaignId, _hq: HQReader, submissions: Submissions) -> TrackerOut:
+async def tracker(
+    campaign: CampaignId, _reader: StatisticsReader, submissions: Submissions
+) -> TrackerOut:
     return TrackerOut.of(await submissions.tracker(campaign))
 
 

@@ -14,7 +14,7 @@ from sanjin_aggregator.api.schemas import DailyStatistics, DayOut, ProvinceStati
 from sanjin_aggregator.service import exports
 from sanjin_aggregator.service.statistics import daily_series, statistics
 from sanjin_shared.app import PlatformDep
-from sanjin_shared.auth import CurrentPrincipal, HQReader, Role
+from sanjin_shared.auth import AnyPrincipal, Role, StatisticsReader
 from sanjin_shared.problems import NotFound
 from sanjin_shared.reference import ProvinceCode
 
@@ -35,7 +35,9 @@ Store = Annotated[StatisticsStore, Depends(get_store)]
     response_model=Statistics,
     summary="The national statistics table: every reporting unit, totals, venue types",
 )
-async def national_statistics(campaign: CampaignId, _hq: HQReader, store: Store) -> Statistics:
+async def national_statistics(
+    campaign: CampaignId, _reader: StatisticsReader, store: Store
+) -> Statistics:
     return Statistics.of(await statistics(store, campaign))
 
 
@@ -49,7 +51,7 @@ async def national_statistics(campaign: CampaignId, _hq: HQReader, store: Store)
 )
 async def daily_statistics(
     campaign: CampaignId,
-    principal: CurrentPrincipal,
+    principal: AnyPrincipal,
     store: Store,
     province: ProvinceCode | None = None,
 ) -> DailyStatistics:
@@ -71,7 +73,7 @@ async def daily_statistics(
     summary="One reporting unit's statistics (a province token reads its own)",
 )
 async def province_statistics(
-    campaign: CampaignId, province: ProvinceCode, principal: CurrentPrincipal, store: Store
+    campaign: CampaignId, province: ProvinceCode, principal: AnyPrincipal, store: Store
 ) -> ProvinceStatistics:
     if not principal.can_read(province):
         raise NotFound(f"no statistics of {province} for this token")
@@ -94,7 +96,9 @@ def attachment(body: bytes, media_type: str, filename: str) -> Response:
     response_class=Response,
     responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
 )
-async def statistics_xlsx(campaign: CampaignId, _hq: HQReader, store: Store) -> Response:
+async def statistics_xlsx(
+    campaign: CampaignId, _reader: StatisticsReader, store: Store
+) -> Response:
     table = await statistics(store, campaign)
     headers, rows = exports.xlsx_layout(table)
     body = workbook(exports.title(table), "活动情况统计表", headers, rows)
@@ -107,6 +111,6 @@ async def statistics_xlsx(campaign: CampaignId, _hq: HQReader, store: Store) -> 
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
 )
-async def statistics_csv(campaign: CampaignId, _hq: HQReader, store: Store) -> Response:
+async def statistics_csv(campaign: CampaignId, _reader: StatisticsReader, store: Store) -> Response:
     body = exports.csv_bytes(await statistics(store, campaign))
     return attachment(body, "text/csv; charset=utf-8", f"三进活动情况统计表-{campaign}.csv")
