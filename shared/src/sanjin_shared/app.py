@@ -24,7 +24,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from sanjin_shared.audit import Actor, AuditLog, audit_router
-from sanjin_shared.auth import TokenVerifier
+from sanjin_shared.auth import BEARER, TokenVerifier
 from sanjin_shared.health import KafkaProbe
 from sanjin_shared.limits import RequestLimitsMiddleware
 from sanjin_shared.logging import configure_logging, get_logger
@@ -145,7 +145,7 @@ def create_app(
         lifespan=lifespan,
     )
     install_problem_handlers(app)
-    _document_problems(app)
+    _document_openapi(app, settings)
     app.add_middleware(
         RequestLimitsMiddleware,
         max_body_bytes=settings.max_body_bytes,
@@ -169,16 +169,41 @@ async def _bounded(step: Awaitable[Any], timeout_s: float, what: str) -> None:
         log.warning("shutdown step failed", step=what, error=repr(exc))
 
 
-def _document_problems(app: FastAPI) -> None:
-    """The OpenAPI lists every operation's problem+json answers (see problems.py)."""
+def _document_openapi(app: FastAPI, settings: ServiceSettings) -> None:
+    """The OpenAPI lists every operation's problem+json answers (see problems.py) and, when an
+    identity provider is configured (SANJIN_JWT_ISSUER), offers OpenID Connect beside the bearer
+    token on every protected operation."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = document_problems(generate())
+            app.openapi_schema = _sign_in_with_issuer(document_problems(generate()), settings)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+OPENID_CONNECT = "openIdConnect"
+
+
+def _sign_in_with_issuer(openapi: dict[str, Any], settings: ServiceSettings) -> dict[str, Any]:
+    """Every operation that takes the bearer token (auth.BEARER) also accepts a sign-in at the
+    issuer: an alternative in `security`, so a client may use either."""
+    if not settings.jwt_issuer:
+        return openapi
+    schemes = openapi.setdefault("components", {}).setdefault("securitySchemes", {})
+    schemes[OPENID_CONNECT] = {
+        "type": "openIdConnect",
+        "openIdConnectUrl": settings.jwt_issuer.rstrip("/") + "/.well-known/openid-configuration",
+        "description": "Sign in at the identity provider (Authorization Code with PKCE).",
+    }
+    bearer = BEARER.scheme_name
+    for operations in openapi.get("paths", {}).values():
+        for operation in operations.values():
+            security = operation.get("security", [])
+            if any(bearer in requirement for requirement in security):
+                security.append({OPENID_CONNECT: []})
+    return openapi
 
 
 async def _retry_until_ready(action: Callable[[], Awaitable[Any]], what: str) -> None:
@@ -199,11 +224,11 @@ async def _retry_until_ready(action: Callable[[], Awaitable[Any]], what: str) ->
 def _operations_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
-    @router.get("/healthz", summary="The process is alive")
+    @router.get("/healthz", operation_id="health-get", summary="The process is alive")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="MongoDB and Kafka are reachable")
+    @router.get("/readyz", operation_id="readiness-get", summary="MongoDB and Kafka are reachable")
     async def readyz(platform: PlatformDep) -> Any:
         checks = {"mongodb": False, "kafka": False}
         try:
@@ -217,7 +242,12 @@ def _operations_router() -> APIRouter:
         down = ", ".join(k for k, ok in checks.items() if not ok)
         return problem_response(503, "not-ready", f"not ready: {down} unreachable", checks=checks)
 
-    @router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
+    @router.get(
+        "/metrics",
+        operation_id="metrics-get",
+        summary="Prometheus metrics",
+        response_class=PlainTextResponse,
+    )
     async def prometheus_metrics(platform: PlatformDep) -> PlainTextResponse:
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
