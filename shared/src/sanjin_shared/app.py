@@ -15,10 +15,13 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
@@ -143,6 +146,8 @@ def create_app(
         description=description,
         version="1.0.0",
         lifespan=lifespan,
+        docs_url=None,  # served by _api_docs from the vendored Swagger UI, never a CDN
+        redoc_url=None,
     )
     install_problem_handlers(app)
     _document_openapi(app, settings)
@@ -154,6 +159,7 @@ def create_app(
     )
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)  # outermost
     app.include_router(_operations_router())
+    _api_docs(app, settings)
     app.include_router(audit_router())
     for router in routers:
         app.include_router(router)
@@ -204,6 +210,46 @@ def _sign_in_with_issuer(openapi: dict[str, Any], settings: ServiceSettings) -> 
             if any(bearer in requirement for requirement in security):
                 security.append({OPENID_CONNECT: []})
     return openapi
+
+
+SWAGGER_UI = Path(__file__).resolve().parent / "static" / "swagger-ui"
+DOCS = "/docs"
+
+
+def _api_docs(app: FastAPI, settings: ServiceSettings) -> None:
+    """`/docs`: Swagger UI from the files vendored in static/swagger-ui (no CDN: the page works
+    on an offline network). Behind the gateway every URL carries the forwarded prefix (the
+    request's root_path). Once an issuer is configured, Authorize can also sign in there with
+    the public browser client (Authorization Code with PKCE)."""
+    app.mount(f"{DOCS}/assets", StaticFiles(directory=SWAGGER_UI), name="swagger-ui")
+    init_oauth = (
+        {
+            "clientId": settings.oidc_client_id,
+            "usePkceWithAuthorizationCodeGrant": True,
+            "scopes": "openid",
+        }
+        if settings.jwt_issuer
+        else None
+    )
+
+    @app.get(DOCS, include_in_schema=False)
+    async def swagger_ui(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "").rstrip("/")
+        return get_swagger_ui_html(
+            openapi_url=root + (app.openapi_url or "/openapi.json"),
+            title=f"{app.title}: API",
+            swagger_js_url=f"{root}{DOCS}/assets/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS}/assets/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS}/assets/favicon-32x32.png",
+            oauth2_redirect_url=f"{root}{DOCS}/oauth2-redirect",
+            init_oauth=init_oauth,
+            # the default validator badge asks validator.swagger.io about the document
+            swagger_ui_parameters={"validatorUrl": None, "persistAuthorization": True},
+        )
+
+    @app.get(f"{DOCS}/oauth2-redirect", include_in_schema=False)
+    async def swagger_ui_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
 
 
 async def _retry_until_ready(action: Callable[[], Awaitable[Any]], what: str) -> None:
