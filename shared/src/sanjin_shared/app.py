@@ -176,14 +176,13 @@ async def _bounded(step: Awaitable[Any], timeout_s: float, what: str) -> None:
 
 
 def _document_openapi(app: FastAPI, settings: ServiceSettings) -> None:
-    """The OpenAPI lists every operation's problem+json answers (see problems.py) and, when an
-    identity provider is configured (SANJIN_JWT_ISSUER), offers OpenID Connect beside the bearer
-    token on every protected operation."""
+    """The OpenAPI lists every operation's problem+json answers (see problems.py) and how each
+    one signs in (see _security)."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = _sign_in_with_issuer(document_problems(generate()), settings)
+            app.openapi_schema = _security(document_problems(generate()), settings)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -192,22 +191,25 @@ def _document_openapi(app: FastAPI, settings: ServiceSettings) -> None:
 OPENID_CONNECT = "openIdConnect"
 
 
-def _sign_in_with_issuer(openapi: dict[str, Any], settings: ServiceSettings) -> dict[str, Any]:
-    """Every operation that takes the bearer token (auth.BEARER) also accepts a sign-in at the
-    issuer: an alternative in `security`, so a client may use either."""
-    if not settings.jwt_issuer:
-        return openapi
-    schemes = openapi.setdefault("components", {}).setdefault("securitySchemes", {})
-    schemes[OPENID_CONNECT] = {
-        "type": "openIdConnect",
-        "openIdConnectUrl": settings.jwt_issuer.rstrip("/") + "/.well-known/openid-configuration",
-        "description": "Sign in at the identity provider (Authorization Code with PKCE).",
-    }
+def _security(openapi: dict[str, Any], settings: ServiceSettings) -> dict[str, Any]:
+    """Operations that take the bearer token (auth.BEARER) declare it (FastAPI does, from the
+    dependency); the others say they are public (`security: []`) instead of saying nothing. When
+    an identity provider is configured (SANJIN_JWT_ISSUER), a sign-in there is an alternative
+    in every protected operation's `security`, so a client may use either."""
     bearer = BEARER.scheme_name
+    oidc = bool(settings.jwt_issuer)
+    if settings.jwt_issuer:
+        schemes = openapi.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes[OPENID_CONNECT] = {
+            "type": "openIdConnect",
+            "openIdConnectUrl": settings.jwt_issuer.rstrip("/")
+            + "/.well-known/openid-configuration",
+            "description": "Sign in at the identity provider (Authorization Code with PKCE).",
+        }
     for operations in openapi.get("paths", {}).values():
         for operation in operations.values():
-            security = operation.get("security", [])
-            if any(bearer in requirement for requirement in security):
+            security = operation.setdefault("security", [])
+            if oidc and any(bearer in requirement for requirement in security):
                 security.append({OPENID_CONNECT: []})
     return openapi
 
