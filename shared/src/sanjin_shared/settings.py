@@ -51,6 +51,8 @@ class ServiceSettings(BaseSettings):
     jwks_min_refresh_interval_s: float = Field(default=10, ge=0, le=3600)  # unknown kid: 1 fetch
     jwks_max_age_s: float = Field(default=3600, gt=0)  # then refreshed in the background
     jwt_secret: SecretStr | None = None  # HS256, test environment only
+    # the public client a browser signs in with at the issuer (Swagger UI's Authorize uses it)
+    oidc_client_id: str = "sanjin-web"
 
     outbox_poll_interval_s: float = Field(default=0.5, gt=0)
     outbox_batch_size: int = Field(default=5000, ge=1, le=50_000)  # events per read of the outbox

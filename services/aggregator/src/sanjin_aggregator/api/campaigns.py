@@ -206,6 +206,7 @@ class TrackerOut(BaseModel):
 
 @router.put(
     "/campaigns/{campaign}",
+    operation_id="campaigns-define",
     response_model=CampaignOut,
     status_code=201,
     summary="Define or change a campaign (admin)",
@@ -227,12 +228,22 @@ async def put_campaign(
     return CampaignOut.of(defined)
 
 
-@router.get("/campaigns", response_model=CampaignList, summary="The campaigns")
+@router.get(
+    "/campaigns",
+    operation_id="campaigns-list",
+    response_model=CampaignList,
+    summary="The campaigns",
+)
 async def list_campaigns(_ctx: ReaderContext, submissions: Submissions) -> CampaignList:
     return CampaignList(items=[CampaignOut.of(c) for c in await submissions.campaigns()])
 
 
-@router.get("/campaigns/{campaign}", response_model=CampaignOut, summary="One campaign")
+@router.get(
+    "/campaigns/{campaign}",
+    operation_id="campaigns-get",
+    response_model=CampaignOut,
+    summary="One campaign",
+)
 async def get_campaign(
     campaign: CampaignId, _ctx: ReaderContext, submissions: Submissions
 ) -> CampaignOut:
@@ -244,6 +255,7 @@ async def get_campaign(
 
 @router.post(
     "/campaigns/{campaign}/submissions",
+    operation_id="submissions-submit",
     response_model=SubmissionOut,
     status_code=201,
     summary="Submit the province's report: a snapshot of its figures now (province)",
@@ -261,6 +273,7 @@ async def submit(
 
 @router.get(
     "/campaigns/{campaign}/submissions",
+    operation_id="submissions-track",
     response_model=TrackerOut,
     summary="The tracker: all 32 reporting units, on time, late, missing, approved (hq, viewer)",
 )
@@ -272,6 +285,7 @@ async def tracker(
 
 @router.get(
     "/campaigns/{campaign}/submissions/{province}",
+    operation_id="submissions-get",
     response_model=SubmissionOut,
     summary="One province's submission with its history (hq, or the province itself)",
 )
@@ -285,6 +299,7 @@ async def one_submission(
 
 @router.post(
     "/campaigns/{campaign}/submissions/{province}/approve",
+    operation_id="submissions-approve",
     response_model=SubmissionOut,
     summary="Approve a submission, which locks it (hq)",
     responses={409: {"description": "Nothing submitted to approve"}},
@@ -303,6 +318,7 @@ async def approve(
 
 @router.post(
     "/campaigns/{campaign}/submissions/{province}/return",
+    operation_id="submissions-return",
     response_model=SubmissionOut,
     summary="Return a submission to the province with a comment (hq)",
     responses={409: {"description": "Nothing submitted to return"}},

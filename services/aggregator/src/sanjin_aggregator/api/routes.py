@@ -32,6 +32,7 @@ Store = Annotated[StatisticsStore, Depends(get_store)]
 
 @router.get(
     "/campaigns/{campaign}/statistics",
+    operation_id="statistics-get",
     response_model=Statistics,
     summary="The national statistics table: every reporting unit, totals, venue types",
 )
@@ -43,6 +44,7 @@ async def national_statistics(
 
 @router.get(
     "/campaigns/{campaign}/statistics/daily",
+    operation_id="daily-statistics-get",
     response_model=DailyStatistics,
     summary="Every metric day by day (Beijing dates), national or for one province",
     description="Each day carries the figures as they stood at its end, as changed by the "
@@ -69,6 +71,7 @@ async def daily_statistics(
 
 @router.get(
     "/campaigns/{campaign}/statistics/{province}",
+    operation_id="province-statistics-get",
     response_model=ProvinceStatistics,
     summary="One reporting unit's statistics (a province token reads its own)",
 )
@@ -92,6 +95,7 @@ def attachment(body: bytes, media_type: str, filename: str) -> Response:
 
 @router.get(
     "/campaigns/{campaign}/statistics.xlsx",
+    operation_id="statistics-export-xlsx",
     summary="The statistics table as a spreadsheet, laid out as Attachment 1 of the notice",
     response_class=Response,
     responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
@@ -107,6 +111,7 @@ async def statistics_xlsx(
 
 @router.get(
     "/campaigns/{campaign}/statistics.csv",
+    operation_id="statistics-export-csv",
     summary="The statistics table as CSV (UTF-8 with BOM, Chinese headers)",
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
