@@ -11,6 +11,9 @@ the typed dependencies at the bottom.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
+import json
 import math
 import time
 from typing import Annotated, Any
@@ -208,10 +211,7 @@ class TokenVerifier:
         self._algorithms = settings.jwt_algorithm_list if self.keys else ("HS256",)
 
     async def verify(self, token: str) -> Principal:
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError as exc:
-            raise Unauthorized("the token is not valid") from exc
+        header = _header(token)
         algorithm, kid = header.get("alg"), header.get("kid")
         if algorithm not in self._algorithms:
             raise Unauthorized(f"tokens signed with {algorithm!r} are not accepted")
@@ -267,6 +267,22 @@ class TokenVerifier:
     async def close(self) -> None:
         if self.keys is not None:
             await self.keys.close()
+
+
+def _header(token: str) -> dict[str, Any]:
+    """The token's header, read only to pick the key; `jwt.decode` then checks all of it.
+
+    (PyJWT's own `get_unverified_header` validates the whole token's encoding character by
+    character, which doubled the cost of every verification: `make bench`.)
+    """
+    try:
+        segment = token.split(".", 1)[0]
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (ValueError, binascii.Error) as exc:
+        raise Unauthorized("the token is not valid") from exc
+    if not isinstance(header, dict):
+        raise Unauthorized("the token is not valid")
+    return header
 
 
 def _claim(claims: dict[str, Any], path: str) -> Any:
