@@ -372,6 +372,23 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ("aggregator", "POST", "/v1/campaigns/{campaign}/submissions/{province}/return"): Entry(
         P.HQ, record="submitted", body=lambda r: {"comment": "请补充数据"}, fresh=True
     ),
+    ("aggregator", "POST", "/v1/campaigns/{campaign}/submissions/{province}/extend"): Entry(
+        P.HQ,
+        record="submitted",
+        body=lambda r: {"deadline": "2019-12-07T23:59:59+08:00", "reason": "系统故障"},
+        fresh=True,
+    ),
+    ("aggregator", "POST", "/v1/campaigns/{campaign}/submissions/{province}/on-behalf"): Entry(
+        P.HQ,
+        201,
+        record="submitted",
+        body=lambda r: {
+            "summary": "邮件报送的总结",
+            "channel": "email",
+            "received_at": "2019-11-30T20:00:00+08:00",
+        },
+        fresh=True,
+    ),
     ("aggregator", "GET", "/v1/reference"): Entry(P.LIST),
     ("aggregator", "GET", "/dashboard"): Entry(P.PUBLIC),
     ("aggregator", "POST", "/v1/dev/token"): Entry(P.PUBLIC, body=lambda r: {"role": "hq"}),
