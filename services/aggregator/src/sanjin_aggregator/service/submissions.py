@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -298,13 +299,14 @@ class SubmissionService:
             return False  # another aggregator process said it first
 
 
-async def watch_deadlines(service_factory: Any, every_s: float, stopping: asyncio.Event) -> None:
-    """Background task of the aggregator: mark overdue provinces every `every_s` seconds."""
+async def watch_deadlines(
+    one_round: Callable[[], Awaitable[None]], every_s: float, stopping: asyncio.Event
+) -> None:
+    """Background task of the aggregator: every `every_s` seconds, mark overdue units, send the
+    reminders due and their e-mails (`one_round`)."""
     while not stopping.is_set():
         try:
-            marked = await service_factory().mark_overdue()
-            for campaign, province in marked:
-                log.info("submission overdue", campaign=campaign, province=province)
+            await one_round()
         except Exception as exc:  # the database away: try again at the next round
             log.warning("deadline check failed", error=repr(exc))
         with contextlib.suppress(TimeoutError):
