@@ -11,15 +11,21 @@ export UV_PYTHON_PREFERENCE := only-system
 KUSTOMIZE_VERSION := v5.7.1
 KUSTOMIZE := $(HOME)/.cache/sanjin/kustomize-$(KUSTOMIZE_VERSION)/kustomize
 export SANJIN_KUSTOMIZE := $(KUSTOMIZE)
+# the API documents' linters (npm @redocly/cli, @asyncapi/cli), pinned with their whole tree by
+# tools/api-lint/package-lock.json and installed once per lock file into the cache
+API_LINT := $(HOME)/.cache/sanjin/api-lint-$(shell sha256sum tools/api-lint/package-lock.json | cut -c1-12)
+REDOCLY := $(API_LINT)/node_modules/.bin/redocly
+export REDOCLY_TELEMETRY := off
+export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: help install servers browser tools chaos fuzz up down logs status test test-unit lint lint-deploy format schemas bench print-check
+.PHONY: help install servers browser tools api-lint-tools chaos fuzz up down logs status test test-unit lint lint-deploy format schemas bench print-check
 
 help:
 	@echo "make up      install what is missing, start Kafka, SecantusDB and the five services"
 	@echo "make down    stop everything 'make up' started"
 	@echo "make logs    follow the logs"
 	@echo "make test    install what is missing, start the servers the tests need, run every test"
-	@echo "make lint    ruff"
+	@echo "make lint    ruff, and Redocly on the five OpenAPI documents"
 	@echo "make bench  throughput and latency ratios against baselines (bench/results/latest.json)"
 	@echo "make chaos  faults under load, then lost / double-counted checks (CHAOS_ARGS=--records N)"
 	@echo "make fuzz   schemathesis on every operation, FUZZ_EXAMPLES per operation (100)"
@@ -76,6 +82,15 @@ $(KUSTOMIZE):
 
 tools: $(KUSTOMIZE)
 
+$(API_LINT)/.installed:
+	@command -v npm >/dev/null || { echo "make lint needs Node.js 20+ with npm"; exit 1; }
+	mkdir -p $(API_LINT)
+	cp tools/api-lint/package.json tools/api-lint/package-lock.json $(API_LINT)/
+	cd $(API_LINT) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+api-lint-tools: $(API_LINT)/.installed
+
 test: servers browser tools
 	$(UV) run pytest
 
@@ -87,9 +102,11 @@ fuzz: servers
 test-unit: install
 	$(UV) run pytest tests/unit
 
-lint: install
+lint: install api-lint-tools
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run sanjin openapi --out .run/openapi >/dev/null
+	$(REDOCLY) lint --config tools/api-lint/redocly.yaml --format=summary .run/openapi/*.json
 
 # deployment files: the Dockerfile, every YAML file under deploy/, and both Kubernetes overlays
 # rendered and validated against the Kubernetes schemas (the Strimzi resources have none there)

@@ -304,6 +304,7 @@ class TrackerOut(BaseModel):
 
 @router.put(
     "/campaigns/{campaign}",
+    operation_id="campaigns-define",
     response_model=CampaignOut,
     status_code=201,
     summary="Define or change a campaign (admin)",
@@ -325,12 +326,22 @@ async def put_campaign(
     return CampaignOut.of(defined)
 
 
-@router.get("/campaigns", response_model=CampaignList, summary="The campaigns")
+@router.get(
+    "/campaigns",
+    operation_id="campaigns-list",
+    response_model=CampaignList,
+    summary="The campaigns",
+)
 async def list_campaigns(_ctx: Context, submissions: Submissions) -> CampaignList:
     return CampaignList(items=[CampaignOut.of(c) for c in await submissions.campaigns()])
 
 
-@router.get("/campaigns/{campaign}", response_model=CampaignOut, summary="One campaign")
+@router.get(
+    "/campaigns/{campaign}",
+    operation_id="campaigns-get",
+    response_model=CampaignOut,
+    summary="One campaign",
+)
 async def get_campaign(
     campaign: CampaignId, _ctx: Context, submissions: Submissions
 ) -> CampaignOut:
@@ -348,9 +359,9 @@ async def _out(submissions: SubmissionService, changed: Submission) -> Submissio
 
 @router.post(
     "/campaigns/{campaign}/submissions",
+    operation_id="submissions-submit",
     response_model=SubmissionOut,
     status_code=201,
-    operation_id="submissions-submit",
     summary="Submit the province's report: a snapshot of its figures now (province)",
     responses={409: {"description": "The submission is approved and locked"}},
 )
@@ -366,8 +377,8 @@ async def submit(
 
 @router.get(
     "/campaigns/{campaign}/submissions",
-    response_model=TrackerOut,
     operation_id="submissions-track",
+    response_model=TrackerOut,
     summary="The tracker: all 32 reporting units with their deadline, timeliness and days late",
 )
 async def tracker(campaign: CampaignId, _reader: HQReader, submissions: Submissions) -> TrackerOut:
@@ -376,8 +387,8 @@ async def tracker(campaign: CampaignId, _reader: HQReader, submissions: Submissi
 
 @router.get(
     "/campaigns/{campaign}/submissions/{province}",
-    response_model=SubmissionOut,
     operation_id="submissions-get",
+    response_model=SubmissionOut,
     summary="One unit's submission with its history: every version, what changed between them, "
     "the returns' comments (hq, viewer, or the province itself)",
 )
@@ -392,8 +403,8 @@ async def one_submission(
 
 @router.post(
     "/campaigns/{campaign}/submissions/{province}/approve",
-    response_model=SubmissionOut,
     operation_id="submissions-approve",
+    response_model=SubmissionOut,
     summary="Approve a submission, which locks it and settles its timeliness (hq)",
     responses={409: {"description": "Nothing submitted to approve"}},
 )
@@ -411,8 +422,8 @@ async def approve(
 
 @router.post(
     "/campaigns/{campaign}/submissions/{province}/return",
-    response_model=SubmissionOut,
     operation_id="submissions-return",
+    response_model=SubmissionOut,
     summary="Return a submission to the province with a comment it sees (hq)",
     responses={409: {"description": "Nothing submitted to return"}},
 )

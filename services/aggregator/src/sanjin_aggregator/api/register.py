@@ -99,6 +99,7 @@ async def _register(campaign: str, principal: Principal, store: RegisterStore) -
 
 @router.get(
     "/campaigns/{campaign}/monitoring-points",
+    operation_id="register-list",
     response_model=Register,
     summary="The national register of monitoring points (a province sees its own)",
 )
@@ -139,6 +140,7 @@ def _offset(cursor: str | None) -> int:
 
 @router.get(
     "/campaigns/{campaign}/monitoring-points.xlsx",
+    operation_id="register-export-xlsx",
     summary="The register as a spreadsheet, laid out as Attachment 2 of the notice",
     response_class=Response,
     responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},

@@ -57,6 +57,7 @@ async def official(platform: PlatformDep, store: StatisticsStore, campaign: str)
 
 @router.get(
     "/campaigns/{campaign}/statistics",
+    operation_id="statistics-get",
     response_model=Statistics | OfficialStatistics,
     summary="The national statistics table: every reporting unit, totals, venue types",
 )
@@ -74,6 +75,7 @@ async def national_statistics(
 
 @router.get(
     "/campaigns/{campaign}/statistics/daily",
+    operation_id="daily-statistics-get",
     response_model=DailyStatistics,
     summary="Every metric day by day (Beijing dates), national or for one province",
     description="Each day carries the figures as they stood at its end, as changed by the "
@@ -100,6 +102,7 @@ async def daily_statistics(
 
 @router.get(
     "/campaigns/{campaign}/statistics/{province}",
+    operation_id="province-statistics-get",
     response_model=ProvinceStatistics,
     summary="One reporting unit's statistics (a province token reads its own)",
 )
@@ -123,6 +126,7 @@ def attachment(body: bytes, media_type: str, filename: str) -> Response:
 
 @router.get(
     "/campaigns/{campaign}/statistics.xlsx",
+    operation_id="statistics-export-xlsx",
     summary="The statistics workbook, laid out as Attachment 1 of the notice, for print on A4",
     description="Sheet 1 the table, sheet 2 by venue type (社区/校园/乡镇/医院), the filler "
     "block (填报单位, 填报人, 联系电话, 填报日期), A4 landscape fitted to the width with the title "
@@ -150,6 +154,7 @@ async def statistics_xlsx(
 
 @router.get(
     "/campaigns/{campaign}/statistics.csv",
+    operation_id="statistics-export-csv",
     summary="The statistics table as CSV (UTF-8 with BOM, Chinese headers)",
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
