@@ -10,9 +10,11 @@ import asyncio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from sanjin_aggregator.adapters.package import CaseRepository, FileStore
 from sanjin_aggregator.adapters.submissions import CampaignRepository, SubmissionRepository
 from sanjin_aggregator.api import dashboard
 from sanjin_aggregator.api.campaigns import router as campaigns_router
+from sanjin_aggregator.api.package import router as package_router
 from sanjin_aggregator.api.register import router as register_router
 from sanjin_aggregator.api.routes import router
 from sanjin_aggregator.service.readmodels import LiveReadModels
@@ -48,6 +50,8 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
     async def start_deadline_watch(platform: Platform) -> None:
         await CampaignRepository(platform.db).seed_defaults()
         await SubmissionRepository(platform.db).ensure_indexes()
+        await FileStore(platform.db).ensure_indexes()
+        await CaseRepository(platform.db).ensure_indexes()
         stopping = asyncio.Event()
         platform.extras["deadline_watch_stopping"] = stopping
 
@@ -67,7 +71,14 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         await platform.extras["read_models"].stop()
         platform.extras["deadline_watch_stopping"].set()
 
-    routers = [router, register_router, campaigns_router, dashboard.reference, dashboard.page]
+    routers = [
+        router,
+        register_router,
+        campaigns_router,
+        package_router,
+        dashboard.reference,
+        dashboard.page,
+    ]
     if settings.is_development:
         routers.append(dashboard.development)
     app = create_app(
