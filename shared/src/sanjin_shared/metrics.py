@@ -38,3 +38,8 @@ JWKS_FETCHES = Counter(
     "Fetches of the identity provider's signing keys (JWKS), by outcome (ok, failed)",
     ["service", "outcome"],
 )
+KAFKA_REACHABLE = Gauge(
+    "sanjin_kafka_reachable",
+    "1 when the broker answered a metadata request at the last scrape, else 0",
+    ["service"],
+)

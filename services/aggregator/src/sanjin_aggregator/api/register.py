@@ -65,7 +65,9 @@ Store = Annotated[RegisterStore, Depends(get_store)]
 
 
 def _row(p: MonitoringPointState, principal: Principal) -> RegisterRow:
-    sees_phone = principal.role is Role.admin or principal.province == p.province
+    # the host organisation's contact is what Attachment 2 collects for headquarters; other
+    # readers (a viewer, other provinces) see it masked
+    sees_phone = principal.role in (Role.hq, Role.admin) or principal.province == p.province
     latest = p.latest_evaluation
     return RegisterRow(
         id=p.id,
