@@ -15,16 +15,19 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from sanjin_shared.audit import Actor, AuditLog, audit_router
-from sanjin_shared.auth import TokenVerifier
+from sanjin_shared.auth import BEARER, TokenVerifier
 from sanjin_shared.health import KafkaProbe
 from sanjin_shared.limits import RequestLimitsMiddleware
 from sanjin_shared.logging import configure_logging, get_logger
@@ -152,9 +155,11 @@ def create_app(
         description=description,
         version="1.0.0",
         lifespan=lifespan,
+        docs_url=None,  # served by _api_docs from the vendored Swagger UI, never a CDN
+        redoc_url=None,
     )
     install_problem_handlers(app)
-    _document_problems(app)
+    _document_openapi(app, settings)
     app.add_middleware(
         RequestLimitsMiddleware,
         max_body_bytes=settings.max_body_bytes,
@@ -163,6 +168,7 @@ def create_app(
     )
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)  # outermost
     app.include_router(_operations_router())
+    _api_docs(app, settings)
     app.include_router(audit_router())
     for router in routers:
         app.include_router(router)
@@ -178,16 +184,83 @@ async def _bounded(step: Awaitable[Any], timeout_s: float, what: str) -> None:
         log.warning("shutdown step failed", step=what, error=repr(exc))
 
 
-def _document_problems(app: FastAPI) -> None:
-    """The OpenAPI lists every operation's problem+json answers (see problems.py)."""
+def _document_openapi(app: FastAPI, settings: ServiceSettings) -> None:
+    """The OpenAPI lists every operation's problem+json answers (see problems.py) and how each
+    one signs in (see _security)."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = document_problems(generate())
+            app.openapi_schema = _security(document_problems(generate()), settings)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+OPENID_CONNECT = "openIdConnect"
+
+
+def _security(openapi: dict[str, Any], settings: ServiceSettings) -> dict[str, Any]:
+    """Operations that take the bearer token (auth.BEARER) declare it (FastAPI does, from the
+    dependency); the others say they are public (`security: []`) instead of saying nothing. When
+    an identity provider is configured (SANJIN_JWT_ISSUER), a sign-in there is an alternative
+    in every protected operation's `security`, so a client may use either."""
+    bearer = BEARER.scheme_name
+    oidc = bool(settings.jwt_issuer)
+    if settings.jwt_issuer:
+        schemes = openapi.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes[OPENID_CONNECT] = {
+            "type": "openIdConnect",
+            "openIdConnectUrl": settings.jwt_issuer.rstrip("/")
+            + "/.well-known/openid-configuration",
+            "description": "Sign in at the identity provider (Authorization Code with PKCE).",
+        }
+    for operations in openapi.get("paths", {}).values():
+        for operation in operations.values():
+            security = operation.setdefault("security", [])
+            if oidc and any(bearer in requirement for requirement in security):
+                security.append({OPENID_CONNECT: []})
+    return openapi
+
+
+SWAGGER_UI = Path(__file__).resolve().parent / "static" / "swagger-ui"
+DOCS = "/docs"
+
+
+def _api_docs(app: FastAPI, settings: ServiceSettings) -> None:
+    """`/docs`: Swagger UI from the files vendored in static/swagger-ui (no CDN: the page works
+    on an offline network). Behind the gateway every URL carries the forwarded prefix (the
+    request's root_path). Once an issuer is configured, Authorize can also sign in there with
+    the public browser client (Authorization Code with PKCE)."""
+    app.mount(f"{DOCS}/assets", StaticFiles(directory=SWAGGER_UI), name="swagger-ui")
+    init_oauth = (
+        {
+            "clientId": settings.oidc_client_id,
+            "usePkceWithAuthorizationCodeGrant": True,
+            "scopes": "openid",
+        }
+        if settings.jwt_issuer
+        else None
+    )
+
+    @app.get(DOCS, include_in_schema=False)
+    async def swagger_ui(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "").rstrip("/")
+        return get_swagger_ui_html(
+            openapi_url=root + (app.openapi_url or "/openapi.json"),
+            title=f"{app.title}: API",
+            swagger_js_url=f"{root}{DOCS}/assets/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS}/assets/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS}/assets/favicon-32x32.png",
+            oauth2_redirect_url=f"{root}{DOCS}/oauth2-redirect",
+            init_oauth=init_oauth,
+            # the default validator badge asks validator.swagger.io about the document
+            swagger_ui_parameters={"validatorUrl": None, "persistAuthorization": True},
+        )
+
+    @app.get(f"{DOCS}/oauth2-redirect", include_in_schema=False)
+    async def swagger_ui_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
 
 
 async def _retry_until_ready(action: Callable[[], Awaitable[Any]], what: str, until: float) -> None:
@@ -211,11 +284,13 @@ async def _retry_until_ready(action: Callable[[], Awaitable[Any]], what: str, un
 def _operations_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
-    @router.get("/healthz", summary="The process is alive")
+    @router.get("/healthz", operation_id="health-get", summary="The process is alive")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="The pod can serve: MongoDB is reachable")
+    @router.get(
+        "/readyz", operation_id="readiness-get", summary="The pod can serve: MongoDB is reachable"
+    )
     async def readyz(platform: PlatformDep) -> Any:
         # Only what a request needs. Kafka is not: writes go to the outbox and are published
         # when the broker is back, so a broker outage must not take the pods out of their
@@ -230,7 +305,12 @@ def _operations_router() -> APIRouter:
             )
         return {"status": "ready", "checks": {"mongodb": True}}
 
-    @router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
+    @router.get(
+        "/metrics",
+        operation_id="metrics-get",
+        summary="Prometheus metrics",
+        response_class=PlainTextResponse,
+    )
     async def prometheus_metrics(platform: PlatformDep) -> PlainTextResponse:
         await platform.kafka.observe()  # sanjin_kafka_reachable, probed when scraped
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)

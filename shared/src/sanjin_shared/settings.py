@@ -82,6 +82,8 @@ class ServiceSettings(KafkaClientSettings):
     jwt_jwks_url: str | None = None  # RS256 through the identity provider's JWKS (production)
     jwt_audience: str = "sanjin"
     jwt_issuer: str | None = None
+    # the public client a browser signs in with at the issuer (Swagger UI's Authorize uses it)
+    oidc_client_id: str = "sanjin-web"
 
     outbox_poll_interval_s: float = Field(default=0.5, gt=0)
     outbox_batch_size: int = Field(default=5000, ge=1, le=50_000)  # events per read of the outbox
