@@ -96,6 +96,8 @@ def test_every_service_is_hardened_probed_and_limited(overlay: str) -> None:
             assert "secretKeyRef" in env[secret]["valueFrom"], secret  # by reference only
         spec = next(s for s in REGISTRY if s.slug == name)
         assert env["SANJIN_SERVICE"]["value"] == spec.name
+        # its own MongoDB URI (its own user: no service reads another's database)
+        assert env["SANJIN_MONGODB_URI"]["valueFrom"]["secretKeyRef"]["key"] == f"{name}-uri"
 
 
 @pytest.mark.parametrize("overlay", ["dev", "prod"])
