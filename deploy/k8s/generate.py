@@ -405,6 +405,9 @@ class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)
 
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # a label map used twice is written twice, not as a YAML anchor
+
 
 def files() -> dict[Path, str]:
     def dump(docs: list[dict[str, Any]], what: str) -> str:
