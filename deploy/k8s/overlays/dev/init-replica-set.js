@@ -1,7 +1,12 @@
 // Makes the single MongoDB node a replica set (transactions need one) and waits until it is
 // primary. Idempotent; any other error, or no primary within two minutes, fails the run with a
-// non-zero exit. Used by the dev overlay's Job and by compose's mongo-init (which mounts it).
-const member = db.getMongo().host;
+// non-zero exit. Used by the dev overlay's Job and by compose's mongo-init (which mounts it);
+// REPLICA_SET_MEMBER is the node's address as the services reach it (host:port).
+const member = process.env.REPLICA_SET_MEMBER;
+if (!member) {
+  print('REPLICA_SET_MEMBER is not set');
+  quit(2);
+}
 try {
   rs.status();
 } catch (e) {
