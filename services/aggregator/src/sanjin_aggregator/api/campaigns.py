@@ -6,7 +6,14 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Response, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from sanjin_aggregator.api.routes import CampaignId, Store
 from sanjin_aggregator.domain.campaign import Campaign
@@ -84,10 +91,20 @@ class ReturnIn(BaseModel):
     comment: Comment
 
 
+def _plausible(moment: datetime) -> datetime:
+    """A time of this century (far ones overflow when moved between time zones)."""
+    if not 2000 <= moment.year <= 2099:
+        raise ValueError("a time between the years 2000 and 2099")
+    return moment
+
+
+PlausibleTime = Annotated[AwareDatetime, AfterValidator(_plausible)]
+
+
 class ExtendIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    deadline: AwareDatetime = Field(
+    deadline: PlausibleTime = Field(
         description="The unit's own deadline, later than the campaign's, e.g. "
         "2019-12-07T23:59:59+08:00 (inclusive to the end of its last second)"
     )
@@ -104,7 +121,7 @@ class OnBehalfIn(BaseModel):
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
     ]
     channel: Literal["email", "paper"] = Field(description="How the report reached headquarters")
-    received_at: AwareDatetime = Field(
+    received_at: PlausibleTime = Field(
         description="When it reached headquarters (decides timeliness), not in the future"
     )
     files: list[FileId] = Field(
