@@ -32,7 +32,13 @@ class StatisticsTable:
 
 async def statistics(store: StatisticsStore, campaign: str) -> StatisticsTable:
     """The live figures: the read model's cells as they stand."""
-    return compile_table(campaign, await store.cells(campaign), await store.as_of(campaign))
+    return compile_table(campaign, await live_cells(store, campaign), await store.as_of(campaign))
+
+
+async def live_cells(store: StatisticsStore, campaign: str) -> list[dict[str, Any]]:
+    """The counter cells ({province, venue_type, c}) behind the live figures: what the table
+    compiles and what a submission's snapshot keeps."""
+    return await store.cells(campaign)
 
 
 def compile_table(
