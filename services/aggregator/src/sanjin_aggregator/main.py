@@ -10,10 +10,12 @@ import asyncio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from sanjin_aggregator.adapters.package import CaseRepository, FileStore
 from sanjin_aggregator.adapters.reminders import ReminderRepository
 from sanjin_aggregator.adapters.submissions import CampaignRepository, SubmissionRepository
 from sanjin_aggregator.api import dashboard
 from sanjin_aggregator.api.campaigns import router as campaigns_router
+from sanjin_aggregator.api.package import router as package_router
 from sanjin_aggregator.api.register import router as register_router
 from sanjin_aggregator.api.reminders import router as reminders_router
 from sanjin_aggregator.api.routes import router
@@ -54,6 +56,8 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         await CampaignRepository(platform.db).seed_defaults()
         await SubmissionRepository(platform.db).ensure_indexes()
         await ReminderRepository(platform.db).ensure_indexes()
+        await FileStore(platform.db).ensure_indexes()
+        await CaseRepository(platform.db).ensure_indexes()
         stopping = asyncio.Event()
         platform.extras["deadline_watch_stopping"] = stopping
         platform.extras["reminders"] = reminders_of(settings)
@@ -87,6 +91,7 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         register_router,
         campaigns_router,
         reminders_router,
+        package_router,
         dashboard.reference,
         dashboard.page,
     ]

@@ -54,3 +54,7 @@ class AggregatorSettings(ServiceSettings):
             password=self.smtp_password.get_secret_value() if self.smtp_password else None,
             timeout_s=self.smtp_timeout_s,
         )
+
+    # the report package (files in GridFS): a file, and all of a province's files of a campaign
+    max_file_bytes: int = 20 * 1024 * 1024
+    max_package_bytes: int = 200 * 1024 * 1024
