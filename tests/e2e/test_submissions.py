@@ -11,6 +11,7 @@ import httpx
 
 from tests.conftest import World, auth
 from tests.support.kafka import envelopes_on
+from tests.support.office_files import docx
 from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
 
@@ -195,7 +196,22 @@ async def test_the_inbox_extend_record_on_behalf_approved_figures_and_reminders(
 
     # a report e-mailed to hq an hour ago, recorded on the unit's behalf
     arrived = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
-    on_behalf = {"summary": "邮件报送", "channel": "email", "received_at": arrived, "files": ["f1"]}
+    uploaded = await http.post(
+        f"{base}/files",
+        files={"file": ("总结.docx", docx(), "application/octet-stream")},
+        data={"kind": "summary", "province": "130000"},
+        headers=HQ,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    file_id = uploaded.json()["id"]
+    on_behalf = {
+        "summary": "邮件报送",
+        "channel": "email",
+        "received_at": arrived,
+        "files": [file_id],
+    }
+    elsewhere = await http.post(f"{url}/140000/on-behalf", json=on_behalf, headers=HQ)
+    assert elsewhere.status_code == 422  # a file of another unit's package
     assert (
         await http.post(
             f"{url}/130000/on-behalf", json=on_behalf, headers=auth("province", "130000")
@@ -204,7 +220,7 @@ async def test_the_inbox_extend_record_on_behalf_approved_figures_and_reminders(
     recorded = await http.post(f"{url}/130000/on-behalf", json=on_behalf, headers=HQ)
     assert recorded.status_code == 201, recorded.text
     step = recorded.json()["history"][-1]
-    assert (step["channel"], step["files"], step["by"]) == ("email", ["f1"], "test-hq-national")
+    assert (step["channel"], step["files"], step["by"]) == ("email", [file_id], "test-hq-national")
     assert recorded.json()["on_time"] is True
     own = (await http.get(f"{url}/130000", headers=auth("province", "130000"))).json()
     assert own["channel"] == "email"
@@ -256,4 +272,4 @@ async def test_the_inbox_extend_record_on_behalf_approved_figures_and_reminders(
     )
     assert {r["province"] for r in mine.json()["items"]} == {"110000"}
     other = (await http.get(f"{base}/reminders", headers=auth("province", "120000"))).json()
-    assert {(r["province"], r["step"]) for r in other["items"]} <= {("120000", "before-7d")}
+    assert {r["province"] for r in other["items"]} <= {"120000"}

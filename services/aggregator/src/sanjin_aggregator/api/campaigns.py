@@ -15,6 +15,7 @@ from pydantic import (
     StringConstraints,
 )
 
+from sanjin_aggregator.api.package import Package
 from sanjin_aggregator.api.routes import CampaignId, Store
 from sanjin_aggregator.domain.campaign import Campaign
 from sanjin_aggregator.domain.submission import Channel, Step, Submission
@@ -125,7 +126,9 @@ class OnBehalfIn(BaseModel):
         description="When it reached headquarters (decides timeliness), not in the future"
     )
     files: list[FileId] = Field(
-        default=[], max_length=50, description="Ids of the files that came with it"
+        default=[],
+        max_length=50,
+        description="Ids of the files that came with it, in the unit's package of the campaign",
     )
 
 
@@ -481,7 +484,8 @@ async def extend(
     operation_id="submissions-record-on-behalf",
     summary="Record a report that reached headquarters by e-mail or on paper, for the unit (hq)",
     description="Marked with its channel and audited. Its arrival time decides timeliness. The "
-    "snapshot is the unit's figures in Sanjin now.",
+    "snapshot is the unit's figures in Sanjin now. The files that came with it are uploaded "
+    "first into the unit's package (POST .../files with its province) and named by their ids.",
     responses={409: {"description": "The submission is approved and locked"}},
 )
 async def record_on_behalf(
@@ -491,7 +495,9 @@ async def record_on_behalf(
     _hq: HQReader,
     ctx: Context,
     submissions: Submissions,
+    package: Package,
 ) -> SubmissionOut:
+    await package.package_of(campaign, province, body.files, [])
     changed = await submissions.record_on_behalf(
         ctx,
         campaign,
