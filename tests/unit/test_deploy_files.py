@@ -14,10 +14,12 @@ from pathlib import Path
 import yaml
 
 from sanjin_devstack.kafka import kafka_version
+from sanjin_devstack.keycloak import keycloak_version
 from sanjin_devstack.paths import REPO
 from sanjin_shared.registry import SERVICES
 
 COMPOSE = REPO / "deploy" / "compose" / "docker-compose.yml"
+ISSUER = "http://localhost:8180/realms/sanjin"
 
 
 def compose() -> dict:
@@ -39,7 +41,16 @@ def test_every_service_runs_with_its_contract_port_healthcheck_and_ordering() ->
         assert spec["depends_on"]["mongo-init"]["condition"] == "service_completed_successfully"
         assert spec["depends_on"]["topics"]["condition"] == "service_completed_successfully"
         assert spec["read_only"] is True and spec["cap_drop"] == ["ALL"]
-        assert "SANJIN_JWT_SECRET" in spec["environment"]
+        assert "SANJIN_JWT_ISSUER" in spec["environment"]
+        assert "SANJIN_JWT_SECRET" not in spec["environment"]
+
+
+def test_keycloak_is_the_local_version_and_imports_the_rendered_realm() -> None:
+    keycloak = compose()["services"]["keycloak"]
+    assert keycloak["image"] == f"quay.io/keycloak/keycloak:{keycloak_version()}"
+    assert "--import-realm" in keycloak["command"]
+    assert any("/opt/keycloak/data/import/realm-sanjin.json" in v for v in keycloak["volumes"])
+    assert keycloak["ports"] == ["127.0.0.1:8180:8080"]
 
 
 def test_mongo_runs_as_a_replica_set_initiated_once() -> None:
@@ -64,7 +75,7 @@ def _compose_binary() -> str:
 
 
 def test_the_compose_file_passes_the_real_compose_binary_and_the_compose_spec() -> None:
-    env = {**os.environ, "SANJIN_JWT_SECRET": "x" * 40}
+    env = {**os.environ, "SANJIN_JWT_ISSUER": ISSUER, "KEYCLOAK_ADMIN_PASSWORD": "x" * 24}
     checked = subprocess.run(
         [_compose_binary(), "-f", str(COMPOSE), "config", "-q"],
         env=env,
@@ -87,8 +98,9 @@ def test_the_compose_file_passes_the_real_compose_binary_and_the_compose_spec() 
     assert schema.returncode == 0, schema.stdout + schema.stderr
 
 
-def test_compose_refuses_to_start_without_a_secret() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "SANJIN_JWT_SECRET"}
+def test_compose_refuses_to_start_without_an_issuer() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "SANJIN_JWT_ISSUER"}
+    env["KEYCLOAK_ADMIN_PASSWORD"] = "x" * 24
     checked = subprocess.run(
         [_compose_binary(), "-f", str(COMPOSE), "config", "-q"],
         env=env,
@@ -97,11 +109,11 @@ def test_compose_refuses_to_start_without_a_secret() -> None:
         check=False,
     )
     assert checked.returncode != 0
-    assert "SANJIN_JWT_SECRET" in checked.stderr
+    assert "SANJIN_JWT_ISSUER" in checked.stderr
 
 
 def test_the_monitoring_profile_is_valid_and_covers_the_platform_metrics() -> None:
-    env = {**os.environ, "SANJIN_JWT_SECRET": "x" * 40}
+    env = {**os.environ, "SANJIN_JWT_ISSUER": ISSUER, "KEYCLOAK_ADMIN_PASSWORD": "x" * 24}
     checked = subprocess.run(
         [_compose_binary(), "-f", str(COMPOSE), "--profile", "monitoring", "config", "-q"],
         env=env,

@@ -8,29 +8,21 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import shutil
 import subprocess
 import tempfile
 import uuid
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
 from sanjin_devstack import procs
-from sanjin_devstack.paths import REPO, cache_dir
+from sanjin_devstack.paths import REPO, cache_dir, pom_property
 
 POM = REPO / "deploy" / "local" / "kafka" / "pom.xml"
-_NS = {"m": "http://maven.apache.org/POM/4.0.0"}
 
 
 def kafka_version() -> str:
-    root = ET.parse(POM).getroot()  # noqa: S314 - the repository's own pom
-    node = root.find("m:properties/m:kafka.version", _NS)
-    version = (node.text or "").strip() if node is not None else ""
-    if not re.fullmatch(r"\d+\.\d+\.\d+", version):
-        raise RuntimeError(f"kafka.version in {POM} is not a version: {version!r}")
-    return version
+    return pom_property(POM, "kafka.version")
 
 
 def install() -> Path:

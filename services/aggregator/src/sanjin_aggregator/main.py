@@ -95,7 +95,7 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         dashboard.reference,
         dashboard.page,
     ]
-    if settings.is_development:
+    if settings.effective_jwt_secret() is not None:  # HS256 stacks: the test environment
         routers.append(dashboard.development)
     app = create_app(
         settings,

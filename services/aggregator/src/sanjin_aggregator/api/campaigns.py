@@ -21,16 +21,18 @@ from sanjin_aggregator.domain.campaign import Campaign
 from sanjin_aggregator.domain.submission import Channel, Step, Submission
 from sanjin_aggregator.service.submissions import SubmissionService, Tracker
 from sanjin_shared.app import PlatformDep
-from sanjin_shared.auth import Admin, HQReader, ProvinceOnly
+from sanjin_shared.auth import Admin, HQReader, ProvinceOnly, StatisticsReader
 from sanjin_shared.clock import BEIJING
 from sanjin_shared.problems import NotFound
-from sanjin_shared.records import Context
+from sanjin_shared.records import Context, ReaderContext
 from sanjin_shared.reference import PROVINCES, ProvinceCode
 
 router = APIRouter(prefix="/v1", tags=["campaigns and submissions"])
 
 
-async def get_submissions(platform: PlatformDep, store: Store, ctx: Context) -> SubmissionService:
+async def get_submissions(
+    platform: PlatformDep, store: Store, ctx: ReaderContext
+) -> SubmissionService:
     return SubmissionService(platform.unit_of_work(ctx.actor), store)
 
 
@@ -352,7 +354,7 @@ async def put_campaign(
     response_model=CampaignList,
     summary="The campaigns",
 )
-async def list_campaigns(_ctx: Context, submissions: Submissions) -> CampaignList:
+async def list_campaigns(_ctx: ReaderContext, submissions: Submissions) -> CampaignList:
     return CampaignList(items=[CampaignOut.of(c) for c in await submissions.campaigns()])
 
 
@@ -363,7 +365,7 @@ async def list_campaigns(_ctx: Context, submissions: Submissions) -> CampaignLis
     summary="One campaign",
 )
 async def get_campaign(
-    campaign: CampaignId, _ctx: Context, submissions: Submissions
+    campaign: CampaignId, _ctx: ReaderContext, submissions: Submissions
 ) -> CampaignOut:
     return CampaignOut.of(await submissions.campaign(campaign))
 
@@ -399,9 +401,11 @@ async def submit(
     "/campaigns/{campaign}/submissions",
     operation_id="submissions-track",
     response_model=TrackerOut,
-    summary="The tracker: all 32 reporting units with their deadline, timeliness and days late",
+    summary="The tracker: all 32 reporting units with their deadline, timeliness and days late (hq, viewer)",
 )
-async def tracker(campaign: CampaignId, _reader: HQReader, submissions: Submissions) -> TrackerOut:
+async def tracker(
+    campaign: CampaignId, _reader: StatisticsReader, submissions: Submissions
+) -> TrackerOut:
     return TrackerOut.of(await submissions.tracker(campaign), submissions.now())
 
 
