@@ -4,8 +4,8 @@ The lifespan owns the process's resources as one typed object, `Platform`: the M
 database, the token verifier, the outbox relay and any background tasks (the aggregator's
 consumer). Routers reach it through the `PlatformDep` dependency, never through globals.
 
-Every app gets `/healthz` (alive), `/readyz` (MongoDB and Kafka reachable), `/metrics`
-(Prometheus), `/v1/audit` (the audit trail, for hq), the request middleware (correlation id,
+Every app gets `/healthz` (alive), `/readyz` (MongoDB reachable: what a request needs),
+`/metrics` (Prometheus, with the broker's reachability), `/v1/audit` (the audit trail, for hq), the request middleware (correlation id,
 access log, body and JSON-depth limits), per-token rate limits and problem+json errors.
 """
 
@@ -36,7 +36,7 @@ from sanjin_shared.mongo import UnitOfWork, make_client
 from sanjin_shared.outbox import OutboxRelay, ensure_outbox_indexes
 from sanjin_shared.problems import document_problems, install_problem_handlers, problem_response
 from sanjin_shared.ratelimit import RateLimiter
-from sanjin_shared.settings import ServiceSettings
+from sanjin_shared.settings import SHUTDOWN_STEPS_S, ServiceSettings
 
 log = get_logger(__name__)
 
@@ -89,7 +89,11 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
-        mongo = make_client(settings.mongodb_uri, app_name=settings.service_name)
+        mongo = make_client(
+            settings.mongodb_uri,
+            app_name=settings.service_name,
+            max_pool_size=settings.mongodb_max_pool_size,
+        )
         db = mongo[settings.database_name]
         relay = OutboxRelay(
             db,
@@ -106,18 +110,19 @@ def create_app(
             db=db,
             verifier=TokenVerifier(settings),
             relay=relay,
-            kafka=KafkaProbe(settings.kafka_bootstrap),
+            kafka=KafkaProbe(settings),
             limiter=RateLimiter(
                 db,
                 per_window=settings.rate_limit_per_window,
                 window_s=settings.rate_limit_window_s,
             ),
         )
-        await _retry_until_ready(lambda: ensure_outbox_indexes(db), "outbox indexes")
-        await _retry_until_ready(platform.limiter.ensure_indexes, "rate limit indexes")
-        await _retry_until_ready(AuditLog(db).ensure_indexes, "audit indexes")
+        until = asyncio.get_running_loop().time() + settings.startup_timeout_s
+        await _retry_until_ready(lambda: ensure_outbox_indexes(db), "outbox indexes", until)
+        await _retry_until_ready(platform.limiter.ensure_indexes, "rate limit indexes", until)
+        await _retry_until_ready(AuditLog(db).ensure_indexes, "audit indexes", until)
         for hook in on_startup:
-            await _retry_until_ready(lambda hook=hook: hook(platform), hook.__name__)
+            await _retry_until_ready(lambda hook=hook: hook(platform), hook.__name__, until)
         platform.tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
         log.info("service started", environment=settings.environment.value)
         try:
@@ -133,12 +138,16 @@ def create_app(
 
             for hook in on_shutdown:
                 await _bounded(hook(platform), left(), hook.__name__)
-            await _bounded(relay.stop(flush_timeout_s=left()), left() + 3, "outbox relay")
+            steps = SHUTDOWN_STEPS_S
+            await _bounded(
+                relay.stop(flush_timeout_s=left()), left() + steps["relay producer"], "outbox relay"
+            )
             for task in platform.tasks:
                 task.cancel()
-            await _bounded(asyncio.gather(*platform.tasks, return_exceptions=True), 3, "tasks")
-            await _bounded(platform.kafka.close(), 2, "kafka probe")
-            await _bounded(mongo.close(), 2, "mongodb client")
+            tasks = asyncio.gather(*platform.tasks, return_exceptions=True)
+            await _bounded(tasks, steps["tasks"], "tasks")
+            await _bounded(platform.kafka.close(), steps["kafka probe"], "kafka probe")
+            await _bounded(mongo.close(), steps["mongodb client"], "mongodb client")
             log.info("service stopped")
 
     app = FastAPI(
@@ -254,15 +263,18 @@ def _api_docs(app: FastAPI, settings: ServiceSettings) -> None:
         return get_swagger_ui_oauth2_redirect_html()
 
 
-async def _retry_until_ready(action: Callable[[], Awaitable[Any]], what: str) -> None:
-    """Start-up must survive a database that comes up a little later than the service."""
+async def _retry_until_ready(action: Callable[[], Awaitable[Any]], what: str, until: float) -> None:
+    """Start-up must survive a database that comes up a little later than the service: the step
+    is tried again until the loop time `until` (settings.startup_timeout_s after the start), then
+    the process fails. The startup probes allow longer (a test reads both)."""
     delay = 0.2
-    for attempt in range(1, 31):
+    loop = asyncio.get_running_loop()
+    while True:
         try:
             await action()
             return
         except Exception as exc:
-            if attempt == 30:
+            if loop.time() + delay >= until:
                 raise
             log.warning("start-up step failed, retrying", step=what, error=repr(exc))
             await asyncio.sleep(delay)
@@ -276,19 +288,22 @@ def _operations_router() -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", operation_id="readiness-get", summary="MongoDB and Kafka are reachable")
+    @router.get(
+        "/readyz", operation_id="readiness-get", summary="The pod can serve: MongoDB is reachable"
+    )
     async def readyz(platform: PlatformDep) -> Any:
-        checks = {"mongodb": False, "kafka": False}
+        # Only what a request needs. Kafka is not: writes go to the outbox and are published
+        # when the broker is back, so a broker outage must not take the pods out of their
+        # Service; its state is the metric sanjin_kafka_reachable (and an alert).
         try:
             await asyncio.wait_for(platform.mongo.admin.command("ping"), timeout=2)
-            checks["mongodb"] = True
         except Exception as exc:
             log.debug("readiness: mongodb unreachable", error=repr(exc))
-        checks["kafka"] = await platform.kafka.reachable()
-        if all(checks.values()):
-            return {"status": "ready", "checks": checks}
-        down = ", ".join(k for k, ok in checks.items() if not ok)
-        return problem_response(503, "not-ready", f"not ready: {down} unreachable", checks=checks)
+            checks = {"mongodb": False}
+            return problem_response(
+                503, "not-ready", "not ready: mongodb unreachable", checks=checks
+            )
+        return {"status": "ready", "checks": {"mongodb": True}}
 
     @router.get(
         "/metrics",
@@ -297,6 +312,7 @@ def _operations_router() -> APIRouter:
         response_class=PlainTextResponse,
     )
     async def prometheus_metrics(platform: PlatformDep) -> PlainTextResponse:
+        await platform.kafka.observe()  # sanjin_kafka_reachable, probed when scraped
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
