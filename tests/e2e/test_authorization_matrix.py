@@ -356,6 +356,7 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.csv"): Entry(P.HQ),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points"): Entry(P.LIST),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points.xlsx"): Entry(P.LIST),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points.csv"): Entry(P.LIST),
     ("aggregator", "PUT", "/v1/campaigns/{campaign}"): Entry(P.ADMIN, body=_campaign_body),
     ("aggregator", "GET", "/v1/campaigns/{campaign}"): Entry(P.LIST),
     ("aggregator", "GET", "/v1/campaigns"): Entry(P.LIST),

@@ -1,4 +1,5 @@
-"""Spreadsheets for headquarters: Chinese headers, a frozen header row, widths, number formats."""
+"""Spreadsheets for headquarters: Chinese headers, a frozen header row, widths, number formats.
+A text that a spreadsheet would take for a formula is stored as text (sheets.is_formula_text)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from sanjin_shared.sheets import is_formula_text
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,6 +34,11 @@ def workbook(
     for row in rows:
         ws.append(list(row))
     ws.freeze_panes = "A3"  # title and header stay in view
+    for line in ws.iter_rows():
+        for cell in line:
+            if is_formula_text(cell.value):  # openpyxl took it for a formula: text it is
+                cell.data_type = "s"
+                cell.quotePrefix = True
     for i, header in enumerate(headers, 1):
         values = [str(r[i - 1]) for r in rows if r[i - 1] is not None][:200]
         width = max([len(header) * 2, *(min(len(v), 40) * 1.6 for v in values)]) + 2

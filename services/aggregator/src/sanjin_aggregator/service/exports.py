@@ -4,13 +4,12 @@ Chinese headers. The same rows feed the .xlsx and the .csv."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from sanjin_aggregator.domain.metrics import METRIC_LABELS, METRICS
 from sanjin_aggregator.service.statistics import StatisticsTable
 from sanjin_shared.clock import BEIJING
+from sanjin_shared.sheets import write_csv
 
 TOTAL_LABEL = "合计"
 
@@ -33,15 +32,6 @@ def xlsx_layout(table: StatisticsTable) -> tuple[list[str], list[list[Any]]]:
 
 
 def csv_bytes(table: StatisticsTable) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens the Chinese headers correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["填报单位代码", "填报单位", *(METRIC_LABELS[m] for m in METRICS)])
-    for row in table.provinces:
-        writer.writerow([row.province, row.name, *(_cell(row.metrics[m]) for m in METRICS)])
-    writer.writerow(["", TOTAL_LABEL, *(_cell(table.totals[m]) for m in METRICS)])
-    return out.getvalue().encode("utf-8-sig")
-
-
-def _cell(value: Any) -> Any:
-    return "" if value is None else value
+    rows = [[row.province, row.name, *(row.metrics[m] for m in METRICS)] for row in table.provinces]
+    rows.append(["", TOTAL_LABEL, *(table.totals[m] for m in METRICS)])
+    return write_csv(["填报单位代码", "填报单位", *(METRIC_LABELS[m] for m in METRICS)], rows)
