@@ -375,6 +375,7 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ),
     ("aggregator", "GET", "/v1/reference"): Entry(P.LIST),
     ("aggregator", "GET", "/dashboard"): Entry(P.PUBLIC),
+    ("aggregator", "GET", "/asyncapi.json"): Entry(P.PUBLIC),
     ("aggregator", "POST", "/v1/dev/token"): Entry(P.PUBLIC, body=lambda r: {"role": "hq"}),
 }
 

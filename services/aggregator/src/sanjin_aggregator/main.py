@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from sanjin_aggregator.adapters.submissions import CampaignRepository, SubmissionRepository
-from sanjin_aggregator.api import dashboard
+from sanjin_aggregator.api import asyncapi, dashboard
 from sanjin_aggregator.api.campaigns import router as campaigns_router
 from sanjin_aggregator.api.register import router as register_router
 from sanjin_aggregator.api.routes import router
@@ -67,7 +67,14 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         await platform.extras["read_models"].stop()
         platform.extras["deadline_watch_stopping"].set()
 
-    routers = [router, register_router, campaigns_router, dashboard.reference, dashboard.page]
+    routers = [
+        router,
+        register_router,
+        campaigns_router,
+        dashboard.reference,
+        dashboard.page,
+        asyncapi.router,
+    ]
     if settings.is_development:
         routers.append(dashboard.development)
     app = create_app(
