@@ -20,7 +20,7 @@ export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 ASYNCAPI := $(API_LINT)/node_modules/.bin/asyncapi
 export ASYNCAPI_METRICS_CONFIG_PATH := $(API_LINT)/asyncapi-analytics.json
 
-.PHONY: help install servers browser tools api-lint-tools chaos fuzz up down logs status test test-unit lint lint-deploy format schemas bench
+.PHONY: help install servers browser tools api-lint-tools chaos fuzz up down logs status test test-unit lint lint-deploy format schemas bench print-check
 
 help:
 	@echo "make up      install what is missing, start Kafka, SecantusDB and the five services"
@@ -31,6 +31,7 @@ help:
 	@echo "make bench  throughput and latency ratios against baselines (bench/results/latest.json)"
 	@echo "make chaos  faults under load, then lost / double-counted checks (CHAOS_ARGS=--records N)"
 	@echo "make fuzz   schemathesis on every operation, FUZZ_EXAMPLES per operation (100)"
+	@echo "make print-check  render the official statistics xlsx to PDF (LibreOffice), check A4 pages"
 
 $(UV_HOME)/bin/uv:
 	python3 -m venv $(UV_HOME)
@@ -64,6 +65,19 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
 			apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
 	fi
+
+# the official statistics workbook rendered by LibreOffice headless: A4 landscape pages, title and
+# header rows on each, as many pages as its notes state (Debian's libreoffice-calc and
+# poppler-utils, installed here with apt; not part of `make test`)
+print-check: install
+	@if ! command -v soffice >/dev/null || ! command -v pdfinfo >/dev/null \
+		|| ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "installing Debian's libreoffice-calc, poppler-utils and fonts-noto-cjk"; \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install \
+			-y -qq --no-install-recommends libreoffice-calc poppler-utils fonts-noto-cjk >/dev/null; \
+	fi
+	$(UV) run python scripts/print_check.py
 
 $(KUSTOMIZE):
 	GOBIN=$(dir $(KUSTOMIZE)) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)

@@ -164,6 +164,7 @@ def create_app(
         RequestLimitsMiddleware,
         max_body_bytes=settings.max_body_bytes,
         max_batch_body_bytes=settings.max_batch_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
         max_json_depth=settings.max_json_depth,
     )
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)  # outermost

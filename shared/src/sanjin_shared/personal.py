@@ -70,10 +70,13 @@ def mask_name(name: str) -> str:
 PersonName = Annotated[str, AfterValidator(normalise_name)]
 
 
-def sees_personal_data(principal: Principal, province: str) -> bool:
-    """The owning province and admin see names and phones in full; everyone else masked. The
-    role decides, not the claims beside it: an `hq` token that carries a `province` claim is
-    still hq."""
-    return principal.role is Role.admin or (
-        principal.role is Role.province and principal.province == province
-    )
+def sees_personal_data(
+    principal: Principal, province: str, *, collected_for_hq: bool = False
+) -> bool:
+    """Who sees a province's names and phones in full: that province and admin; hq too where the
+    data is collected for headquarters (`collected_for_hq`: the contacts of Attachment 2's
+    register); everyone else masked. The role decides, never a claim beside it: a token of
+    another role that carries a `province` claim is not that province."""
+    if principal.role is Role.admin or (collected_for_hq and principal.role is Role.hq):
+        return True
+    return principal.role is Role.province and principal.province == province

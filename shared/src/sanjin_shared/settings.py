@@ -99,6 +99,9 @@ class ServiceSettings(KafkaClientSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_batch_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     max_json_depth: int = Field(default=32, ge=4)
+    # uploads (`:import` workbooks, `/files`): refused with 413 on their declared or streamed size
+    max_upload_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    max_import_rows: int = Field(default=10_000, ge=1, description="Rows per imported workbook")
     rate_limit_per_window: int = Field(
         default=1200, ge=0, description="Requests per token and window; 0 turns the limit off"
     )

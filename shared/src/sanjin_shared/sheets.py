@@ -8,7 +8,8 @@ would be a live link in headquarters' register. Every writer of a spreadsheet fi
 - CSV has no cell types, so such a text is written with a leading apostrophe (`write_csv`,
   the only CSV writer of the platform);
 - xlsx has them: the text stays as it is, stored as a string with Excel's quote prefix, so it
-  is shown and kept as text even when the cell is edited (the aggregator's `adapters/xlsx.py`).
+  is shown and kept as text even when the cell is edited (`texts_stay_text`, which every xlsx
+  writer runs over each sheet before saving: the aggregator's exports, the workbook templates).
 """
 
 from __future__ import annotations
@@ -24,6 +25,16 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def is_formula_text(value: object) -> bool:
     """A text a spreadsheet would take for a formula (numbers are never touched)."""
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def texts_stay_text(worksheet: Any) -> None:
+    """Every cell of an openpyxl worksheet that holds a formula-like text (openpyxl writes a
+    string starting with `=` as a formula) becomes a string cell with Excel's quote prefix."""
+    for line in worksheet.iter_rows():
+        for cell in line:
+            if is_formula_text(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 def csv_cell(value: Any) -> Any:

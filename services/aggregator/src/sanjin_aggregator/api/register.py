@@ -66,7 +66,8 @@ Store = Annotated[RegisterStore, Depends(get_store)]
 
 
 def _row(p: MonitoringPointState, principal: Principal) -> RegisterRow:
-    sees_phone = sees_personal_data(principal, p.province)
+    # the host organisation's contact is what Attachment 2 collects for headquarters
+    sees_phone = sees_personal_data(principal, p.province, collected_for_hq=True)
     latest = p.latest_evaluation
     return RegisterRow(
         id=p.id,

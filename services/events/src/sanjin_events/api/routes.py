@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from sanjin_events.api.commands import batch_item, report_of
 from sanjin_events.api.schemas import (
     ActivityCancelIn,
     ActivityCreate,
@@ -14,9 +15,8 @@ from sanjin_events.api.schemas import (
     ActivityOut,
     ActivityReportIn,
 )
-from sanjin_events.domain.activity import Report
 from sanjin_events.service.activities import ActivityService, ListFilter, ScheduleActivity
-from sanjin_events.service.batch import ActivityImport, ImportItem
+from sanjin_events.service.batch import ActivityImport
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import BatchRequest, ImportSummary, validate_items
 from sanjin_shared.idempotency import fingerprint
@@ -88,28 +88,7 @@ async def import_activities(
     body: BatchRequest, ctx: Context, platform: PlatformDep, dry_run: bool = False
 ) -> ImportSummary:
     valid, conflicts = validate_items(body.items, ActivityCreate)
-    items = [
-        ImportItem(
-            index=index,
-            fingerprint=fingerprint(item),
-            province=item.province,
-            external_id=item.external_id,
-            details={
-                "campaign": item.campaign,
-                "kind": item.kind,
-                "title": item.title,
-                "venue_type": item.venue_type,
-                "venue_name": item.venue_name,
-                "city": item.city,
-                "county": item.county,
-                "scheduled_on": item.scheduled_on,
-                "organizer": item.organizer,
-                "formats": tuple(dict.fromkeys(item.formats)),
-                "external_id": item.external_id,
-            },
-        )
-        for index, item in valid
-    ]
+    items = [batch_item(index, item) for index, item in valid]
     return await ActivityImport(platform.unit_of_work(ctx.actor)).run(
         ctx, items, conflicts, dry_run=dry_run
     )
@@ -124,20 +103,7 @@ async def import_activities(
 async def report_activity(
     activity_id: str, body: ActivityReportIn, ctx: Context, service: Service
 ) -> ActivityOut:
-    stored = await service.report(
-        ctx,
-        activity_id,
-        Report(
-            held_on=body.held_on,
-            participants=body.participants,
-            materials_distributed=body.materials_distributed,
-            consultations=body.consultations,
-            comparison_items_displayed=body.comparison_items_displayed,
-            video_showings=body.video_showings,
-            media_reports=body.media_reports,
-            recommendations=tuple(body.recommendations),
-        ),
-    )
+    stored = await service.report(ctx, activity_id, report_of(body))
     return ActivityOut.of(stored)
 
 
