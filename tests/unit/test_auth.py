@@ -1,4 +1,4 @@
-"""Token verification and the province scope rule of CONTRACT.md."""
+"""Token verification and the province scope rule of docs/api.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Bulk import of CONTRACT.md: `POST <collection>:batch` with up to 1,000 items, `?dry_run=true`,
+"""Bulk import of docs/api.md: `POST <collection>:batch` with up to 1,000 items, `?dry_run=true`,
 and an import summary `{created, updated, ignored, conflicts: [{index, detail}]}`.
 
 Items are validated one by one, so a bad item becomes a conflict naming its index and field and

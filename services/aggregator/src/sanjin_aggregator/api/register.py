@@ -1,4 +1,4 @@
-"""The national register of monitoring points (CONTRACT.md: GET /v1/campaigns/{c}/monitoring-points)."""
+"""The national register of monitoring points (docs/api.md: GET /v1/campaigns/{c}/monitoring-points)."""
 
 from __future__ import annotations
 
