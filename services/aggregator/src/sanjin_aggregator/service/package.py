@@ -70,6 +70,8 @@ class PackageService:
         try:
             checked = await asyncio.to_thread(inspect, data, ACCEPTED[kind])
         except UnsafeFile as exc:
+            if exc.status == 413:
+                raise Problem(exc.message, status=413, slug=exc.slug) from exc
             raise Unprocessable(exc.message, field="file", reason=exc.slug) from exc
         self._fits(checked.size, await self._files.used_bytes(campaign, owner))
         stored = StoredFile(
