@@ -37,6 +37,7 @@ Service = Annotated[ActivityService, Depends(get_service)]
 
 @router.post(
     "/activities",
+    operation_id="activities-schedule",
     status_code=status.HTTP_201_CREATED,
     response_model=ActivityOut,
     summary="Schedule an activity",
@@ -75,6 +76,7 @@ async def schedule_activity(
 
 @router.post(
     "/activities:batch",
+    operation_id="activities-import",
     response_model=ImportSummary,
     summary="Import up to 1,000 activities (idempotent by external_id)",
     description="Each item has the body of `POST /v1/activities` and needs an `external_id`. "
@@ -94,6 +96,7 @@ async def import_activities(
 
 @router.post(
     "/activities/{activity_id}/report",
+    operation_id="activities-report",
     response_model=ActivityOut,
     summary="Report (or correct) what an activity achieved",
 )
@@ -105,7 +108,10 @@ async def report_activity(
 
 
 @router.post(
-    "/activities/{activity_id}/cancel", response_model=ActivityOut, summary="Cancel an activity"
+    "/activities/{activity_id}/cancel",
+    operation_id="activities-cancel",
+    response_model=ActivityOut,
+    summary="Cancel an activity",
 )
 async def cancel_activity(
     activity_id: str, ctx: Context, service: Service, body: ActivityCancelIn | None = None
@@ -113,12 +119,22 @@ async def cancel_activity(
     return ActivityOut.of(await service.cancel(ctx, activity_id, body.reason if body else None))
 
 
-@router.get("/activities/{activity_id}", response_model=ActivityOut, summary="One activity")
+@router.get(
+    "/activities/{activity_id}",
+    operation_id="activities-get",
+    response_model=ActivityOut,
+    summary="One activity",
+)
 async def get_activity(activity_id: str, ctx: Context, service: Service) -> ActivityOut:
     return ActivityOut.of(await service.get(ctx, activity_id))
 
 
-@router.get("/activities", response_model=ActivityList, summary="List activities")
+@router.get(
+    "/activities",
+    operation_id="activities-list",
+    response_model=ActivityList,
+    summary="List activities",
+)
 async def list_activities(
     ctx: Context,
     service: Service,
