@@ -237,21 +237,22 @@ class PackageService:
         query |= {"province": province} if province else {}
         return await self._cases.list(ctx.scope(query))
 
-    async def package_of(
-        self, campaign: str, province: str, file_ids: list[str], case_ids: list[str]
-    ) -> None:
-        """That every file and case named belongs to this province's package of the campaign
-        (what a submission names)."""
-        files = await self._files.many(file_ids)
-        for file_id in file_ids:
-            found = files.get(file_id)
-            if found is None or (found.campaign, found.province) != (campaign, province):
-                raise Unprocessable(f"{file_id} 不是本省本次活动的报送材料", field="files")
-        cases = await self._cases.ids(case_ids)
-        for case_id in case_ids:
-            case = cases.get(case_id)
-            if case is None or (case.campaign, case.province) != (campaign, province):
-                raise Unprocessable(f"{case_id} 不是本省本次活动的典型案例", field="cases")
+
+async def package_contents(
+    db: Any, campaign: str, province: str, file_ids: tuple[str, ...], case_ids: tuple[str, ...]
+) -> None:
+    """That every file and case a submission names belongs to this province's package of the
+    campaign (422 naming the first that does not)."""
+    files = await FileStore(db).many(list(file_ids)) if file_ids else {}
+    for file_id in file_ids:
+        found = files.get(file_id)
+        if found is None or (found.campaign, found.province) != (campaign, province):
+            raise Unprocessable(f"{file_id} 不是本省本次活动的报送材料", field="files")
+    cases = await CaseRepository(db).ids(list(case_ids)) if case_ids else {}
+    for case_id in case_ids:
+        case = cases.get(case_id)
+        if case is None or (case.campaign, case.province) != (campaign, province):
+            raise Unprocessable(f"{case_id} 不是本省本次活动的典型案例", field="cases")
 
 
 def _unique(ids: tuple[str, ...], limit: int, field: str) -> tuple[str, ...]:

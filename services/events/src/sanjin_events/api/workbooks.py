@@ -74,7 +74,7 @@ STATUS_LABELS = {"scheduled": "已安排", "completed": "已举办", "cancelled"
 
 @router.get(
     "/activities/template.xlsx",
-    operation_id="activities-template",
+    operation_id="activities-template-xlsx",
     summary="The activities template (xlsx) to fill in and import",
     responses=TEMPLATE_RESPONSE,
 )
@@ -86,7 +86,7 @@ async def activities_template(ctx: Context, platform: PlatformDep) -> Any:
 
 @router.post(
     "/activities:import",
-    operation_id="activities-import-workbook",
+    operation_id="activities-import-xlsx",
     response_model=WorkbookImport,
     summary="Import activities from a workbook (the template), idempotent by 编号",
     description="Each row is an activity (`external_id` = 编号), with its report figures when "
@@ -129,7 +129,7 @@ async def import_activities_workbook(
 
 @router.get(
     "/activities/export.xlsx",
-    operation_id="activities-export",
+    operation_id="activities-export-xlsx",
     summary="The caller's activities as a workbook (a province: its own)",
     responses=TEMPLATE_RESPONSE,
 )

@@ -121,7 +121,7 @@ async def _all(
 
 @router.get(
     "/monitoring-points/template.xlsx",
-    operation_id="monitoring-points-template",
+    operation_id="monitoring-points-template-xlsx",
     tags=["monitoring points"],
     summary="The monitoring-point template (Attachment 2) to fill in and import",
     responses=TEMPLATE_RESPONSE,
@@ -134,7 +134,7 @@ async def points_template(ctx: Context, platform: PlatformDep) -> Any:
 
 @router.post(
     "/monitoring-points:import",
-    operation_id="monitoring-points-import",
+    operation_id="monitoring-points-import-xlsx",
     tags=["monitoring points"],
     response_model=WorkbookImport,
     summary="Register or update monitoring points from a workbook, idempotent by 编号",
@@ -167,7 +167,7 @@ async def import_points(
 
 @router.get(
     "/monitoring-points/export.xlsx",
-    operation_id="monitoring-points-export",
+    operation_id="monitoring-points-export-xlsx",
     tags=["monitoring points"],
     summary="The caller's monitoring points as a workbook (a province: its own)",
     responses=TEMPLATE_RESPONSE,
@@ -207,7 +207,7 @@ async def export_points(
 
 @router.get(
     "/risk-reports/template.xlsx",
-    operation_id="risk-reports-template",
+    operation_id="risk-reports-template-xlsx",
     tags=["risk reports"],
     summary="The risk-report template to fill in and import",
     responses=TEMPLATE_RESPONSE,
@@ -220,7 +220,7 @@ async def reports_template(ctx: Context, platform: PlatformDep) -> Any:
 
 @router.post(
     "/risk-reports:import",
-    operation_id="risk-reports-import-workbook",
+    operation_id="risk-reports-import-xlsx",
     tags=["risk reports"],
     response_model=WorkbookImport,
     summary="Receive risk reports from a workbook, idempotent by 编号",
@@ -260,7 +260,7 @@ async def import_reports_workbook(
 
 @router.get(
     "/risk-reports/export.xlsx",
-    operation_id="risk-reports-export",
+    operation_id="risk-reports-export-xlsx",
     tags=["risk reports"],
     summary="The caller's risk reports as a workbook (a province: its own)",
     responses=TEMPLATE_RESPONSE,
