@@ -27,6 +27,7 @@ from bench.pipeline import freshness, relay_and_apply
 from bench.profile import CpuMeter, profiled
 from bench.query import measure_query
 from bench.tuning import knobs
+from bench.workbook import workbook_vs_batch
 from sanjin_devstack import procs
 from sanjin_devstack.kafka import KafkaNode
 from sanjin_devstack.mongo import MongoServer
@@ -361,10 +362,13 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["ingest", "pipeline", "query", "tuning"],
+        choices=["ingest", "pipeline", "query", "workbook", "tuning"],
         help="run one part only; `tuning` (the settings' alternatives) runs only when named",
     )
     parser.add_argument("--events", type=int, default=20_000, help="events for relay/apply/replay")
+    parser.add_argument(
+        "--workbook-rows", type=int, default=5000, help="rows of the Excel-in workbook"
+    )
     parser.add_argument(
         "--profile",
         action="store_true",
@@ -492,6 +496,16 @@ def main() -> int:
                     args,
                     f"http://127.0.0.1:{ports['events']}",
                     f"http://127.0.0.1:{ports['events_two_workers']}",
+                )
+            )
+        if args.only in (None, "workbook"):
+            results |= asyncio.run(
+                workbook_vs_batch(
+                    f"http://127.0.0.1:{ports['events']}",
+                    bearer("province", "110000"),
+                    activity,
+                    rows=args.workbook_rows,
+                    rounds=args.rounds,
                 )
             )
         if args.only in (None, "query"):

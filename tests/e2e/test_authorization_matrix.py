@@ -33,7 +33,11 @@ import httpx
 import jwt
 import pytest
 
+from sanjin_events.api.workbooks import SHEET as ACTIVITIES
+from sanjin_risk_monitoring.api.workbooks import POINTS, REPORTS
 from sanjin_shared.auth import mint_token
+from sanjin_shared.workbook import RecordSheet
+from sanjin_shared.workbook import template as build_template
 from tests.conftest import TEST_SECRET, World
 from tests.support.factories import (
     activity_body,
@@ -44,7 +48,9 @@ from tests.support.factories import (
     session_body,
     survey_body,
 )
+from tests.support.office_files import docx
 from tests.support.services import ServiceProcess
+from tests.support.workbooks import fill, upload
 
 A, B = "110000", "120000"  # A owns the records; B is "another province"
 MISSING = "does-not-exist-0000"
@@ -169,6 +175,18 @@ class World5:
             return (await self.post("inspection", path, body, province))["id"]
         if kind == "survey":
             return (await self.post("survey", "/v1/surveys", survey_body(c), province))["id"]
+        if kind == "file":
+            r = await self.http.post(
+                f"{self.urls['aggregator']}/v1/campaigns/{c}/files",
+                files={"file": ("总结.docx", docx(), "application/octet-stream")},
+                data={"kind": "summary"},
+                headers=self.headers(province),
+            )
+            assert r.status_code == 201, f"making a file: {r.status_code} {r.text}"
+            return str(r.json()["id"])
+        if kind == "case":
+            body = {"title": f"案例{self.n()}", "text": "做法与成效"}
+            return (await self.post("aggregator", f"/v1/campaigns/{c}/cases", body, province))["id"]
         if kind == "province":
             return province
         raise AssertionError(kind)
@@ -183,6 +201,8 @@ class World5:
 # -- the policy ------------------------------------------------------------------------------------------
 
 Body = Callable[["Request"], Any]
+# a multipart request: its files, its form fields and its query parameters
+Upload = Callable[["Request"], tuple[dict[str, Any], dict[str, str], dict[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -192,6 +212,7 @@ class Entry:
     record: str | None = None  # the kind of record the path points at
     body: Body | None = None
     fresh: bool = False  # the call changes the record: a new one for each caller
+    upload: Upload | None = None  # a multipart request instead of a JSON body
 
 
 @dataclass
@@ -234,6 +255,35 @@ def _campaign_body(_r: Request) -> dict[str, Any]:
         "ends_on": "2019-09-30",
         "report_deadline": "2019-11-30T23:59:59+08:00",
     }
+
+
+def _workbook(sheet: RecordSheet, row: dict[str, Any]) -> Upload:
+    """An upload of a one-row workbook of `sheet` (hq and admin name the province in the query)."""
+
+    def build(r: Request) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+        data = fill(build_template(sheet, max_rows=10), sheet, [(row | _row_of(r),)])
+        return upload(data), {}, ({"province": r.province} if r.names_province else {})
+
+    return build
+
+
+def _row_of(r: Request) -> dict[str, Any]:
+    return {
+        "campaign": r.campaign,
+        "external_id": _xid(),
+        "name": f"点{uuid.uuid4().hex[:8]}",
+        "monitoring_point_id": r.ids["point"],
+        "brand": f"W{uuid.uuid4().hex[:6]}",
+    }
+
+
+def _file_upload(r: Request) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    form = {"kind": "summary"} | ({"province": r.province} if r.names_province else {})
+    return {"file": ("总结.docx", docx(), "application/octet-stream")}, form, {}
+
+
+def _case(r: Request) -> dict[str, Any]:
+    return r.scoped({"title": "典型案例", "text": "做法与成效"})
 
 
 P = Access
@@ -400,6 +450,37 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ("aggregator", "GET", "/v1/reference"): Entry(P.LIST),
     ("aggregator", "GET", "/dashboard"): Entry(P.PUBLIC),
     ("aggregator", "POST", "/v1/dev/token"): Entry(P.PUBLIC, body=lambda r: {"role": "hq"}),
+    # Excel in and out
+    ("events", "GET", "/v1/activities/template.xlsx"): Entry(P.LIST),
+    ("events", "GET", "/v1/activities/export.xlsx"): Entry(P.LIST),
+    ("events", "POST", "/v1/activities:import"): Entry(
+        P.CREATE, upload=_workbook(ACTIVITIES, activity_body("2019") | {"external_id": None})
+    ),
+    ("risk", "GET", "/v1/monitoring-points/template.xlsx"): Entry(P.LIST),
+    ("risk", "GET", "/v1/monitoring-points/export.xlsx"): Entry(P.LIST),
+    ("risk", "POST", "/v1/monitoring-points:import"): Entry(
+        P.CREATE, upload=_workbook(POINTS, point_body("2019"))
+    ),
+    ("risk", "GET", "/v1/risk-reports/template.xlsx"): Entry(P.LIST),
+    ("risk", "GET", "/v1/risk-reports/export.xlsx"): Entry(P.LIST),
+    ("risk", "POST", "/v1/risk-reports:import"): Entry(
+        P.CREATE, upload=_workbook(REPORTS, risk_report_body("-", "2019"))
+    ),
+    # the report package
+    ("aggregator", "POST", "/v1/campaigns/{campaign}/files"): Entry(
+        P.CREATE, 201, upload=_file_upload
+    ),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/files"): Entry(P.LIST),
+    ("aggregator", "GET", "/v1/files/{file_id}"): Entry(P.READ, record="file"),
+    ("aggregator", "POST", "/v1/campaigns/{campaign}/cases"): Entry(P.CREATE, 201, body=_case),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/cases"): Entry(P.LIST),
+    ("aggregator", "GET", "/v1/cases/{case_id}"): Entry(P.READ, record="case"),
+    ("aggregator", "PUT", "/v1/cases/{case_id}"): Entry(
+        P.CHANGE,
+        record="case",
+        body=lambda r: {"title": "典型案例（修改）", "text": "做法与成效"},
+        fresh=True,
+    ),
 }
 
 SERVICE_NAMES = {
@@ -550,10 +631,14 @@ async def test_authorisation_matrix_of_every_operation(five: dict[str, str], wor
                         owner = None
                     want = expected(entry, caller, owner)
                     cid = f"matrix-{uuid.uuid4().hex}"
+                    files, form, params = entry.upload(request) if entry.upload else ({}, {}, {})
                     r = await http.request(
                         method,
                         w.urls[service] + path,
                         json=entry.body(request) if entry.body else None,
+                        files=files or None,
+                        data=form or None,
+                        params=params or None,
                         headers=caller.headers | {"X-Correlation-Id": cid},
                     )
                     checked[entry.access.name] += 1
@@ -666,6 +751,15 @@ async def test_a_client_cannot_set_server_owned_fields(
             if entry.access is not Access.CREATE:
                 continue
             op, spec = ops[key]
+            if entry.upload is not None:  # a multipart upload names it in its form or query
+                path, _, request = await _fill(w, entry, key[2], owner, "own")
+                files, form, params = entry.upload(request)
+                named = {"data": form | {"province": B}} if form else {"params": {"province": B}}
+                r = await http.post(
+                    w.urls[key[0]] + path, files=files, headers=owner.headers, **named
+                )
+                assert r.status_code == 403, (key, r.text)
+                continue
             props = _resolve(op["requestBody"]["content"]["application/json"]["schema"], spec)
             if "province" not in props.get("properties", {}) or key[2].endswith(":batch"):
                 continue

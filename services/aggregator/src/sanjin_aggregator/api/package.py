@@ -167,6 +167,7 @@ async def list_files(
     "/files/{file_id}",
     operation_id="files-download",
     summary="Download a file (a province: its own)",
+    response_class=StreamingResponse,
     responses={
         200: {
             "content": {
