@@ -753,7 +753,7 @@ async def test_a_client_cannot_set_server_owned_fields(
             op, spec = ops[key]
             if entry.upload is not None:  # a multipart upload names it in its form or query
                 path, _, request = await _fill(w, entry, key[2], owner, "own")
-                files, form, params = entry.upload(request)
+                files, form, _params = entry.upload(request)
                 named = {"data": form | {"province": B}} if form else {"params": {"province": B}}
                 r = await http.post(
                     w.urls[key[0]] + path, files=files, headers=owner.headers, **named
