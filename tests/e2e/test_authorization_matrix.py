@@ -48,7 +48,7 @@ from tests.support.factories import (
     session_body,
     survey_body,
 )
-from tests.support.office_files import docx
+from tests.support.office_files import docx, jpeg_with_gps
 from tests.support.services import ServiceProcess
 from tests.support.workbooks import fill, upload
 
@@ -183,6 +183,15 @@ class World5:
                 headers=self.headers(province),
             )
             assert r.status_code == 201, f"making a file: {r.status_code} {r.text}"
+            return str(r.json()["id"])
+        if kind == "photo":
+            r = await self.http.post(
+                f"{self.urls['aggregator']}/v1/campaigns/{c}/files",
+                files={"file": ("现场.jpg", jpeg_with_gps(), "image/jpeg")},
+                data={"kind": "photo"},
+                headers=self.headers(province),
+            )
+            assert r.status_code == 201, f"making a photo: {r.status_code} {r.text}"
             return str(r.json()["id"])
         if kind == "case":
             body = {"title": f"案例{self.n()}", "text": "做法与成效"}
@@ -472,6 +481,7 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/files"): Entry(P.LIST),
     ("aggregator", "GET", "/v1/files/{file_id}"): Entry(P.READ, record="file"),
+    ("aggregator", "GET", "/v1/files/{file_id}/preview"): Entry(P.READ, record="photo"),
     ("aggregator", "POST", "/v1/campaigns/{campaign}/cases"): Entry(P.CREATE, 201, body=_case),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/cases"): Entry(P.LIST),
     ("aggregator", "GET", "/v1/cases/{case_id}"): Entry(P.READ, record="case"),

@@ -81,6 +81,11 @@ async def test_files_and_cases_of_a_province_package(
         await http.get(f"{url}/v1/files/{p['id']}", headers=auth("province", HB))
     ).status_code == 404
 
+    thumb = await http.get(f"{url}/v1/files/{p['id']}/preview", headers=auth("province", GD))
+    assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"
+    no_thumb = await http.get(f"{url}/v1/files/{s['id']}/preview", headers=auth("province", GD))
+    assert no_thumb.status_code == 404
+
     wrong_kind = await upload(http, url, campaign, photo, "总结.docx", "summary", GD)
     assert wrong_kind.status_code == 422 and wrong_kind.json()["reason"] == "type-not-allowed"
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from sanjin_aggregator.api.routes import CampaignId
@@ -188,6 +188,24 @@ async def download_file(file_id: str, ctx: Context, package: Package) -> Streami
             "Content-Security-Policy": "sandbox",
             "ETag": f'"{found.sha256}"',
         },
+    )
+
+
+@router.get(
+    "/files/{file_id}/preview",
+    operation_id="files-preview",
+    summary="A small JPEG of a photo (at most 320 pixels a side)",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}}
+    },
+)
+async def preview_file(file_id: str, ctx: Context, package: Package) -> Response:
+    thumbnail = await package.preview(ctx, file_id)
+    return Response(
+        thumbnail,
+        media_type="image/jpeg",
+        headers={"Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff"},
     )
 
 

@@ -29,10 +29,10 @@ from sanjin_aggregator.domain.package import (
 )
 from sanjin_shared.clock import Clock, utc_now
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.office import EXTENSIONS, UnsafeFile
+from sanjin_shared.office import EXTENSIONS, IMAGES, UnsafeFile
 from sanjin_shared.problems import NotFound, Problem, Unprocessable
 from sanjin_shared.records import ConcurrentModification, RequestContext
-from sanjin_shared.uploads import inspect
+from sanjin_shared.uploads import inspect, preview
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\\/:*?\"<>|]+")
 
@@ -116,6 +116,14 @@ class PackageService:
 
     def content(self, file_id: str) -> AsyncIterator[bytes]:
         return self._files.chunks(file_id)
+
+    async def preview(self, ctx: RequestContext, file_id: str) -> bytes:
+        """A small JPEG of a photo (404 for a file that is not an image)."""
+        found = await self.file(ctx, file_id)
+        if found.media_type not in IMAGES:
+            raise NotFound(f"{file_id} is not an image: it has no preview")
+        content = b"".join([chunk async for chunk in self._files.chunks(file_id)])
+        return await asyncio.to_thread(preview, content)
 
     async def files(
         self, ctx: RequestContext, campaign: str, *, province: str | None, kind: FileKind | None
