@@ -34,6 +34,7 @@ import jwt
 import pytest
 
 from sanjin_events.api.workbooks import SHEET as ACTIVITIES
+from sanjin_inspection.api.workbooks import SHEET as RESULTS
 from sanjin_risk_monitoring.api.workbooks import POINTS, REPORTS
 from sanjin_shared.auth import mint_token
 from sanjin_shared.workbook import RecordSheet
@@ -474,6 +475,14 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ("risk", "GET", "/v1/risk-reports/export.xlsx"): Entry(P.LIST),
     ("risk", "POST", "/v1/risk-reports:import"): Entry(
         P.CREATE, upload=_workbook(REPORTS, risk_report_body("-", "2019"))
+    ),
+    ("inspection", "GET", "/v1/inspection-results/template.xlsx"): Entry(P.LIST),
+    ("inspection", "GET", "/v1/inspection-results/export.xlsx"): Entry(P.LIST),
+    ("inspection", "POST", "/v1/inspection-sessions/{session_id}/results:import"): Entry(
+        P.CHANGE,
+        record="session",
+        upload=_workbook(RESULTS, _result()),
+        fresh=True,
     ),
     # the report package
     ("aggregator", "POST", "/v1/campaigns/{campaign}/files"): Entry(
