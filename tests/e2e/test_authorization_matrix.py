@@ -21,6 +21,7 @@ Every write that succeeds must have left an audit entry with its correlation id 
 
 from __future__ import annotations
 
+import io
 import time
 import uuid
 from collections import Counter
@@ -32,6 +33,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+from openpyxl import Workbook
 
 from sanjin_events.api.workbooks import SHEET as ACTIVITIES
 from sanjin_inspection.api.workbooks import SHEET as RESULTS
@@ -41,6 +43,7 @@ from sanjin_shared.workbook import RecordSheet
 from sanjin_shared.workbook import template as build_template
 from tests.conftest import TEST_SECRET, World
 from tests.support.factories import (
+    QUESTIONS,
     activity_body,
     booking_body,
     point_body,
@@ -287,6 +290,18 @@ def _row_of(r: Request) -> dict[str, Any]:
     }
 
 
+def _responses(r: Request) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """A workbook of one paper response to the factory's survey (its questions' columns)."""
+    book = Workbook()
+    ws = book.active
+    ws.title = "满意度调查问卷"
+    ws.append(["问卷编号", *(f"{i + 1}. {q['text']}" for i, q in enumerate(QUESTIONS))])
+    ws.append([f"uuid:{uuid.uuid4()}", *(q["scale_max"] for q in QUESTIONS)])
+    out = io.BytesIO()
+    book.save(out)
+    return upload(out.getvalue()), {}, {}
+
+
 def _file_upload(r: Request) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
     form = {"kind": "summary"} | ({"province": r.province} if r.names_province else {})
     return {"file": ("总结.docx", docx(), "application/octet-stream")}, form, {}
@@ -483,6 +498,12 @@ POLICY: dict[tuple[str, str, str], Entry] = {
         record="session",
         upload=_workbook(RESULTS, _result()),
         fresh=True,
+    ),
+    ("survey", "GET", "/v1/surveys/{survey_id}/responses/template.xlsx"): Entry(
+        P.READ, record="survey"
+    ),
+    ("survey", "POST", "/v1/surveys/{survey_id}/responses:import"): Entry(
+        P.CHANGE, record="survey", upload=_responses, fresh=True
     ),
     # the report package
     ("aggregator", "POST", "/v1/campaigns/{campaign}/files"): Entry(
