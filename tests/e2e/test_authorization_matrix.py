@@ -304,7 +304,8 @@ def _responses(r: Request) -> tuple[dict[str, Any], dict[str, str], dict[str, st
 
 def _file_upload(r: Request) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
     form = {"kind": "summary"} | ({"province": r.province} if r.names_province else {})
-    return {"file": ("总结.docx", docx(), "application/octet-stream")}, form, {}
+    summary = docx(f"总结 {uuid.uuid4()}")  # new content: the same content is stored once
+    return {"file": ("总结.docx", summary, "application/octet-stream")}, form, {}
 
 
 def _case(r: Request) -> dict[str, Any]:

@@ -86,6 +86,9 @@ async def test_files_and_cases_of_a_province_package(
     no_thumb = await http.get(f"{url}/v1/files/{s['id']}/preview", headers=auth("province", GD))
     assert no_thumb.status_code == 404
 
+    repeated = await upload(http, url, campaign, summary_bytes, "总结（重发）.docx", "summary", GD)
+    assert (repeated.status_code, repeated.json()["id"]) == (200, s["id"]), "stored once"
+
     wrong_kind = await upload(http, url, campaign, photo, "总结.docx", "summary", GD)
     assert wrong_kind.status_code == 422 and wrong_kind.json()["reason"] == "type-not-allowed"
 

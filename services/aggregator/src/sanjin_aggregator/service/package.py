@@ -63,7 +63,9 @@ class PackageService:
         data: bytes,
         *,
         province: str | None = None,
-    ) -> StoredFile:
+    ) -> tuple[StoredFile, bool]:
+        """The stored file, and whether it is new (False: the same content of the same kind was
+        stored before in this package, and that file is the answer)."""
         owner = ctx.principal.write_province(province)
         await self._campaign(campaign)
         self._fits(len(data), await self._files.used_bytes(campaign, owner))
@@ -87,6 +89,9 @@ class PackageService:
             uploaded_by=ctx.principal.sub,
         )
 
+        earlier = await self._files.same(stored)
+        if earlier is not None:  # the same content sent again (a retry): stored once
+            return earlier, False
         # GridFS writes outside transactions: the file first, then its audit entry; a file whose
         # entry could not be written is removed again
         await self._files.put(stored, checked.content)
@@ -106,7 +111,7 @@ class PackageService:
         except BaseException:
             await self._files.delete(stored.id)
             raise
-        return await self._files.get(stored.id) or stored
+        return await self._files.get(stored.id) or stored, True
 
     async def file(self, ctx: RequestContext, file_id: str) -> StoredFile:
         found = await self._files.get(file_id)
