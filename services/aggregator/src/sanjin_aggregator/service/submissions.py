@@ -26,8 +26,8 @@ from sanjin_shared.errors import RuleViolation
 from sanjin_shared.events.submissions import SubmissionDeadlineMissed
 from sanjin_shared.logging import get_logger
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.problems import Conflict, NotFound
-from sanjin_shared.records import ConcurrentModification, RequestContext, envelopes
+from sanjin_shared.problems import NotFound
+from sanjin_shared.records import RequestContext, envelopes
 from sanjin_shared.reference import PROVINCES
 
 PRODUCER = "aggregator"
@@ -241,13 +241,7 @@ class SubmissionService:
             )
             return changed
 
-        try:
-            return await self._uow.run(body)
-        except ConcurrentModification as exc:
-            raise Conflict(
-                "the submission was changed by another request; try again",
-                slug="concurrent-modification",
-            ) from exc
+        return await self._uow.run(body)  # a ConcurrentModification: problems.py answers
 
     # -- the deadline ------------------------------------------------------------------------------
 
