@@ -433,9 +433,13 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.xlsx"): Entry(P.HQ, viewer=True),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.csv"): Entry(P.HQ, viewer=True),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points"): Entry(P.LIST),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points.xlsx"): Entry(P.LIST),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points.csv"): Entry(P.LIST),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points"): Entry(P.LIST, viewer=True),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points.xlsx"): Entry(
+        P.LIST, viewer=True
+    ),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points.csv"): Entry(
+        P.LIST, viewer=True
+    ),
     ("aggregator", "PUT", "/v1/campaigns/{campaign}"): Entry(P.ADMIN, body=_campaign_body),
     ("aggregator", "GET", "/v1/campaigns/{campaign}"): Entry(P.LIST, viewer=True),
     ("aggregator", "GET", "/v1/campaigns"): Entry(P.LIST, viewer=True),
@@ -444,7 +448,7 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/submissions"): Entry(P.HQ, viewer=True),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/submissions/{province}"): Entry(
-        P.READ, record="province"
+        P.READ, record="province", viewer=True
     ),
     ("aggregator", "POST", "/v1/campaigns/{campaign}/submissions/{province}/approve"): Entry(
         P.HQ, record="submitted", fresh=True
@@ -472,7 +476,7 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ("aggregator", "POST", "/v1/campaigns/{campaign}/submissions/{province}/remind"): Entry(
         P.HQ, 201, record="unsubmitted", fresh=True
     ),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}/reminders"): Entry(P.LIST),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/reminders"): Entry(P.LIST, viewer=True),
     ("aggregator", "GET", "/v1/unit-contacts"): Entry(P.HQ),
     ("aggregator", "PUT", "/v1/unit-contacts/{province}"): Entry(
         P.HQ, record="unsubmitted", body=lambda r: {"emails": ["zhijian@example.gov.cn"]}

@@ -413,7 +413,8 @@ async def submit(
     "/campaigns/{campaign}/submissions",
     operation_id="submissions-track",
     response_model=TrackerOut,
-    summary="The tracker: all 32 reporting units with their deadline, timeliness and days late (hq, viewer)",
+    summary="The tracker: the 32 reporting units with their deadline, timeliness and days late "
+    "(hq, viewer)",
 )
 async def tracker(
     campaign: CampaignId, _reader: StatisticsReader, submissions: Submissions
@@ -429,7 +430,7 @@ async def tracker(
     "the returns' comments (hq, viewer, or the province itself)",
 )
 async def one_submission(
-    campaign: CampaignId, province: ProvinceCode, ctx: Context, submissions: Submissions
+    campaign: CampaignId, province: ProvinceCode, ctx: ReaderContext, submissions: Submissions
 ) -> SubmissionOut:
     if not ctx.principal.can_read(province):
         raise NotFound(f"no submission of {province} for this token")
