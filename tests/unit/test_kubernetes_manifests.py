@@ -124,7 +124,10 @@ def test_prod_kafka_is_strimzi_with_replication_3_and_min_isr_2() -> None:
 
 def test_dev_runs_single_nodes_of_the_local_stack_versions() -> None:
     sets = of_kind("dev", "StatefulSet")
-    assert set(sets) == {"kafka", "mongodb"}
-    kafka_image = sets["kafka"]["spec"]["template"]["spec"]["containers"][0]["image"]
+    assert set(sets) == {"kafka", "mongodb", "keycloak"}
     compose = yaml.safe_load((REPO / "deploy" / "compose" / "docker-compose.yml").read_text())
-    assert kafka_image == compose["services"]["kafka"]["image"]
+    for name in ("kafka", "keycloak"):
+        image = sets[name]["spec"]["template"]["spec"]["containers"][0]["image"]
+        assert image == compose["services"][name]["image"]
+    config = of_kind("dev", "ConfigMap")["sanjin-config"]["data"]
+    assert config["SANJIN_JWT_ISSUER"] and "SANJIN_JWT_SECRET" not in config
