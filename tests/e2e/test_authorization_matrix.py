@@ -359,6 +359,7 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.csv"): Entry(P.HQ, viewer=True),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points"): Entry(P.LIST),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points.xlsx"): Entry(P.LIST),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points.csv"): Entry(P.LIST),
     ("aggregator", "PUT", "/v1/campaigns/{campaign}"): Entry(P.ADMIN, body=_campaign_body),
     ("aggregator", "GET", "/v1/campaigns/{campaign}"): Entry(P.LIST, viewer=True),
     ("aggregator", "GET", "/v1/campaigns"): Entry(P.LIST, viewer=True),
@@ -402,6 +403,7 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ),
     ("aggregator", "GET", "/v1/reference"): Entry(P.LIST, viewer=True),
     ("aggregator", "GET", "/dashboard"): Entry(P.PUBLIC),
+    ("aggregator", "GET", "/asyncapi.json"): Entry(P.PUBLIC),
     ("aggregator", "POST", "/v1/dev/token"): Entry(P.PUBLIC, body=lambda r: {"role": "hq"}),
 }
 

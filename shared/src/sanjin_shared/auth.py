@@ -1,4 +1,4 @@
-"""Authentication and authorisation of CONTRACT.md.
+"""Authentication and authorisation of docs/api.md.
 
 `Authorization: Bearer <JWT>` with claims `sub`, `role` (province | hq | viewer | admin),
 `province` (required for role province), `aud` = sanjin, `exp`, `iss`. Tokens come from an OpenID
@@ -65,7 +65,7 @@ class Principal(BaseModel):
         return self.role is not Role.province or self.province == province
 
     def write_province(self, requested: str | None) -> str:
-        """The province a new record belongs to (CONTRACT.md, province scope).
+        """The province a new record belongs to (docs/api.md, province scope).
 
         A province token writes only its own province: naming another one is a 403. `hq` and
         `admin` write for any province and must name it.

@@ -4,6 +4,7 @@ sanjin token --role province --province 110000     mint an HS256 token (test env
 sanjin topics                                      create/update the Kafka topics
 sanjin schemas [--check]                           write (or check) the event JSON Schemas
 sanjin openapi [--out DIR]                         write each service's OpenAPI document
+sanjin asyncapi [--check]                          write (or check) docs/asyncapi.json
 sanjin replay [--drop-previous]                    rebuild the aggregator's read models
 
 Services add commands through the entry point group `sanjin.commands` (a function that takes
@@ -24,6 +25,7 @@ from pydantic import ValidationError
 from pymongo.errors import ConnectionFailure
 
 from sanjin_shared.apidocs import write_openapi
+from sanjin_shared.asyncapi import asyncapi_document, render, write_asyncapi
 from sanjin_shared.auth import Role, mint_token
 from sanjin_shared.events.catalogue import SCHEMA_DIR, current_schemas, write_schema_snapshots
 from sanjin_shared.provisioning import provision_topics
@@ -92,6 +94,17 @@ def _openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _asyncapi(args: argparse.Namespace) -> int:
+    path = Path(args.out)
+    if args.check:
+        current = path.exists() and path.read_text(encoding="utf-8") == render(asyncapi_document())
+        if not current:
+            print(f"{path} is out of date: run `sanjin asyncapi`", file=sys.stderr)
+        return 0 if current else 1
+    print(write_asyncapi(path))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sanjin", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -115,6 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     openapi = sub.add_parser("openapi", help="write each service's OpenAPI document (no servers)")
     openapi.add_argument("--out", default=".run/openapi", help="directory (default .run/openapi)")
     openapi.set_defaults(func=_openapi)
+
+    asyncapi = sub.add_parser("asyncapi", help="write the AsyncAPI document of the events")
+    asyncapi.add_argument("--out", default="docs/asyncapi.json")
+    asyncapi.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    asyncapi.set_defaults(func=_asyncapi)
 
     for plugin in entry_points(group="sanjin.commands"):
         plugin.load()(sub)
