@@ -16,12 +16,14 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sanjin_shared.sheets import is_formula_text, texts_stay_text
 from sanjin_shared.workbook.columns import NO, YES, Column, Kind, RecordSheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -92,8 +94,18 @@ def export(
         )
     data.append([c.title for c in columns] + list(extra_titles))
     for parts, extra in rows:
-        data.append([cell_value(c, parts[c.part]) for c in columns] + list(extra))
+        values = [cell_value(c, parts[c.part]) for c in columns] + list(extra)
+        data.append([_text_cell(data, v) if is_formula_text(v) else v for v in values])
     return _save(book)
+
+
+def _text_cell(sheet: Any, value: str) -> WriteOnlyCell:
+    """A formula-like text kept as text in a write-only sheet (`sheets.texts_stay_text` does it
+    for the others)."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def cell_value(column: Column, values: dict[str, Any] | None) -> Any:
@@ -242,6 +254,9 @@ def _instructions(
 
 
 def _save(book: Workbook) -> bytes:
+    if not book.write_only:  # a write-only sheet's texts are kept as text as they are written
+        for worksheet in book.worksheets:
+            texts_stay_text(worksheet)  # no text of a sheet is ever a formula (sheets.py)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
