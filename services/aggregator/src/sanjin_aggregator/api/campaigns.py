@@ -15,7 +15,6 @@ from pydantic import (
     StringConstraints,
 )
 
-from sanjin_aggregator.api.package import Package
 from sanjin_aggregator.api.routes import CampaignId, Store
 from sanjin_aggregator.domain.campaign import Campaign
 from sanjin_aggregator.domain.submission import Channel, Step, Submission
@@ -512,9 +511,7 @@ async def record_on_behalf(
     _hq: HQReader,
     ctx: Context,
     submissions: Submissions,
-    package: Package,
 ) -> SubmissionOut:
-    await package.package_of(campaign, province, body.files, [])
     changed = await submissions.record_on_behalf(
         ctx,
         campaign,

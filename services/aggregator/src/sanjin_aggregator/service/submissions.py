@@ -145,6 +145,7 @@ class SubmissionService:
         the unit: marked with its channel; its arrival, not its recording, decides timeliness."""
         if channel is Channel.sanjin:
             raise RuleViolation("channel", "a report recorded on behalf came by email or paper")
+        await package_contents(self._uow.db, campaign_id, province, files, ())
         return await self._submit(ctx, campaign_id, province, summary, channel, received_at, files)
 
     async def _submit(
