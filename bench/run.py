@@ -530,6 +530,8 @@ def main() -> int:
                     f"http://127.0.0.1:{ports['events_two_workers']}",
                 )
             )
+        if args.only is None:
+            results |= asyncio.run(verify_costs(args.rounds + 2))
         if args.only in (None, "workbook"):
             results |= asyncio.run(
                 workbook_vs_batch(
@@ -540,8 +542,6 @@ def main() -> int:
                     rounds=args.rounds,
                 )
             )
-        if args.only is None:
-            results |= asyncio.run(verify_costs(args.rounds + 2))
         if args.only in (None, "query"):
             hq = bearer("hq")
             results |= asyncio.run(
