@@ -9,7 +9,8 @@ would be a live link in headquarters' register. Every writer of a spreadsheet fi
   the only CSV writer of the platform);
 - xlsx has them: the text stays as it is, stored as a string with Excel's quote prefix, so it
   is shown and kept as text even when the cell is edited (`texts_stay_text`, which every xlsx
-  writer runs over each sheet before saving: the aggregator's exports, the workbook templates).
+  writer runs over each sheet before saving: the aggregator's exports, the workbook templates;
+  a write-only sheet, which cannot be read back, appends its rows through `text_row`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,6 +38,21 @@ def texts_stay_text(worksheet: Any) -> None:
             if is_formula_text(cell.value):
                 cell.data_type = "s"
                 cell.quotePrefix = True
+
+
+def text_row(worksheet: Any, values: Iterable[Any]) -> list[Any]:
+    """A row for a write-only worksheet's `append`: each formula-like text as a string cell with
+    the quote prefix, the other values as they are."""
+    row: list[Any] = []
+    for value in values:
+        if is_formula_text(value):
+            cell = WriteOnlyCell(worksheet, value=value)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+            row.append(cell)
+        else:
+            row.append(value)
+    return row
 
 
 def csv_cell(value: Any) -> Any:
