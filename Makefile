@@ -27,7 +27,7 @@ export ASYNCAPI_METRICS_CONFIG_PATH := $(API_LINT)/asyncapi-analytics.json
 .PHONY: help install servers browser tools api-lint-tools chaos fuzz up down logs status test test-unit lint lint-deploy format schemas bench print-check
 
 help:
-	@echo "make up      install what is missing, start Kafka, SecantusDB and the five services"
+	@echo "make up      install what is missing, start Kafka, SecantusDB, Keycloak and the five services"
 	@echo "make down    stop everything 'make up' started"
 	@echo "make logs    follow the logs"
 	@echo "make test    install what is missing, start the servers the tests need, run every test"
@@ -122,11 +122,18 @@ lint: install api-lint-tools
 	$(UV) run sanjin asyncapi --check
 	$(ASYNCAPI) validate docs/asyncapi.json --fail-severity=warn
 
-# deployment files: the Dockerfile, every YAML file under deploy/, and both Kubernetes overlays
-# rendered and validated against the Kubernetes schemas (the Strimzi resources have none there)
+# deployment files: the Dockerfile, every YAML file under deploy/, the manifests generated from
+# the service registry up to date, both Kubernetes overlays rendered and validated against the
+# Kubernetes schemas and (Strimzi resources) the pinned operator's own CRD schemas, generated
+# from Maven Central by Strimzi's CRD generator (Java 21+), then checkov on the rendered
+# manifests, the Dockerfile and the compose file (deploy/checkov/config.yaml: skipped checks)
+STRIMZI_JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
+CHECKOV_ENV := $(HOME)/.cache/sanjin/checkov-venv
+CHECKOV := UV_PROJECT_ENVIRONMENT=$(CHECKOV_ENV) $(UV) run --project deploy/checkov --frozen --quiet checkov --config-file deploy/checkov/config.yaml
 lint-deploy: install tools
 	$(UV) run hadolint Dockerfile
 	$(UV) run yamllint --strict deploy/
+	$(UV) run python deploy/k8s/generate.py --check
 	@mkdir -p .run; for overlay in dev prod; do \
 		echo "kustomize build deploy/k8s/overlays/$$overlay | kubernetes-validate --strict"; \
 		$(KUSTOMIZE) build deploy/k8s/overlays/$$overlay > .run/k8s-$$overlay.yaml || exit 1; \
@@ -134,6 +141,10 @@ lint-deploy: install tools
 			| grep -v "Couldn't find schema for kind Kafka" ; \
 		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
+	JAVA_HOME=$(STRIMZI_JAVA_HOME) $(UV) run python deploy/k8s/strimzi/validate.py .run/k8s-prod.yaml .run/k8s-dev.yaml
+	$(CHECKOV) --framework kubernetes -f .run/k8s-dev.yaml -f .run/k8s-prod.yaml
+	$(CHECKOV) --framework dockerfile -f Dockerfile
+	$(CHECKOV) --framework secrets -f deploy/compose/docker-compose.yml -f deploy/compose/.env.example
 
 format: install
 	$(UV) run ruff check --fix .

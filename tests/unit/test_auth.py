@@ -19,8 +19,10 @@ def verifier() -> TokenVerifier:
     return TokenVerifier(ServiceSettings(environment="test", jwt_secret=SECRET))
 
 
-def test_a_valid_token_gives_its_principal(verifier: TokenVerifier) -> None:
-    principal = verifier.verify(mint_token(SECRET, sub="bj", role="province", province="110000"))
+async def test_a_valid_token_gives_its_principal(verifier: TokenVerifier) -> None:
+    principal = await verifier.verify(
+        mint_token(SECRET, sub="bj", role="province", province="110000")
+    )
     assert principal == Principal(sub="bj", role=Role.province, province="110000")
 
 
@@ -53,9 +55,9 @@ def test_a_valid_token_gives_its_principal(verifier: TokenVerifier) -> None:
         "garbage",
     ],
 )
-def test_bad_tokens_are_401(verifier: TokenVerifier, token: str) -> None:
+async def test_bad_tokens_are_401(verifier: TokenVerifier, token: str) -> None:
     with pytest.raises(Unauthorized):
-        verifier.verify(token)
+        await verifier.verify(token)
 
 
 def test_a_province_writes_only_its_own() -> None:

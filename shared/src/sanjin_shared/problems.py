@@ -263,7 +263,7 @@ def document_problems(openapi: dict[str, Any]) -> dict[str, Any]:
     """Every error an operation can answer, as `application/problem+json` with one schema,
     instead of FastAPI's default validation-error shape, which these services never send. The
     common errors belong to the operations that take a token (their `security`, declared by
-    auth.current_principal); the public ones (health, metrics, the dashboard page) answer none."""
+    auth.verified_principal); the public ones (health, metrics, the dashboard page) answer none."""
     schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = PROBLEM_SCHEMA
     for name in ("HTTPValidationError", "ValidationError"):

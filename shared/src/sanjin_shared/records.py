@@ -25,7 +25,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from sanjin_shared.audit import Actor
-from sanjin_shared.auth import CurrentPrincipal, Principal, Role
+from sanjin_shared.auth import AnyPrincipal, CurrentPrincipal, Principal, Role
 from sanjin_shared.clock import Clock
 from sanjin_shared.errors import ConcurrentModification
 from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
@@ -58,7 +58,14 @@ async def request_context(request: Request, principal: CurrentPrincipal) -> Requ
     return RequestContext(principal=principal, correlation_id=request.state.correlation_id)
 
 
-Context = Annotated[RequestContext, Depends(request_context)]
+Context = Annotated[RequestContext, Depends(request_context)]  # every role but viewer
+
+
+async def reader_context(request: Request, principal: AnyPrincipal) -> RequestContext:
+    return RequestContext(principal=principal, correlation_id=request.state.correlation_id)
+
+
+ReaderContext = Annotated[RequestContext, Depends(reader_context)]  # viewer too: national reads
 
 
 def envelopes(

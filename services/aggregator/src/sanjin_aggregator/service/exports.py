@@ -86,13 +86,10 @@ def _by_venue_layout(table: StatisticsTable) -> tuple[list[str], list[list[Any]]
     breaks = []
     for venue in VENUE_TYPES:
         label = VenueType(venue).label_zh
-        totals: dict[str, Any] = {}
         for i, unit in enumerate(table.provinces, 1):
             figures = unit.by_venue_type[venue]
             rows.append([i, unit.name, label, *(figures[m] for m in METRICS)])
-        for m in METRICS:
-            values = [u.by_venue_type[venue][m] for u in table.provinces]
-            totals[m] = None if m == "satisfaction_index" else sum(v or 0 for v in values)
+        totals = table.venue_totals[venue]
         rows.append([None, TOTAL_LABEL, label, *(totals[m] for m in METRICS)])
         breaks.append(len(rows))
     return headers, rows, breaks[:-1]
@@ -124,7 +121,7 @@ def official_workbook(
             venue_headers,
             venue_rows,
             filler,
-            _notes("注：满意度指数按场所类型的合计行不汇总。", len(breaks) + 1),
+            _notes("注：各场所类型的合计为全国该类场所的汇总。", len(breaks) + 1),
             breaks_after=breaks,
         ),
     ]
