@@ -26,11 +26,11 @@ from sanjin_inspection.service.results import ResultInput, ResultService
 from sanjin_inspection.service.sessions import SessionService
 from sanjin_shared.audit import Actor
 from sanjin_shared.auth import Principal, Role
+from sanjin_shared.context import RequestContext
 from sanjin_shared.errors import DomainError
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.mongo import UnitOfWork
 from sanjin_shared.problems import Problem
-from sanjin_shared.records import RequestContext
 from sanjin_shared.reference import (
     OUTCOMES_BY_SERVICE,
     InspectionOutcome,

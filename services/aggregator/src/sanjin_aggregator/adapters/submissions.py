@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 
 from sanjin_aggregator.domain.campaign import DEFAULT_CAMPAIGNS, Campaign
 from sanjin_aggregator.domain.submission import Step, Submission, SubmissionStatus
-from sanjin_shared.records import ConcurrentModification
+from sanjin_shared.repository import ConcurrentModification
 
 CAMPAIGNS = "campaigns"
 SUBMISSIONS = "submissions"

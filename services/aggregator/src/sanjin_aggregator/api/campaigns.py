@@ -15,8 +15,8 @@ from sanjin_aggregator.service.submissions import SubmissionService, Tracker
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import Admin, HQReader, ProvinceOnly
 from sanjin_shared.clock import BEIJING
+from sanjin_shared.context import Context
 from sanjin_shared.problems import NotFound
-from sanjin_shared.records import Context
 from sanjin_shared.reference import PROVINCES, ProvinceCode
 
 router = APIRouter(prefix="/v1", tags=["campaigns and submissions"])

@@ -19,12 +19,14 @@ from sanjin_aggregator.domain.submission import Submission, SubmissionStatus
 from sanjin_aggregator.service.statistics import statistics
 from sanjin_shared.auth import Principal, Role
 from sanjin_shared.clock import Clock, utc_now
+from sanjin_shared.context import RequestContext
 from sanjin_shared.events.submissions import SubmissionDeadlineMissed
 from sanjin_shared.logging import get_logger
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import Conflict, NotFound
-from sanjin_shared.records import ConcurrentModification, RequestContext, envelopes
 from sanjin_shared.reference import PROVINCES
+from sanjin_shared.repository import ConcurrentModification
+from sanjin_shared.usecases import envelopes
 
 PRODUCER = "aggregator"
 log = get_logger(__name__)

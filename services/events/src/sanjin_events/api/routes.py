@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from sanjin_events.adapters.repository import ActivityFilter
 from sanjin_events.api.schemas import (
     ActivityCancelIn,
     ActivityCreate,
@@ -14,16 +15,18 @@ from sanjin_events.api.schemas import (
     ActivityOut,
     ActivityReportIn,
 )
-from sanjin_events.domain.activity import Report
-from sanjin_events.service.activities import ActivityService, ListFilter, ScheduleActivity
+from sanjin_events.domain.activity import ActivityStatus
+from sanjin_events.service.activities import ActivityService
 from sanjin_events.service.batch import ActivityImport, ImportItem
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import BatchRequest, ImportSummary, validate_items
+from sanjin_shared.context import Context
+from sanjin_shared.filters import DateSpan
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT
 from sanjin_shared.params import Cursor, IdempotencyKey, Limit
-from sanjin_shared.records import Context, next_cursor
 from sanjin_shared.reference import ActivityKind, ProvinceCode, VenueType
+from sanjin_shared.repository import next_cursor
 
 router = APIRouter(prefix="/v1", tags=["activities"])
 
@@ -51,20 +54,7 @@ async def schedule_activity(
 ) -> ActivityOut:
     outcome = await service.schedule(
         ctx,
-        ScheduleActivity(
-            province=body.province,
-            campaign=body.campaign,
-            kind=body.kind,
-            title=body.title,
-            venue_type=body.venue_type,
-            venue_name=body.venue_name,
-            city=body.city,
-            county=body.county,
-            scheduled_on=body.scheduled_on,
-            organizer=body.organizer,
-            formats=tuple(body.formats),
-            external_id=body.external_id,
-        ),
+        body,
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint(body),
     )
@@ -87,25 +77,7 @@ async def import_activities(
 ) -> ImportSummary:
     valid, conflicts = validate_items(body.items, ActivityCreate)
     items = [
-        ImportItem(
-            index=index,
-            fingerprint=fingerprint(item),
-            province=item.province,
-            external_id=item.external_id,
-            details={
-                "campaign": item.campaign,
-                "kind": item.kind,
-                "title": item.title,
-                "venue_type": item.venue_type,
-                "venue_name": item.venue_name,
-                "city": item.city,
-                "county": item.county,
-                "scheduled_on": item.scheduled_on,
-                "organizer": item.organizer,
-                "formats": tuple(dict.fromkeys(item.formats)),
-                "external_id": item.external_id,
-            },
-        )
+        ImportItem(index=index, fingerprint=fingerprint(item), command=item)
         for index, item in valid
     ]
     return await ActivityImport(platform.unit_of_work(ctx.actor)).run(
@@ -121,20 +93,7 @@ async def import_activities(
 async def report_activity(
     activity_id: str, body: ActivityReportIn, ctx: Context, service: Service
 ) -> ActivityOut:
-    stored = await service.report(
-        ctx,
-        activity_id,
-        Report(
-            held_on=body.held_on,
-            participants=body.participants,
-            materials_distributed=body.materials_distributed,
-            consultations=body.consultations,
-            comparison_items_displayed=body.comparison_items_displayed,
-            video_showings=body.video_showings,
-            media_reports=body.media_reports,
-            recommendations=tuple(body.recommendations),
-        ),
-    )
+    stored = await service.report(ctx, activity_id, body)
     return ActivityOut.of(stored)
 
 
@@ -144,7 +103,7 @@ async def report_activity(
 async def cancel_activity(
     activity_id: str, ctx: Context, service: Service, body: ActivityCancelIn | None = None
 ) -> ActivityOut:
-    return ActivityOut.of(await service.cancel(ctx, activity_id, body.reason if body else None))
+    return ActivityOut.of(await service.cancel(ctx, activity_id, body or ActivityCancelIn()))
 
 
 @router.get("/activities/{activity_id}", response_model=ActivityOut, summary="One activity")
@@ -170,14 +129,13 @@ async def list_activities(
 ) -> ActivityList:
     items = await service.list(
         ctx,
-        ListFilter(
+        ActivityFilter(
             province=province,
             campaign=campaign,
-            kind=kind.value if kind else None,
-            venue_type=venue_type.value if venue_type else None,
-            status=status_,
-            scheduled_from=scheduled_from,
-            scheduled_to=scheduled_to,
+            kind=kind,
+            venue_type=venue_type,
+            status=ActivityStatus(status_) if status_ else None,
+            scheduled_on=DateSpan(start=scheduled_from, end=scheduled_to),
         ),
         cursor=cursor,
         limit=limit,

@@ -21,13 +21,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 from sanjin_inspection.domain.booking import Booking, BookingStatus, CancelledBy
 from sanjin_inspection.domain.result import InspectionResult
 from sanjin_inspection.domain.session import InspectionSession, SessionStatus
-from sanjin_shared.records import ConcurrentModification, RecordRepository
 from sanjin_shared.reference import (
     InspectionOutcome,
     InspectionService,
     ProductCategory,
     VenueType,
 )
+from sanjin_shared.repository import ConcurrentModification, RecordRepository
 
 SESSIONS = "inspection_sessions"
 BOOKINGS = "bookings"

@@ -25,6 +25,7 @@ from sanjin_inspection.service.results import ImportItem, ResultInput, ResultSer
 from sanjin_inspection.service.sessions import SessionService
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import BatchRequest, ImportSummary, validate_items
+from sanjin_shared.context import Context, RequestContext
 from sanjin_shared.errors import RuleViolation
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT
@@ -36,7 +37,6 @@ from sanjin_shared.params import (
     filters,
     sees_personal_data,
 )
-from sanjin_shared.records import Context, RequestContext, Stored, next_cursor
 from sanjin_shared.reference import (
     InspectionOutcome,
     InspectionService,
@@ -44,6 +44,7 @@ from sanjin_shared.reference import (
     ProvinceCode,
     VenueType,
 )
+from sanjin_shared.repository import Stored, next_cursor
 
 router = APIRouter(prefix="/v1")
 

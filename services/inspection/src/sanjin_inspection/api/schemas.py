@@ -11,7 +11,6 @@ from sanjin_inspection.domain.booking import Booking
 from sanjin_inspection.domain.result import InspectionResult
 from sanjin_inspection.domain.session import MAX_CAPACITY, InspectionSession
 from sanjin_shared.personal import PersonName, PhoneNumber, mask_name, mask_phone
-from sanjin_shared.records import Stored
 from sanjin_shared.reference import (
     InspectionOutcome,
     InspectionService,
@@ -19,6 +18,7 @@ from sanjin_shared.reference import (
     ProvinceCode,
     VenueType,
 )
+from sanjin_shared.repository import Stored
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]

@@ -14,18 +14,14 @@ from sanjin_inspection.adapters.repository import BookingRepository, SessionRepo
 from sanjin_inspection.domain.booking import Booking, BookingStatus, CancelledBy
 from sanjin_inspection.service.sessions import Session, promote_waiting, publish, visible_session
 from sanjin_shared.clock import Clock, utc_now
+from sanjin_shared.context import RequestContext
 from sanjin_shared.errors import InvalidTransition
 from sanjin_shared.idempotency import Outcome, create_once
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import Conflict
-from sanjin_shared.records import (
-    ConcurrentModification,
-    RequestContext,
-    Stored,
-    external_id_lookup,
-    visible,
-)
 from sanjin_shared.reference import InspectionService, ProductCategory
+from sanjin_shared.repository import ConcurrentModification, Stored
+from sanjin_shared.usecases import external_id_lookup, visible
 
 
 class BookingService:

@@ -18,11 +18,13 @@ from sanjin_inspection.domain.result import InspectionResult
 from sanjin_inspection.service.sessions import Session, publish, visible_session
 from sanjin_shared.batch import ImportSummary, ItemConflict, ItemResult, ItemStatus
 from sanjin_shared.clock import Clock, beijing_date, utc_now
+from sanjin_shared.context import RequestContext
 from sanjin_shared.errors import DomainError, RuleViolation
 from sanjin_shared.idempotency import Outcome, create_once
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.records import RequestContext, Stored, external_id_lookup, visible
 from sanjin_shared.reference import InspectionOutcome, InspectionService, ProductCategory
+from sanjin_shared.repository import Stored
+from sanjin_shared.usecases import external_id_lookup, visible
 
 
 @dataclass(frozen=True, slots=True)

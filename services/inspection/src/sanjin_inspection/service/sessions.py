@@ -10,17 +10,12 @@ from sanjin_inspection.adapters.repository import BookingRepository, SessionRepo
 from sanjin_inspection.domain.booking import Booking, CancelledBy
 from sanjin_inspection.domain.session import InspectionSession
 from sanjin_shared.clock import Clock, utc_now
+from sanjin_shared.context import RequestContext
 from sanjin_shared.idempotency import Outcome, create_once
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import Conflict
-from sanjin_shared.records import (
-    ConcurrentModification,
-    RequestContext,
-    Stored,
-    envelopes,
-    external_id_lookup,
-    visible,
-)
+from sanjin_shared.repository import ConcurrentModification, Stored
+from sanjin_shared.usecases import envelopes, external_id_lookup, visible
 
 PRODUCER = "inspection"
 Session = Stored[InspectionSession]

@@ -14,8 +14,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from sanjin_risk_monitoring.domain.point import Evaluation, MonitoringPoint, PointStatus
 from sanjin_risk_monitoring.domain.report import RiskReport
-from sanjin_shared.records import RecordRepository
 from sanjin_shared.reference import HazardType, ProductCategory, Severity, VenueType
+from sanjin_shared.repository import RecordRepository
 
 POINTS = "monitoring_points"
 REPORTS = "risk_reports"

@@ -30,6 +30,7 @@ from sanjin_shared.batch import (
     ItemStatus,
     validate_items,
 )
+from sanjin_shared.context import Context, RequestContext
 from sanjin_shared.errors import DomainError, RuleViolation
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT
@@ -42,8 +43,8 @@ from sanjin_shared.params import (
     sees_personal_data,
 )
 from sanjin_shared.problems import Problem
-from sanjin_shared.records import Context, RequestContext, Stored, next_cursor
 from sanjin_shared.reference import HazardType, ProductCategory, ProvinceCode, RiskLevel, VenueType
+from sanjin_shared.repository import Stored, next_cursor
 
 router = APIRouter(prefix="/v1")
 

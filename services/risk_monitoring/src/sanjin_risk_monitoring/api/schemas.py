@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sanjin_risk_monitoring.domain.point import MonitoringPoint
 from sanjin_risk_monitoring.domain.report import RiskReport
 from sanjin_shared.personal import PhoneNumber, mask_phone
-from sanjin_shared.records import Stored
 from sanjin_shared.reference import (
     HazardType,
     ProductCategory,
@@ -19,6 +18,7 @@ from sanjin_shared.reference import (
     Severity,
     VenueType,
 )
+from sanjin_shared.repository import Stored
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]

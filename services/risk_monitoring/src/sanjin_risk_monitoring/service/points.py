@@ -10,16 +10,11 @@ from typing import Any
 from sanjin_risk_monitoring.adapters.repository import PointRepository
 from sanjin_risk_monitoring.domain.point import Evaluation, MonitoringPoint
 from sanjin_shared.clock import Clock, beijing_date, utc_now
+from sanjin_shared.context import RequestContext
 from sanjin_shared.idempotency import Outcome, create_once
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.records import (
-    RequestContext,
-    Stored,
-    change_record,
-    envelopes,
-    external_id_lookup,
-    visible,
-)
+from sanjin_shared.repository import Stored
+from sanjin_shared.usecases import change_record, envelopes, external_id_lookup, visible
 
 PRODUCER = "risk_monitoring"
 Point = Stored[MonitoringPoint]

@@ -19,11 +19,13 @@ from sanjin_risk_monitoring.adapters.repository import (
 from sanjin_risk_monitoring.domain.report import RiskReport
 from sanjin_risk_monitoring.domain.triage import SIGNAL_THRESHOLD, product_key
 from sanjin_shared.clock import Clock, beijing_date, utc_now
+from sanjin_shared.context import RequestContext
 from sanjin_shared.errors import RuleViolation
 from sanjin_shared.events.monitoring import RiskSignalRaised
 from sanjin_shared.idempotency import Outcome, create_once
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.records import RequestContext, Stored, envelopes, external_id_lookup, visible
+from sanjin_shared.repository import Stored
+from sanjin_shared.usecases import envelopes, external_id_lookup, visible
 
 PRODUCER = "risk_monitoring"
 

@@ -16,8 +16,8 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-from sanjin_shared.records import RecordRepository, Stored
 from sanjin_shared.reference import ProductCategory
+from sanjin_shared.repository import RecordRepository, Stored
 from sanjin_survey.domain.index import Moments, Question
 from sanjin_survey.domain.survey import Scored, Survey, SurveyStatus
 

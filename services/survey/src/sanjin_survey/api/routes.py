@@ -17,12 +17,13 @@ from sanjin_shared.batch import (
     ItemStatus,
     validate_items,
 )
+from sanjin_shared.context import Context
 from sanjin_shared.errors import RuleViolation
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT
 from sanjin_shared.params import Cursor, IdempotencyKey, Limit
-from sanjin_shared.records import Context, next_cursor
 from sanjin_shared.reference import ProductCategory, ProvinceCode
+from sanjin_shared.repository import next_cursor
 from sanjin_survey.adapters.repository import StoredSurvey
 from sanjin_survey.domain.index import Moments, Question, estimate
 from sanjin_survey.service.surveys import RecordedResponse, Submission, SurveyService

@@ -11,19 +11,14 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 
 from sanjin_shared.clock import Clock, beijing_date, utc_now
+from sanjin_shared.context import RequestContext
 from sanjin_shared.errors import DomainError
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.events.surveys import SurveyResponseRecorded
 from sanjin_shared.idempotency import Outcome, create_once, fingerprint
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import Conflict
-from sanjin_shared.records import (
-    RequestContext,
-    change_record,
-    envelopes,
-    external_id_lookup,
-    visible,
-)
+from sanjin_shared.usecases import change_record, envelopes, external_id_lookup, visible
 from sanjin_survey.adapters.repository import ResponseRepository, StoredSurvey, SurveyRepository
 from sanjin_survey.domain.survey import Scored, Survey
 

@@ -1,0 +1,35 @@
+"""Who asks: the verified principal and the request's correlation id, as a FastAPI dependency."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from sanjin_shared.audit import Actor
+from sanjin_shared.auth import CurrentPrincipal, Principal, Role
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    principal: Principal
+    correlation_id: str
+
+    @property
+    def actor(self) -> Actor:
+        p = self.principal
+        return Actor(p.sub, p.role.value, p.province, self.correlation_id)
+
+    def scope(self, query: dict[str, Any]) -> dict[str, Any]:
+        """A list query narrowed to the caller's province when the caller is a province."""
+        if self.principal.role is Role.province:
+            return query | {"province": self.principal.province}
+        return query
+
+
+async def request_context(request: Request, principal: CurrentPrincipal) -> RequestContext:
+    return RequestContext(principal=principal, correlation_id=request.state.correlation_id)
+
+
+Context = Annotated[RequestContext, Depends(request_context)]

@@ -1,0 +1,189 @@
+"""How a record type is declared once, and what is derived from its declaration.
+
+A record type (an activity, a monitoring point, a booking...) declares its fields once, as a
+frozen pydantic model in `sanjin_shared.declarations`: each field with its type and constraints,
+its Chinese label (`title`), a `description` and `examples`. Everything else is derived:
+
+- the domain entity subclasses the declaration (and `sanjin_shared.entity.Entity`) and adds
+  only behaviour;
+- the API's request bodies subclass the part a caller writes, its responses the whole record
+  (`Shown`), so OpenAPI shows the labels, descriptions and examples;
+- the stored document is `to_document` / `from_document` (the repository base uses them);
+- the event's state payload is `event_state`: the declaration's field names, bare types and
+  defaults, without the labels and constraints, so an event's JSON Schema (a versioned contract)
+  does not move when a label is reworded, and an event is never refused on decoding because an
+  input constraint was tightened after it was written;
+- list filters (`sanjin_shared.filters`) and export columns (`columns`) name declared fields.
+
+Hand-written mapping remains only where the meaning differs (counters kept by the database,
+masked personal data), each with a comment saying why.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import operator
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.fields import FieldInfo
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Declared(BaseModel):
+    """Base of every declaration: frozen values; an unknown field is an error, not ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Shown(BaseModel):
+    """Base of a response body derived from a declaration: every field is listed as required in
+    the OpenAPI document (a response always carries them, `null` where empty)."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
+# -- the stored document ----------------------------------------------------------------------------
+
+
+def plain(value: Any) -> Any:
+    """A value as BSON keeps it: enumerations by value, calendar dates as ISO text (so they sort
+    and compare as text in queries), tuples as arrays; times stay BSON dates."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def to_document(record: BaseModel) -> dict[str, Any]:
+    """The MongoDB document of a declared record: its fields, `id` stored as `_id`."""
+    doc: dict[str, Any] = plain(record.model_dump(exclude={"events"}))
+    doc["_id"] = doc.pop("id")
+    return doc
+
+
+def from_document(model: type[M], doc: Mapping[str, Any]) -> M:
+    """The declared record a document holds (the document's bookkeeping, such as `fingerprint`
+    and `created_at`, and any field the declaration does not name, is left aside)."""
+    values = {name: doc[name] for name in model.model_fields if name in doc}
+    values["id"] = doc["_id"]
+    return model.model_validate(values)
+
+
+# -- the event's state payload ----------------------------------------------------------------------
+
+
+class EventState(BaseModel):
+    """Base of the state an event carries: frozen, and strict about unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+S = TypeVar("S", bound=EventState)
+
+
+def bare(annotation: Any) -> Any:
+    """A type without its constraints and metadata (`Annotated[str, ...]` -> `str`), inside
+    containers and unions too; a record's immutable `tuple[X, ...]` is the event's `list[X]`."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return bare(typing.get_args(annotation)[0])
+    args = typing.get_args(annotation)
+    if not args:
+        return annotation
+    if origin is types.UnionType or origin is typing.Union:
+        return functools.reduce(operator.or_, (bare(a) for a in args))
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return list[bare(args[0])]  # type: ignore[misc]
+    return origin[tuple(bare(a) for a in args)]
+
+
+def event_state(
+    name: str,
+    declaration: type[BaseModel],
+    fields: Iterable[str],
+    *,
+    doc: str,
+    optional: Iterable[str] = (),
+    types: Mapping[str, Any] | None = None,
+) -> type[EventState]:
+    """The model of the state an event carries: the named fields of `declaration`, in that order,
+    with their bare types (no labels, no constraints). An event states every field, so each is
+    required except those named `optional`, which keep the declaration's default. `types` gives
+    another type where the event's differs (a nested record's own state, a status the event
+    keeps as text)."""
+    overrides = dict(types or {})
+    keep_default = set(optional)
+    definitions: dict[str, Any] = {}
+    for field_name in fields:
+        info: FieldInfo = declaration.model_fields[field_name]
+        annotation = overrides.pop(field_name, None) or bare(info.annotation)
+        default = _default(info) if field_name in keep_default else ...
+        definitions[field_name] = (annotation, default)
+    if overrides:
+        raise ValueError(f"{name}: types for fields it does not carry: {sorted(overrides)}")
+    model = create_model(name, __base__=EventState, __doc__=doc, **definitions)
+    model.__module__ = declaration.__module__
+    return model
+
+
+def _default(info: FieldInfo) -> Any:
+    if info.is_required():
+        return ...
+    if info.default_factory is not None:
+        return Field(default_factory=info.default_factory)
+    default = info.default
+    # the events' JSON keeps arrays: a declared tuple default is the event's list default
+    return list(default) if isinstance(default, tuple) else default
+
+
+def state_of(state: type[S], record: BaseModel, **values: Any) -> S:
+    """The state an event carries, taken from a record (`values` for what is computed)."""
+    taken = record.model_dump(include=set(state.model_fields) - set(values))
+    return state.model_validate(plain(taken) | values)
+
+
+# -- columns of exports and templates ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a table made from a declaration: the field, its Chinese label, and its
+    enumeration (with the members' Chinese labels) when it has one."""
+
+    name: str
+    title: str
+    description: str | None
+    enumeration: type[enum.Enum] | None
+
+
+def columns(declaration: type[BaseModel], names: Iterable[str] | None = None) -> list[Column]:
+    chosen = list(names) if names is not None else list(declaration.model_fields)
+    out = []
+    for name in chosen:
+        info = declaration.model_fields[name]
+        out.append(
+            Column(name, info.title or name, info.description, _enumeration(info.annotation))
+        )
+    return out
+
+
+def _enumeration(annotation: Any) -> type[enum.Enum] | None:
+    kind = bare(annotation)
+    candidates = [kind, *typing.get_args(kind)]
+    for candidate in candidates:
+        if isinstance(candidate, type) and issubclass(candidate, enum.Enum):
+            return candidate
+    return None
