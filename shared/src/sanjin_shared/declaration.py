@@ -82,6 +82,28 @@ def from_document(model: type[M], doc: Mapping[str, Any]) -> M:
     return model.model_validate(values)
 
 
+# -- a change of some fields -------------------------------------------------------------------------
+
+
+def changes_of(
+    name: str, declaration: type[BaseModel], fields: Iterable[str], *, doc: str
+) -> type[Declared]:
+    """The model of a change of some of a record's fields (a PATCH body): each named field with
+    its declared type, constraints and labels, but optional; what is not sent keeps its value."""
+    definitions: dict[str, Any] = {}
+    for field_name in fields:
+        info = declaration.model_fields[field_name]
+        kind = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        definitions[field_name] = (
+            typing.Optional[kind],  # noqa: UP045 - `kind` is a runtime value, not a type
+            Field(
+                default=None, title=info.title, description=info.description, examples=info.examples
+            ),
+        )
+    model: type[Declared] = create_model(name, __base__=Declared, __doc__=doc, **definitions)
+    return model
+
+
 # -- the event's state payload ----------------------------------------------------------------------
 
 
@@ -115,7 +137,7 @@ def event_state(
     declaration: type[BaseModel],
     fields: Iterable[str],
     *,
-    doc: str,
+    doc: str | None,
     optional: Iterable[str] = (),
     types: Mapping[str, Any] | None = None,
 ) -> type[EventState]:
@@ -123,14 +145,19 @@ def event_state(
     with their bare types (no labels, no constraints). An event states every field, so each is
     required except those named `optional`, which keep the declaration's default. `types` gives
     another type where the event's differs (a nested record's own state, a status the event
-    keeps as text)."""
+    keeps as text, a count where the record keeps a list), and the type of a field the record
+    computes instead of declaring (optional ones default to None)."""
     overrides = dict(types or {})
     keep_default = set(optional)
     definitions: dict[str, Any] = {}
     for field_name in fields:
-        info: FieldInfo = declaration.model_fields[field_name]
-        annotation = overrides.pop(field_name, None) or bare(info.annotation)
-        default = _default(info) if field_name in keep_default else ...
+        info = declaration.model_fields.get(field_name)
+        if info is None:
+            annotation = overrides.pop(field_name)  # computed: its type must be given
+            default = None if field_name in keep_default else ...
+        else:
+            annotation = overrides.pop(field_name, None) or bare(info.annotation)
+            default = _default(info) if field_name in keep_default else ...
         definitions[field_name] = (annotation, default)
     if overrides:
         raise ValueError(f"{name}: types for fields it does not carry: {sorted(overrides)}")

@@ -130,11 +130,14 @@ async def create_record(
     producer: str,
     clock: Clock,
     load: Callable[[str], Awaitable[Stored[R]]] | None = None,
+    then: Callable[[Transaction, Stored[R]], Awaitable[Stored[R]]] | None = None,
 ) -> Outcome[Stored[R]]:
     """Create one record at most once (`create_once`): `make` builds it in the transaction (and
     may write what it needs beside it, such as a place taken in a session); the record is
-    inserted with the request's fingerprint and its events are queued. A repeat answers with the
-    record the first request created, read by `load` (by default: as the caller may see it)."""
+    inserted with the request's fingerprint and its events are queued; `then` does what follows
+    from it in the same transaction and answers the record as it is then stored. A repeat
+    answers with the record the first request created, read by `load` (by default: as the
+    caller may see it)."""
 
     async def create(tx: Transaction) -> Stored[R]:
         record = await make(tx)
@@ -145,14 +148,14 @@ async def create_record(
         tx.publish(
             *envelopes(record.events, producer=producer, version=record.version, ctx=ctx, now=now)
         )
-        return stored
+        return await then(tx, stored) if then is not None else stored
 
     async def load_visible(record_id: str) -> Stored[R]:
         return await visible(repo, ctx, record_id, what=what)
 
     return await create_once(
         uow,
-        scope=f"{what}:{province}",
+        scope=f"{what.replace(' ', '_')}:{province}",  # e.g. "monitoring_point:110000"
         idempotency_key=idempotency_key,
         request_fingerprint=request_fingerprint,
         find_by_external_id=external_id_lookup(repo, province, external_id),
