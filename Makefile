@@ -19,7 +19,7 @@ help:
 	@echo "make down    stop everything 'make up' started"
 	@echo "make logs    follow the logs"
 	@echo "make test    install what is missing, start the servers the tests need, run every test"
-	@echo "make lint    ruff"
+	@echo "make lint    ruff and mypy (strict on services/, shared/, deploy/local)"
 	@echo "make bench  throughput and latency ratios against baselines (bench/results/latest.json)"
 	@echo "make chaos  faults under load, then lost / double-counted checks (CHAOS_ARGS=--records N)"
 	@echo "make fuzz   schemathesis on every operation, FUZZ_EXAMPLES per operation (100)"
@@ -76,6 +76,7 @@ test-unit: install
 lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run mypy
 
 # deployment files: the Dockerfile, every YAML file under deploy/, and both Kubernetes overlays
 # rendered and validated against the Kubernetes schemas (the Strimzi resources have none there)

@@ -133,7 +133,8 @@ def mint_token(
 
 
 async def _verifier(request: Request) -> TokenVerifier:
-    return request.state.platform.verifier
+    verifier: TokenVerifier = request.state.platform.verifier
+    return verifier
 
 
 async def current_principal(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from sanjin_shared.audit import Actor
-from sanjin_shared.auth import CurrentPrincipal, Principal, Role
+from sanjin_shared.auth import CurrentPrincipal, Principal
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,12 +20,6 @@ class RequestContext:
     def actor(self) -> Actor:
         p = self.principal
         return Actor(p.sub, p.role.value, p.province, self.correlation_id)
-
-    def scope(self, query: dict[str, Any]) -> dict[str, Any]:
-        """A list query narrowed to the caller's province when the caller is a province."""
-        if self.principal.role is Role.province:
-            return query | {"province": self.principal.province}
-        return query
 
 
 async def request_context(request: Request, principal: CurrentPrincipal) -> RequestContext:

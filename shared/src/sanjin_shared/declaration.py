@@ -9,10 +9,12 @@ its Chinese label (`title`), a `description` and `examples`. Everything else is 
 - the API's request bodies subclass the part a caller writes, its responses the whole record
   (`Shown`), so OpenAPI shows the labels, descriptions and examples;
 - the stored document is `to_document` / `from_document` (the repository base uses them);
-- the event's state payload is `event_state`: the declaration's field names, bare types and
-  defaults, without the labels and constraints, so an event's JSON Schema (a versioned contract)
-  does not move when a label is reworded, and an event is never refused on decoding because an
-  input constraint was tightened after it was written;
+- the state an event carries is taken from the record by `state_of`. The event's state model
+  itself (`sanjin_shared.events`) stays a class of its own: it is a published contract with a
+  JSON Schema snapshot and a version, so it names the fields it carries with their bare types
+  (no labels, no input constraints: an event is never refused on decoding because an input
+  rule was tightened after it was written). `tests/unit/test_declarations.py` checks that each
+  of its fields has the type its declaration gives, where the meaning is the same;
 - list filters (`sanjin_shared.filters`) and export columns (`columns`) name declared fields.
 
 Hand-written mapping remains only where the meaning differs (counters kept by the database,
@@ -32,7 +34,6 @@ from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
-from pydantic.fields import FieldInfo
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -106,14 +107,7 @@ def changes_of(
 
 # -- the event's state payload ----------------------------------------------------------------------
 
-
-class EventState(BaseModel):
-    """Base of the state an event carries: frozen, and strict about unknown fields."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-S = TypeVar("S", bound=EventState)
+S = TypeVar("S", bound=BaseModel)
 
 
 def bare(annotation: Any) -> Any:
@@ -128,52 +122,8 @@ def bare(annotation: Any) -> Any:
     if origin is types.UnionType or origin is typing.Union:
         return functools.reduce(operator.or_, (bare(a) for a in args))
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        return list[bare(args[0])]  # type: ignore[misc]
+        return list.__class_getitem__(bare(args[0]))
     return origin[tuple(bare(a) for a in args)]
-
-
-def event_state(
-    name: str,
-    declaration: type[BaseModel],
-    fields: Iterable[str],
-    *,
-    doc: str | None,
-    optional: Iterable[str] = (),
-    types: Mapping[str, Any] | None = None,
-) -> type[EventState]:
-    """The model of the state an event carries: the named fields of `declaration`, in that order,
-    with their bare types (no labels, no constraints). An event states every field, so each is
-    required except those named `optional`, which keep the declaration's default. `types` gives
-    another type where the event's differs (a nested record's own state, a status the event
-    keeps as text, a count where the record keeps a list), and the type of a field the record
-    computes instead of declaring (optional ones default to None)."""
-    overrides = dict(types or {})
-    keep_default = set(optional)
-    definitions: dict[str, Any] = {}
-    for field_name in fields:
-        info = declaration.model_fields.get(field_name)
-        if info is None:
-            annotation = overrides.pop(field_name)  # computed: its type must be given
-            default = None if field_name in keep_default else ...
-        else:
-            annotation = overrides.pop(field_name, None) or bare(info.annotation)
-            default = _default(info) if field_name in keep_default else ...
-        definitions[field_name] = (annotation, default)
-    if overrides:
-        raise ValueError(f"{name}: types for fields it does not carry: {sorted(overrides)}")
-    model = create_model(name, __base__=EventState, __doc__=doc, **definitions)
-    model.__module__ = declaration.__module__
-    return model
-
-
-def _default(info: FieldInfo) -> Any:
-    if info.is_required():
-        return ...
-    if info.default_factory is not None:
-        return Field(default_factory=info.default_factory)
-    default = info.default
-    # the events' JSON keeps arrays: a declared tuple default is the event's list default
-    return list(default) if isinstance(default, tuple) else default
 
 
 def state_of(state: type[S], record: BaseModel, **values: Any) -> S:

@@ -183,13 +183,10 @@ class RecordRepository(Generic[R]):
         )
         return PriorRecord(doc["_id"], doc["fingerprint"]) if doc else None
 
-    async def list(
-        self, flt: RecordFilter | dict[str, Any], *, cursor: str | None, limit: int
-    ) -> list[Stored[R]]:
+    async def list(self, flt: RecordFilter, *, cursor: str | None, limit: int) -> list[Stored[R]]:
         """Records matching the filter, in creation order, after the cursor."""
-        query = flt.query() if isinstance(flt, RecordFilter) else flt
         docs = (
-            await self._col.find(query | after_cursor(cursor))
+            await self._col.find(flt.query() | after_cursor(cursor))
             .sort([("created_at", ASCENDING), ("_id", ASCENDING)])
             .limit(limit)
             .to_list()

@@ -15,7 +15,12 @@ from sanjin_aggregator.api import dashboard
 from sanjin_aggregator.api.campaigns import router as campaigns_router
 from sanjin_aggregator.api.register import router as register_router
 from sanjin_aggregator.api.routes import router
-from sanjin_aggregator.service.readmodels import LiveReadModels
+from sanjin_aggregator.service.readmodels import (
+    AggregatorRuntime,
+    LiveReadModels,
+    runtime,
+    statistics_store,
+)
 from sanjin_aggregator.service.submissions import SubmissionService, watch_deadlines
 from sanjin_aggregator.settings import AggregatorSettings
 from sanjin_shared.app import Platform, create_app
@@ -42,19 +47,16 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
             check_every_s=settings.generation_check_interval_s,
         )
         await live.start()
-        platform.extras["read_models"] = live
+        platform.extension = AggregatorRuntime(live, asyncio.Event())
         platform.tasks.append(asyncio.create_task(live.follow(), name="generation-follow"))
 
     async def start_deadline_watch(platform: Platform) -> None:
         await CampaignRepository(platform.db).seed_defaults()
         await SubmissionRepository(platform.db).ensure_indexes()
-        stopping = asyncio.Event()
-        platform.extras["deadline_watch_stopping"] = stopping
+        stopping = runtime(platform).deadline_watch_stopping
 
         def service() -> SubmissionService:
-            live: LiveReadModels = platform.extras["read_models"]
-            assert live.current is not None
-            return SubmissionService(platform.unit_of_work(), live.current.statistics)
+            return SubmissionService(platform.unit_of_work(), statistics_store(platform))
 
         platform.tasks.append(
             asyncio.create_task(
@@ -64,8 +66,8 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         )
 
     async def stop_background(platform: Platform) -> None:
-        await platform.extras["read_models"].stop()
-        platform.extras["deadline_watch_stopping"].set()
+        await runtime(platform).read_models.stop()
+        runtime(platform).deadline_watch_stopping.set()
 
     routers = [router, register_router, campaigns_router, dashboard.reference, dashboard.page]
     if settings.is_development:

@@ -2,38 +2,48 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import date
 
-from sanjin_shared.declaration import event_state
-from sanjin_shared.declarations.activities import ActivityRecord, ActivityReport
+from pydantic import BaseModel, ConfigDict
+
 from sanjin_shared.events.envelope import DomainEvent
+from sanjin_shared.reference import ActivityKind, EducationFormat, VenueType
 from sanjin_shared.topics import ACTIVITIES
 
-# The state the events carry, derived from the declaration (names, bare types and defaults):
-# what a projection needs, and nothing personal. For the type checker it is the declaration.
-if TYPE_CHECKING:
-    ActivityReportFigures = ActivityReport
-    ActivityState = ActivityRecord
-else:
-    ActivityReportFigures = event_state(
-        "ActivityReportFigures",
-        ActivityReport,
-        ActivityReport.model_fields,
-        optional=("recommendations",),
-        doc="The outcome of a held activity, as the province reported it last.",
-    )
-    ActivityState = event_state(
-        "ActivityState",
-        ActivityRecord,
-        (
-            "id", "province", "campaign", "kind", "status", "title", "venue_type",
-            "venue_name", "city", "county", "scheduled_on", "formats", "report",
-        ),
-        doc="The activity after the change: what a projection needs, and nothing personal.",
-        optional=("formats", "report"),
-        # the status is text in the event (its values: scheduled, completed, cancelled)
-        types={"status": str, "report": ActivityReportFigures | None, "province": str},
-    )  # fmt: skip
+
+class ActivityReportFigures(BaseModel):
+    """The outcome of a held activity, as the province reported it last."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    held_on: date
+    participants: int
+    materials_distributed: int
+    consultations: int
+    comparison_items_displayed: int
+    video_showings: int
+    media_reports: int
+    recommendations: list[str] = []
+
+
+class ActivityState(BaseModel):
+    """The activity after the change: what a projection needs, and nothing personal."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    province: str
+    campaign: str
+    kind: ActivityKind
+    status: str  # scheduled | completed | cancelled
+    title: str
+    venue_type: VenueType
+    venue_name: str
+    city: str
+    county: str
+    scheduled_on: date
+    formats: list[EducationFormat] = []
+    report: ActivityReportFigures | None = None
 
 
 class ActivityEvent(DomainEvent):

@@ -2,63 +2,49 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import date
 
-from sanjin_shared.declaration import event_state
-from sanjin_shared.declarations.monitoring import Evaluation, PointRecord, ReportRecord
+from pydantic import BaseModel, ConfigDict
+
 from sanjin_shared.events.envelope import DomainEvent
-from sanjin_shared.reference import ProductCategory, RiskLevel
+from sanjin_shared.reference import HazardType, ProductCategory, RiskLevel, Severity, VenueType
 from sanjin_shared.topics import MONITORING
 
-# The states the events carry, derived from the declarations (names, bare types): for the type
-# checker they are the declarations.
-if TYPE_CHECKING:
-    LatestEvaluation = Evaluation
-    MonitoringPointState = PointRecord
-    RiskReportState = ReportRecord
-else:
-    LatestEvaluation = event_state(
-        "LatestEvaluation", Evaluation, ("evaluated_on", "score", "evaluator"), doc=None
-    )
-    MonitoringPointState = event_state(
-        "MonitoringPointState",
-        PointRecord,
-        (
-            "id", "province", "campaign", "name", "venue_type", "city", "county", "address",
-            "host_organization", "contact_name", "contact_phone", "established_on",
-            "capabilities", "status", "evaluations", "latest_evaluation", "deactivation_reason",
-        ),
-        doc="A point of the register (Attachment 2 of the notice) after the change.\n\n"
-        "It carries the contact person and phone because headquarters' national register lists "
-        "them;\nconsumers must not log them.",
-        optional=("latest_evaluation", "deactivation_reason"),
-        # the event counts the evaluations and carries the latest; the status is text
-        types={
-            "province": str,
-            "status": str,
-            "evaluations": int,
-            "latest_evaluation": LatestEvaluation | None,
-        },
-    )  # fmt: skip
-    RiskReportState = event_state(
-        "RiskReportState",
-        ReportRecord,
-        (
-            "id", "province", "campaign", "monitoring_point_id", "venue_type", "occurred_on",
-            "product_category", "product_name", "brand", "model", "product_key", "hazard_type",
-            "severity", "injured", "victim_age", "victim_sex", "risk_level", "signal",
-        ),
-        doc="A risk report after the change; without the free-text description (it may name "
-        "people).",
-        # the product key and the risk level are computed by the domain
-        types={
-            "province": str,
-            "monitoring_point_id": str,
-            "victim_sex": str | None,
-            "product_key": str,
-            "risk_level": RiskLevel,
-        },
-    )  # fmt: skip
+
+class LatestEvaluation(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    evaluated_on: date
+    score: int
+    evaluator: str
+
+
+class MonitoringPointState(BaseModel):
+    """A point of the register (Attachment 2 of the notice) after the change.
+
+    It carries the contact person and phone because headquarters' national register lists them;
+    consumers must not log them.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    province: str
+    campaign: str
+    name: str
+    venue_type: VenueType
+    city: str
+    county: str
+    address: str
+    host_organization: str
+    contact_name: str
+    contact_phone: str
+    established_on: date
+    capabilities: list[str]
+    status: str  # active | inactive
+    evaluations: int
+    latest_evaluation: LatestEvaluation | None = None
+    deactivation_reason: str | None = None
 
 
 class MonitoringPointEvent(DomainEvent):
@@ -91,6 +77,31 @@ class MonitoringPointDeactivated(MonitoringPointEvent):
 
 class MonitoringPointReactivated(MonitoringPointEvent):
     event_type = "MonitoringPointReactivated"
+
+
+class RiskReportState(BaseModel):
+    """A risk report after the change; without the free-text description (it may name people)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    province: str
+    campaign: str
+    monitoring_point_id: str
+    venue_type: VenueType
+    occurred_on: date
+    product_category: ProductCategory
+    product_name: str
+    brand: str
+    model: str
+    product_key: str
+    hazard_type: HazardType
+    severity: Severity
+    injured: bool
+    victim_age: int | None
+    victim_sex: str | None
+    risk_level: RiskLevel
+    signal: bool
 
 
 class RiskReportEvent(DomainEvent):

@@ -134,7 +134,7 @@ class SubmissionOut(BaseModel):
             campaign=s.campaign,
             province=s.province,
             name=PROVINCES[s.province],
-            status=s.status.value,  # type: ignore[arg-type]
+            status=s.status.value,
             submitted_at=_beijing(latest.at) if latest else None,
             on_time=latest.on_time if latest else None,
             attempts=s.attempts,
@@ -183,7 +183,7 @@ class TrackerOut(BaseModel):
                 TrackerRowOut(
                     province=row.province,
                     name=row.name,
-                    status=s.status.value,  # type: ignore[arg-type]
+                    status=s.status.value,
                     submitted_at=_beijing(latest.at) if latest else None,
                     on_time=latest.on_time if latest else None,
                     overdue=row.overdue,

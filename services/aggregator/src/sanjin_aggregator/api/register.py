@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sanjin_aggregator.adapters.register import RegisterStore
 from sanjin_aggregator.adapters.xlsx import XLSX_MEDIA_TYPE, workbook
 from sanjin_aggregator.api.routes import CampaignId, attachment
+from sanjin_aggregator.service.readmodels import register_store
 from sanjin_aggregator.service.register import ATTACHMENT_2, ordered
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import CurrentPrincipal, Principal, Role
@@ -54,11 +55,10 @@ class Register(BaseModel):
     total: int
     items: list[RegisterRow]
     next_cursor: str | None = None
-    next_cursor: str | None = None
 
 
 async def get_store(platform: PlatformDep) -> RegisterStore:
-    return platform.extras["read_models"].current.register
+    return register_store(platform)
 
 
 Store = Annotated[RegisterStore, Depends(get_store)]

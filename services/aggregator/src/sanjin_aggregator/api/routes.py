@@ -12,6 +12,7 @@ from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.adapters.xlsx import XLSX_MEDIA_TYPE, workbook
 from sanjin_aggregator.api.schemas import DailyStatistics, DayOut, ProvinceStatistics, Statistics
 from sanjin_aggregator.service import exports
+from sanjin_aggregator.service.readmodels import statistics_store
 from sanjin_aggregator.service.statistics import daily_series, statistics
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import CurrentPrincipal, HQReader, Role
@@ -24,7 +25,7 @@ CampaignId = Annotated[str, Path(pattern=r"^[0-9A-Za-z_-]{1,32}$")]
 
 
 async def get_store(platform: PlatformDep) -> StatisticsStore:
-    return platform.extras["read_models"].current.statistics
+    return statistics_store(platform)
 
 
 Store = Annotated[StatisticsStore, Depends(get_store)]

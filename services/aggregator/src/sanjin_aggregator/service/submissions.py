@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -170,7 +171,11 @@ class SubmissionService:
         return Tracker(campaign, rows)
 
     async def _change(
-        self, ctx: RequestContext, campaign_id: str, province: str, change: Any
+        self,
+        ctx: RequestContext,
+        campaign_id: str,
+        province: str,
+        change: Callable[[Submission, datetime], Submission],
     ) -> Submission:
         async def body(tx: Transaction) -> Submission:
             current = await self._submissions.get(campaign_id, province, session=tx.session)

@@ -134,7 +134,7 @@ async def list_activities(
             campaign=campaign,
             kind=kind,
             venue_type=venue_type,
-            status=ActivityStatus(status_) if status_ else None,
+            status=ActivityStatus.of(status_) if status_ else None,
             scheduled_on=DateSpan(start=scheduled_from, end=scheduled_to),
         ),
         cursor=cursor,

@@ -55,7 +55,7 @@ class Activity(ActivityRecord, Entity):
     def schedule(
         cls, *, id: str, province: str, details: ActivityDetails, external_id: str | None = None
     ) -> Activity:
-        activity = cls(id=id, province=province, external_id=external_id, **_details(details))
+        activity = cls.new(id=id, province=province, external_id=external_id, **_details(details))
         activity._check_details()
         return activity.raised(ActivityScheduled(activity=activity.state()))
 

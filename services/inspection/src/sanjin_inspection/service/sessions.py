@@ -6,16 +6,21 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sanjin_inspection.adapters.repository import BookingRepository, SessionRepository
+from sanjin_inspection.adapters.repository import (
+    BookingRepository,
+    SessionFilter,
+    SessionRepository,
+)
 from sanjin_inspection.domain.booking import Booking, CancelledBy
+from sanjin_inspection.domain.commands import CancelSession, ScheduleSession, UpdateSession
 from sanjin_inspection.domain.session import InspectionSession
 from sanjin_shared.clock import Clock, utc_now
 from sanjin_shared.context import RequestContext
-from sanjin_shared.idempotency import Outcome, create_once
+from sanjin_shared.idempotency import Outcome
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import Conflict
 from sanjin_shared.repository import ConcurrentModification, Stored
-from sanjin_shared.usecases import envelopes, external_id_lookup, visible
+from sanjin_shared.usecases import create_record, envelopes, visible
 
 PRODUCER = "inspection"
 Session = Stored[InspectionSession]
@@ -73,45 +78,38 @@ class SessionService:
     async def schedule(
         self,
         ctx: RequestContext,
-        fields: dict[str, Any],
+        command: ScheduleSession,
         *,
-        province: str | None,
         idempotency_key: str | None,
         request_fingerprint: str,
     ) -> Outcome[Session]:
-        owner = ctx.principal.write_province(province)
+        province = ctx.principal.write_province(command.province)
 
-        async def create(tx: Transaction) -> Stored[InspectionSession]:
-            now = self._clock()
-            session = InspectionSession.schedule(
-                id=f"is_{uuid.uuid4().hex}", province=owner, **fields
+        async def make(_tx: Transaction) -> InspectionSession:
+            return InspectionSession.schedule(
+                id=f"is_{uuid.uuid4().hex}",
+                province=province,
+                details=command,
+                external_id=command.external_id,
             )
-            stored = await self._sessions.add(
-                session, fingerprint=request_fingerprint, now=now, session=tx.session
-            )
-            publish(tx, ctx, now, session)
-            return stored
 
-        return await create_once(
+        return await create_record(
             self._uow,
-            scope=f"inspection_session:{owner}",
+            self._sessions,
+            ctx,
+            make,
+            province=province,
+            external_id=command.external_id,
             idempotency_key=idempotency_key,
             request_fingerprint=request_fingerprint,
-            find_by_external_id=external_id_lookup(
-                self._sessions, owner, fields.get("external_id")
-            ),
-            create=create,
-            load=self.loader(ctx),
+            what="inspection session",
+            producer=PRODUCER,
+            clock=self._clock,
         )
 
-    def loader(self, ctx: RequestContext) -> Any:
-        return lambda session_id: visible(
-            self._sessions, ctx, session_id, what="inspection session"
-        )
+    async def update(self, ctx: RequestContext, session_id: str, command: UpdateSession) -> Session:
+        changes = command.model_dump(exclude_unset=True)
 
-    async def update(
-        self, ctx: RequestContext, session_id: str, changes: dict[str, Any]
-    ) -> Session:
         async def body(tx: Transaction) -> None:
             stored = await self._visible(ctx, session_id, tx)
             now = self._clock()
@@ -128,7 +126,9 @@ class SessionService:
         await self._run(body)
         return await self.get(ctx, session_id)
 
-    async def cancel(self, ctx: RequestContext, session_id: str, reason: str) -> Session:
+    async def cancel(self, ctx: RequestContext, session_id: str, command: CancelSession) -> Session:
+        reason = command.reason
+
         async def body(tx: Transaction) -> None:
             stored = await self._visible(ctx, session_id, tx)
             now = self._clock()
@@ -153,9 +153,9 @@ class SessionService:
         return await visible(self._sessions, ctx, session_id, what="inspection session")
 
     async def list(
-        self, ctx: RequestContext, query: dict[str, Any], *, cursor: str | None, limit: int
+        self, ctx: RequestContext, flt: SessionFilter, *, cursor: str | None, limit: int
     ) -> list[Session]:
-        return await self._sessions.list(ctx.scope(query), cursor=cursor, limit=limit)
+        return await self._sessions.list(flt.for_caller(ctx.principal), cursor=cursor, limit=limit)
 
     async def _visible(self, ctx: RequestContext, session_id: str, tx: Transaction) -> Session:
         return await visible_session(self._sessions, ctx, session_id, tx)

@@ -89,4 +89,5 @@ class SignalCounter:
             return_document=ReturnDocument.AFTER,
             session=session,
         )
+        assert doc is not None  # an upsert returning the document after it always finds one
         return int(doc["reports"])

@@ -108,7 +108,7 @@ async def list_points(
             province=province,
             campaign=campaign,
             venue_type=venue_type,
-            status=PointStatus(status_) if status_ else None,
+            status=PointStatus.of(status_) if status_ else None,
         ),
         cursor=cursor,
         limit=limit,

@@ -51,11 +51,11 @@ class PointOut(PointRecord, Shown):
 
     # personal data: the phone is shown masked to all but the owning province and admin, so the
     # answer's field is text, not the declared phone number (meaning differs)
-    contact_phone: str = Field(  # type: ignore[assignment]
+    contact_phone: str = Field(
         title="联系电话",
         description="Masked (138****5678) unless the caller is the owning province or admin",
     )
-    evaluations: tuple[EvaluationOut, ...] = Field(title="评估记录")  # type: ignore[assignment]
+    evaluations: tuple[EvaluationOut, ...] = Field(title="评估记录")
     latest_evaluation: EvaluationOut | None = Field(
         title="最近评估", description="The latest by date; of two on one day, the later recorded."
     )

@@ -49,7 +49,7 @@ class MonitoringPoint(PointRecord, Entity):
         today: date,
     ) -> MonitoringPoint:
         fields = {name: getattr(details, name) for name in PointDetails.model_fields}
-        point = cls(id=id, province=province, external_id=external_id, **fields)
+        point = cls.new(id=id, province=province, external_id=external_id, **fields)
         point._check(today)
         return point._raised(MonitoringPointRegistered)
 

@@ -47,7 +47,7 @@ class RiskReport(ReportRecord, Entity):
         if point.status is not PointStatus.active:
             raise InvalidTransition(f"monitoring point {point.id} is inactive and cannot report")
         fields = {name: getattr(details, name) for name in ReportDetails.model_fields}
-        report = cls(
+        report = cls.new(
             id=id,
             province=point.province,
             venue_type=point.venue_type,
