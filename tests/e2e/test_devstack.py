@@ -15,7 +15,7 @@ import pytest
 
 from sanjin_devstack import procs
 from sanjin_devstack.paths import REPO
-from sanjin_devstack.stack import SERVICES
+from sanjin_shared.registry import SERVICES
 from tests.support.infra import docker_available
 
 
@@ -32,7 +32,7 @@ def _free_offset() -> int:
     # below the ephemeral range (32768+), where clients' own ports would collide
     for _ in range(50):
         offset = random.randrange(10_000, 24_000, 10)
-        if all(_bindable(port + offset) for _, port in SERVICES.values()):
+        if all(_bindable(s.port + offset) for s in SERVICES):
             return offset
     raise RuntimeError("no free port range")
 
@@ -81,16 +81,17 @@ def test_up_starts_everything_ready_and_down_leaves_no_process() -> None:
             check=False,
         )
         assert up.returncode == 0, up.stdout + up.stderr
-        for service, (_, port) in SERVICES.items():
+        for service in SERVICES:
+            port = service.port
             assert f"http://127.0.0.1:{port + offset}/docs" in up.stdout
             ready = httpx.get(f"http://127.0.0.1:{port + offset}/readyz", timeout=5)
-            assert ready.status_code == 200, (service, ready.text)
+            assert ready.status_code == 200, (service.name, ready.text)
             assert httpx.get(f"http://127.0.0.1:{port + offset}/docs", timeout=5).status_code == 200
         assert _processes_mentioning(str(run_dir)), (
             "kafka and SecantusDB run from the run directory"
         )
         started = {p.stem: int(p.read_text()) for p in (run_dir / "pids").glob("*.pid")}
-        assert set(started) == {*SERVICES, "kafka", "mongodb"}
+        assert set(started) == {*(s.name for s in SERVICES), "kafka", "mongodb"}
     finally:
         down = subprocess.run(
             [*cli, "down", "--run-dir", name],
@@ -102,7 +103,7 @@ def test_up_starts_everything_ready_and_down_leaves_no_process() -> None:
     assert down.returncode == 0, down.stdout + down.stderr
     assert _processes_mentioning(str(run_dir)) == []
     assert [name for name, pid in started.items() if procs.alive(pid)] == []
-    for _, port in SERVICES.values():
-        assert not procs.port_open(port + offset)
+    for service in SERVICES:
+        assert not procs.port_open(service.port + offset)
     assert not procs.port_open(kafka_port) and not procs.port_open(mongo_port)
     shutil.rmtree(run_dir, ignore_errors=True)

@@ -10,7 +10,8 @@ import httpx
 
 from sanjin_devstack import procs
 from sanjin_devstack.paths import REPO
-from sanjin_devstack.stack import SERVICES, uvicorn_argv
+from sanjin_devstack.stack import uvicorn_argv
+from sanjin_shared.registry import service
 
 
 @dataclass
@@ -30,10 +31,9 @@ class ServiceProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> ServiceProcess:
-        factory, _ = SERVICES[self.name]
         procs.spawn(
             self.proc_name,
-            uvicorn_argv(factory, self.port),
+            uvicorn_argv(service(self.name).factory, self.port),
             run_dir=self.run_dir,
             env={**os.environ, **self.env},
             cwd=REPO,

@@ -15,7 +15,7 @@ import yaml
 
 from sanjin_devstack.kafka import kafka_version
 from sanjin_devstack.paths import REPO
-from sanjin_devstack.stack import SERVICES
+from sanjin_shared.registry import SERVICES
 
 COMPOSE = REPO / "deploy" / "compose" / "docker-compose.yml"
 
@@ -31,10 +31,10 @@ def test_the_compose_broker_is_the_version_of_the_local_broker() -> None:
 
 def test_every_service_runs_with_its_contract_port_healthcheck_and_ordering() -> None:
     services = compose()["services"]
-    for name, (_, port) in SERVICES.items():
-        spec = services[name]
-        assert spec["environment"]["SANJIN_SERVICE"] == name
-        assert spec["ports"] == [f"{port}:8000"]
+    for service in SERVICES:
+        spec = services[service.name]
+        assert spec["environment"]["SANJIN_SERVICE"] == service.name
+        assert spec["ports"] == [f"{service.port}:8000"]
         assert "/readyz" in " ".join(spec["healthcheck"]["test"])
         assert spec["depends_on"]["mongo-init"]["condition"] == "service_completed_successfully"
         assert spec["depends_on"]["topics"]["condition"] == "service_completed_successfully"

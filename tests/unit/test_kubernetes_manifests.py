@@ -16,11 +16,12 @@ import pytest
 import yaml
 
 from sanjin_devstack.paths import REPO
+from sanjin_shared.registry import SERVICES as REGISTRY
 from sanjin_shared.topics import all_topics
 
 K8S = REPO / "deploy" / "k8s"
-SERVICES = {"aggregator", "events", "risk-monitoring", "inspection", "survey"}
-INTAKE = SERVICES - {"aggregator"}
+SERVICES = {s.slug for s in REGISTRY}
+INTAKE = {s.slug for s in REGISTRY if s.intake}
 
 
 def kustomize() -> str | None:

@@ -8,7 +8,7 @@ repository overrides `to_doc`/`from_doc` only to add what the database keeps bes
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -192,6 +192,24 @@ class RecordRepository(Generic[R]):
             .to_list()
         )
         return [self.stored(d) for d in docs]
+
+    async def external_ids(
+        self, province: str, campaigns: Iterable[str] | None = None
+    ) -> dict[str, str]:
+        """external id -> id of a province's records that have an external id, of some
+        campaigns or of all (what a workbook import compares its rows with)."""
+        query: dict[str, Any] = {"province": province, "external_id": {"$type": "string"}}
+        if campaigns is not None:
+            query["campaign"] = {"$in": sorted(campaigns)}
+        docs = self._col.find(query, {"_id": 1, "external_id": 1})
+        return {d["external_id"]: d["_id"] async for d in docs}
+
+    async def with_external_ids(
+        self, province: str, external_ids: Iterable[str]
+    ) -> dict[str, Stored[R]]:
+        """external id -> the province's record stored under it, for those that are."""
+        docs = self._col.find({"province": province, "external_id": {"$in": list(external_ids)}})
+        return {d["external_id"]: self.stored(d) async for d in docs}
 
 
 def next_cursor(page: Sequence[Stored[Any]], limit: int) -> str | None:

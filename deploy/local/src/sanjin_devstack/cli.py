@@ -17,7 +17,8 @@ import httpx
 
 from sanjin_devstack import kafka, mongo
 from sanjin_devstack.paths import run_dir
-from sanjin_devstack.stack import SERVICES, Infra, Stack
+from sanjin_devstack.stack import Infra, Stack
+from sanjin_shared.registry import SERVICES
 
 
 def _stack(args: argparse.Namespace) -> Stack:
@@ -61,8 +62,8 @@ def _up(stack: Stack) -> int:
     started = time.monotonic()
     stack.up()
     print(f"\nSanjin is up in {time.monotonic() - started:.0f}s (run directory {stack.run_dir}):")
-    for name in SERVICES:
-        print(f"  {name:<16} {stack.url(name)}/docs")
+    for s in SERVICES:
+        print(f"  {s.name:<16} {stack.url(s.name)}/docs")
     try:
         dashboard = httpx.get(stack.url("aggregator") + "/dashboard", timeout=2)
         if dashboard.status_code == 200:

@@ -15,15 +15,7 @@ from sanjin_devstack import procs
 from sanjin_devstack.kafka import KafkaNode
 from sanjin_devstack.mongo import MongoServer
 from sanjin_devstack.paths import REPO
-
-# name -> (ASGI app factory, port of CONTRACT.md)
-SERVICES: dict[str, tuple[str, int]] = {
-    "aggregator": ("sanjin_aggregator.main:build_app", 8000),
-    "events": ("sanjin_events.main:build_app", 8001),
-    "risk_monitoring": ("sanjin_risk_monitoring.main:build_app", 8002),
-    "inspection": ("sanjin_inspection.main:build_app", 8003),
-    "survey": ("sanjin_survey.main:build_app", 8004),
-}
+from sanjin_shared.registry import SERVICES, service
 
 
 def uvicorn_argv(factory: str, port: int, *extra: str) -> list[str]:
@@ -106,7 +98,7 @@ class Infra:
 @dataclass
 class Stack:
     infra: Infra
-    ports: dict[str, int] = field(default_factory=lambda: {n: p for n, (_, p) in SERVICES.items()})
+    ports: dict[str, int] = field(default_factory=lambda: {s.name: s.port for s in SERVICES})
     env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -130,10 +122,11 @@ class Stack:
         )
 
     def start_service(self, name: str) -> None:
-        factory, _ = SERVICES[name]
         procs.spawn(
             name,
-            uvicorn_argv(factory, self.ports[name], "--timeout-graceful-shutdown", "10"),
+            uvicorn_argv(
+                service(name).factory, self.ports[name], "--timeout-graceful-shutdown", "10"
+            ),
             run_dir=self.run_dir,
             env=self.service_env(),
             cwd=REPO,
@@ -153,18 +146,18 @@ class Stack:
     def up(self) -> None:
         self.infra.up()
         self.provision_topics()
-        for name in SERVICES:
-            self.start_service(name)
-        for name in SERVICES:
-            self.wait_service(name)
+        for s in SERVICES:
+            self.start_service(s.name)
+        for s in SERVICES:
+            self.wait_service(s.name)
 
     def down(self) -> None:
-        for name in SERVICES:
-            procs.stop(name, run_dir=self.run_dir)
+        for s in SERVICES:
+            procs.stop(s.name, run_dir=self.run_dir)
         self.infra.down()
 
     def pids(self) -> dict[str, int | None]:
-        names = [*SERVICES, "kafka", "mongodb"]
+        names = [*(s.name for s in SERVICES), "kafka", "mongodb"]
         return {n: procs.pid_of(n, run_dir=self.run_dir) for n in names}
 
 

@@ -10,22 +10,30 @@ import asyncio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from sanjin_aggregator.adapters.package import CaseRepository, FileStore
+from sanjin_aggregator.adapters.reminders import ReminderRepository
 from sanjin_aggregator.adapters.submissions import CampaignRepository, SubmissionRepository
 from sanjin_aggregator.api import dashboard
 from sanjin_aggregator.api.campaigns import router as campaigns_router
+from sanjin_aggregator.api.package import router as package_router
 from sanjin_aggregator.api.register import router as register_router
+from sanjin_aggregator.api.reminders import router as reminders_router
 from sanjin_aggregator.api.routes import router
-from sanjin_aggregator.service.readmodels import (
+from sanjin_aggregator.service.readmodels import LiveReadModels
+from sanjin_aggregator.service.reminders import reminders_of
+from sanjin_aggregator.service.runtime import (
     AggregatorRuntime,
-    LiveReadModels,
+    reminder_service,
     runtime,
     statistics_store,
 )
 from sanjin_aggregator.service.submissions import SubmissionService, watch_deadlines
 from sanjin_aggregator.settings import AggregatorSettings
 from sanjin_shared.app import Platform, create_app
+from sanjin_shared.logging import get_logger
 from sanjin_shared.topics import ACTIVITIES, INSPECTION, MONITORING, SURVEYS
 
+log = get_logger(__name__)
 CONSUMED_TOPICS = (ACTIVITIES.name, MONITORING.name, INSPECTION.name, SURVEYS.name)
 
 
@@ -47,20 +55,31 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
             check_every_s=settings.generation_check_interval_s,
         )
         await live.start()
-        platform.extension = AggregatorRuntime(live, asyncio.Event())
+        platform.extension = AggregatorRuntime(live, reminders_of(settings), asyncio.Event())
         platform.tasks.append(asyncio.create_task(live.follow(), name="generation-follow"))
 
     async def start_deadline_watch(platform: Platform) -> None:
         await CampaignRepository(platform.db).seed_defaults()
         await SubmissionRepository(platform.db).ensure_indexes()
+        await ReminderRepository(platform.db).ensure_indexes()
+        await FileStore(platform.db).ensure_indexes()
+        await CaseRepository(platform.db).ensure_indexes()
         stopping = runtime(platform).deadline_watch_stopping
 
         def service() -> SubmissionService:
             return SubmissionService(platform.unit_of_work(), statistics_store(platform))
 
+        async def one_round() -> None:
+            for campaign, province in await service().mark_overdue():
+                log.info("submission overdue", campaign=campaign, province=province)
+            reminders = reminder_service(platform, platform.unit_of_work())
+            for said in await reminders.remind():
+                log.info("reminder", campaign=said.campaign, province=said.province, step=said.step)
+            await reminders.deliver()
+
         platform.tasks.append(
             asyncio.create_task(
-                watch_deadlines(service, settings.deadline_check_interval_s, stopping),
+                watch_deadlines(one_round, settings.deadline_check_interval_s, stopping),
                 name="deadline-watch",
             )
         )
@@ -69,7 +88,15 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         await runtime(platform).read_models.stop()
         runtime(platform).deadline_watch_stopping.set()
 
-    routers = [router, register_router, campaigns_router, dashboard.reference, dashboard.page]
+    routers = [
+        router,
+        register_router,
+        campaigns_router,
+        reminders_router,
+        package_router,
+        dashboard.reference,
+        dashboard.page,
+    ]
     if settings.is_development:
         routers.append(dashboard.development)
     app = create_app(

@@ -23,7 +23,6 @@ from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.adapters.register import RegisterStore
 from sanjin_aggregator.service.projector import Projections, StatisticsProjector
 from sanjin_aggregator.service.register import RegisterProjector
-from sanjin_shared.app import Platform
 from sanjin_shared.consumer import IdempotentConsumer
 from sanjin_shared.logging import get_logger
 
@@ -132,31 +131,3 @@ class LiveReadModels:
         await consumer.stop()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-
-
-@dataclass
-class AggregatorRuntime:
-    """What the aggregator's process runs beside its API (its `Platform.extension`): the live
-    read models with their consumer, and the deadline watch's stop signal."""
-
-    read_models: LiveReadModels
-    deadline_watch_stopping: asyncio.Event
-
-    def current(self) -> ReadModels:
-        current = self.read_models.current
-        assert current is not None, "the read models are opened at startup"
-        return current
-
-
-def runtime(platform: Platform) -> AggregatorRuntime:
-    return platform.extension_of(AggregatorRuntime)
-
-
-def statistics_store(platform: Platform) -> StatisticsStore:
-    """The statistics of the live generation (what the API reads)."""
-    return runtime(platform).current().statistics
-
-
-def register_store(platform: Platform) -> RegisterStore:
-    """The national register of the live generation (what the API reads)."""
-    return runtime(platform).current().register

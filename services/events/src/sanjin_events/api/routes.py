@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from sanjin_events.adapters.repository import ActivityFilter
+from sanjin_events.api.commands import batch_item, report_of
 from sanjin_events.api.schemas import (
     ActivityCancelIn,
     ActivityCreate,
@@ -17,7 +18,7 @@ from sanjin_events.api.schemas import (
 )
 from sanjin_events.domain.activity import ActivityStatus
 from sanjin_events.service.activities import ActivityService
-from sanjin_events.service.batch import ActivityImport, ImportItem
+from sanjin_events.service.batch import ActivityImport
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import BatchRequest, ImportSummary, validate_items
 from sanjin_shared.context import Context
@@ -40,6 +41,7 @@ Service = Annotated[ActivityService, Depends(get_service)]
 
 @router.post(
     "/activities",
+    operation_id="activities-schedule",
     status_code=status.HTTP_201_CREATED,
     response_model=ActivityOut,
     summary="Schedule an activity",
@@ -65,6 +67,7 @@ async def schedule_activity(
 
 @router.post(
     "/activities:batch",
+    operation_id="activities-import",
     response_model=ImportSummary,
     summary="Import up to 1,000 activities (idempotent by external_id)",
     description="Each item has the body of `POST /v1/activities` and needs an `external_id`. "
@@ -76,10 +79,7 @@ async def import_activities(
     body: BatchRequest, ctx: Context, platform: PlatformDep, dry_run: bool = False
 ) -> ImportSummary:
     valid, conflicts = validate_items(body.items, ActivityCreate)
-    items = [
-        ImportItem(index=index, fingerprint=fingerprint(item), command=item)
-        for index, item in valid
-    ]
+    items = [batch_item(index, item) for index, item in valid]
     return await ActivityImport(platform.unit_of_work(ctx.actor)).run(
         ctx, items, conflicts, dry_run=dry_run
     )
@@ -87,18 +87,22 @@ async def import_activities(
 
 @router.post(
     "/activities/{activity_id}/report",
+    operation_id="activities-report",
     response_model=ActivityOut,
     summary="Report (or correct) what an activity achieved",
 )
 async def report_activity(
     activity_id: str, body: ActivityReportIn, ctx: Context, service: Service
 ) -> ActivityOut:
-    stored = await service.report(ctx, activity_id, body)
+    stored = await service.report(ctx, activity_id, report_of(body))
     return ActivityOut.of(stored)
 
 
 @router.post(
-    "/activities/{activity_id}/cancel", response_model=ActivityOut, summary="Cancel an activity"
+    "/activities/{activity_id}/cancel",
+    operation_id="activities-cancel",
+    response_model=ActivityOut,
+    summary="Cancel an activity",
 )
 async def cancel_activity(
     activity_id: str, ctx: Context, service: Service, body: ActivityCancelIn | None = None
@@ -106,12 +110,22 @@ async def cancel_activity(
     return ActivityOut.of(await service.cancel(ctx, activity_id, body or ActivityCancelIn()))
 
 
-@router.get("/activities/{activity_id}", response_model=ActivityOut, summary="One activity")
+@router.get(
+    "/activities/{activity_id}",
+    operation_id="activities-get",
+    response_model=ActivityOut,
+    summary="One activity",
+)
 async def get_activity(activity_id: str, ctx: Context, service: Service) -> ActivityOut:
     return ActivityOut.of(await service.get(ctx, activity_id))
 
 
-@router.get("/activities", response_model=ActivityList, summary="List activities")
+@router.get(
+    "/activities",
+    operation_id="activities-list",
+    response_model=ActivityList,
+    summary="List activities",
+)
 async def list_activities(
     ctx: Context,
     service: Service,

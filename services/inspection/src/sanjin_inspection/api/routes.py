@@ -79,6 +79,7 @@ def _booking(ctx: RequestContext, stored: Stored[Booking], *, in_list: bool = Fa
 
 @router.post(
     "/inspection-sessions",
+    operation_id="inspection-sessions-schedule",
     status_code=201,
     response_model=SessionOut,
     tags=SESSIONS,
@@ -102,6 +103,7 @@ async def schedule_session(
 
 @router.get(
     "/inspection-sessions",
+    operation_id="inspection-sessions-list",
     response_model=SessionList,
     tags=SESSIONS,
     summary="List inspection sessions",
@@ -135,6 +137,7 @@ async def list_sessions(
 
 @router.get(
     "/inspection-sessions/{session_id}",
+    operation_id="inspection-sessions-get",
     response_model=SessionOut,
     tags=SESSIONS,
     summary="One inspection session, with its places",
@@ -145,6 +148,7 @@ async def get_session(session_id: str, ctx: Context, sessions: Sessions) -> Sess
 
 @router.patch(
     "/inspection-sessions/{session_id}",
+    operation_id="inspection-sessions-update",
     response_model=SessionOut,
     tags=SESSIONS,
     summary="Change a session (a larger capacity promotes waiting bookings in order)",
@@ -158,6 +162,7 @@ async def update_session(
 
 @router.post(
     "/inspection-sessions/{session_id}/cancel",
+    operation_id="inspection-sessions-cancel",
     response_model=SessionOut,
     tags=SESSIONS,
     summary="Cancel a session and its open bookings",
@@ -174,6 +179,7 @@ async def cancel_session(
 
 @router.post(
     "/inspection-sessions/{session_id}/bookings",
+    operation_id="bookings-create",
     status_code=201,
     response_model=BookingOut,
     tags=BOOKINGS,
@@ -205,6 +211,7 @@ async def book(
 
 @router.get(
     "/inspection-sessions/{session_id}/bookings",
+    operation_id="bookings-list",
     response_model=BookingList,
     tags=BOOKINGS,
     summary="A session's bookings (names and phones masked)",
@@ -233,7 +240,11 @@ async def list_bookings(
 
 
 @router.get(
-    "/bookings/{booking_id}", response_model=BookingOut, tags=BOOKINGS, summary="One booking"
+    "/bookings/{booking_id}",
+    operation_id="bookings-get",
+    response_model=BookingOut,
+    tags=BOOKINGS,
+    summary="One booking",
 )
 async def get_booking(booking_id: str, ctx: Context, bookings: Bookings) -> BookingOut:
     return _booking(ctx, await bookings.get(ctx, booking_id))
@@ -241,6 +252,7 @@ async def get_booking(booking_id: str, ctx: Context, bookings: Bookings) -> Book
 
 @router.post(
     "/bookings/{booking_id}/cancel",
+    operation_id="bookings-cancel",
     response_model=BookingOut,
     tags=BOOKINGS,
     summary="Cancel a booking; the first waitlisted booking takes the freed place",
@@ -255,6 +267,7 @@ async def cancel_booking(booking_id: str, ctx: Context, bookings: Bookings) -> B
 
 @router.post(
     "/inspection-sessions/{session_id}/results",
+    operation_id="inspection-results-record",
     status_code=201,
     response_model=ResultOut,
     tags=RESULTS,
@@ -283,6 +296,7 @@ async def record_result(
 
 @router.post(
     "/inspection-sessions/{session_id}/results:batch",
+    operation_id="inspection-results-import",
     response_model=ImportSummary,
     tags=RESULTS,
     summary="Import up to 1,000 results of a session (idempotent by external_id)",
@@ -301,6 +315,7 @@ async def import_results(
 
 @router.get(
     "/inspection-sessions/{session_id}/results",
+    operation_id="session-results-list",
     response_model=ResultList,
     tags=RESULTS,
     summary="A session's results",
@@ -324,6 +339,7 @@ async def list_session_results(
 
 @router.get(
     "/inspection-results",
+    operation_id="inspection-results-list",
     response_model=ResultList,
     tags=RESULTS,
     summary="List results across sessions",
@@ -354,6 +370,7 @@ async def list_results(
 
 @router.get(
     "/inspection-results/{result_id}",
+    operation_id="inspection-results-get",
     response_model=ResultOut,
     tags=RESULTS,
     summary="One result",

@@ -65,6 +65,7 @@ def _point(ctx: RequestContext, stored: Stored[MonitoringPoint]) -> PointOut:
 
 @router.post(
     "/monitoring-points",
+    operation_id="monitoring-points-register",
     status_code=201,
     response_model=PointOut,
     tags=["monitoring points"],
@@ -88,6 +89,7 @@ async def register_point(
 
 @router.get(
     "/monitoring-points",
+    operation_id="monitoring-points-list",
     response_model=PointList,
     tags=["monitoring points"],
     summary="List monitoring points",
@@ -118,6 +120,7 @@ async def list_points(
 
 @router.get(
     "/monitoring-points/{point_id}",
+    operation_id="monitoring-points-get",
     response_model=PointOut,
     tags=["monitoring points"],
     summary="One monitoring point",
@@ -128,6 +131,7 @@ async def get_point(point_id: str, ctx: Context, points: Points) -> PointOut:
 
 @router.patch(
     "/monitoring-points/{point_id}",
+    operation_id="monitoring-points-update",
     response_model=PointOut,
     tags=["monitoring points"],
     summary="Change a point's details",
@@ -138,6 +142,7 @@ async def update_point(point_id: str, body: PointUpdate, ctx: Context, points: P
 
 @router.post(
     "/monitoring-points/{point_id}/evaluations",
+    operation_id="monitoring-points-evaluate",
     response_model=PointOut,
     tags=["monitoring points"],
     summary="Record an evaluation (the latest counts)",
@@ -150,6 +155,7 @@ async def evaluate_point(
 
 @router.post(
     "/monitoring-points/{point_id}/deactivate",
+    operation_id="monitoring-points-deactivate",
     response_model=PointOut,
     tags=["monitoring points"],
     summary="Deactivate a point, with the reason",
@@ -162,6 +168,7 @@ async def deactivate_point(
 
 @router.post(
     "/monitoring-points/{point_id}/reactivate",
+    operation_id="monitoring-points-reactivate",
     response_model=PointOut,
     tags=["monitoring points"],
     summary="Reactivate a point",
@@ -175,6 +182,7 @@ async def reactivate_point(point_id: str, ctx: Context, points: Points) -> Point
 
 @router.post(
     "/risk-reports",
+    operation_id="risk-reports-submit",
     status_code=201,
     response_model=ReportOut,
     tags=["risk reports"],
@@ -198,6 +206,7 @@ async def create_report(
 
 @router.post(
     "/risk-reports:batch",
+    operation_id="risk-reports-import",
     response_model=ImportSummary,
     tags=["risk reports"],
     summary="Import up to 1,000 risk reports (idempotent by external_id)",
@@ -235,7 +244,11 @@ async def import_reports(
 
 
 @router.get(
-    "/risk-reports", response_model=ReportList, tags=["risk reports"], summary="List risk reports"
+    "/risk-reports",
+    operation_id="risk-reports-list",
+    response_model=ReportList,
+    tags=["risk reports"],
+    summary="List risk reports",
 )
 async def list_reports(
     ctx: Context,
@@ -268,6 +281,7 @@ async def list_reports(
 
 @router.get(
     "/risk-reports/{report_id}",
+    operation_id="risk-reports-get",
     response_model=ReportOut,
     tags=["risk reports"],
     summary="One risk report",
