@@ -14,9 +14,8 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 """A city or county name: 1 to 100 characters."""
 
-CampaignId = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z_-]{1,32}$")
-]
+CAMPAIGN_ID_PATTERN = r"^[0-9A-Za-z_-]{1,32}$"
+CampaignId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=CAMPAIGN_ID_PATTERN)]
 """A campaign's id, such as `2019` (letters, digits, `_` and `-`, at most 32)."""
 
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
