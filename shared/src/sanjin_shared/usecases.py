@@ -5,19 +5,23 @@
   answer with the first), with its events, in a transaction;
 - `change_record`: load a record in a transaction, check the caller may see it, apply a domain
   change, save it and queue its events;
-- `visible`: a record the caller may see (another province's is not found).
+- `visible`: a record the caller may see (another province's is not found);
+- `Records`: the three bound to one kind of record of a service.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Generic
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from sanjin_shared.clock import Clock
 from sanjin_shared.context import RequestContext
 from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
+from sanjin_shared.filters import RecordFilter
 from sanjin_shared.idempotency import Outcome, PriorRecord, create_once
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import Conflict, NotFound
@@ -129,15 +133,13 @@ async def create_record(
     what: str,
     producer: str,
     clock: Clock,
-    load: Callable[[str], Awaitable[Stored[R]]] | None = None,
     then: Callable[[Transaction, Stored[R]], Awaitable[Stored[R]]] | None = None,
 ) -> Outcome[Stored[R]]:
     """Create one record at most once (`create_once`): `make` builds it in the transaction (and
     may write what it needs beside it, such as a place taken in a session); the record is
     inserted with the request's fingerprint and its events are queued; `then` does what follows
     from it in the same transaction and answers the record as it is then stored. A repeat
-    answers with the record the first request created, read by `load` (by default: as the
-    caller may see it)."""
+    answers with the record the first request created, as the caller may see it."""
 
     async def create(tx: Transaction) -> Stored[R]:
         record = await make(tx)
@@ -160,5 +162,68 @@ async def create_record(
         request_fingerprint=request_fingerprint,
         find_by_external_id=external_id_lookup(repo, province, external_id),
         create=create,
-        load=load or load_visible,
+        load=load_visible,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Records(Generic[R]):
+    """`create_record`, `change_record` and `visible`, bound to one kind of record of a service
+    (its unit of work, repository, name, producer and clock), as its use cases call them."""
+
+    uow: UnitOfWork
+    repo: RecordRepository[R]
+    what: str
+    producer: str
+    clock: Clock
+
+    async def create(
+        self,
+        ctx: RequestContext,
+        make: Callable[[Transaction], Awaitable[R]],
+        province: str,
+        external_id: str | None,
+        idempotency_key: str | None,
+        request_fingerprint: str,
+        *,
+        then: Callable[[Transaction, Stored[R]], Awaitable[Stored[R]]] | None = None,
+    ) -> Outcome[Stored[R]]:
+        return await create_record(
+            self.uow,
+            self.repo,
+            ctx,
+            make,
+            province=province,
+            external_id=external_id,
+            idempotency_key=idempotency_key,
+            request_fingerprint=request_fingerprint,
+            what=self.what,
+            producer=self.producer,
+            clock=self.clock,
+            then=then,
+        )
+
+    async def change(
+        self, ctx: RequestContext, record_id: str, change: Callable[[R, datetime], R]
+    ) -> Stored[R]:
+        return await change_record(
+            self.uow,
+            self.repo,
+            ctx,
+            record_id,
+            change,
+            what=self.what,
+            producer=self.producer,
+            clock=self.clock,
+        )
+
+    async def list(
+        self, ctx: RequestContext, flt: RecordFilter, *, cursor: str | None, limit: int
+    ) -> list[Stored[R]]:
+        """A page of the records the filter names that the caller may see."""
+        return await self.repo.list(flt.for_caller(ctx.principal), cursor=cursor, limit=limit)
+
+    async def visible(
+        self, ctx: RequestContext, record_id: str, *, session: AsyncClientSession | None = None
+    ) -> Stored[R]:
+        return await visible(self.repo, ctx, record_id, what=self.what, session=session)

@@ -15,7 +15,7 @@ from sanjin_shared.context import RequestContext
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.idempotency import Outcome
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.usecases import change_record, create_record, envelopes, visible
+from sanjin_shared.usecases import Records, envelopes
 
 PRODUCER = "events"
 
@@ -26,9 +26,8 @@ def new_activity_id() -> str:
 
 class ActivityService:
     def __init__(self, uow: UnitOfWork, *, clock: Clock = utc_now) -> None:
-        self._uow = uow
-        self._repo = ActivityRepository(uow.db)
         self._clock = clock
+        self._records = Records(uow, ActivityRepository(uow.db), "activity", PRODUCER, clock)
 
     async def schedule(
         self,
@@ -48,18 +47,8 @@ class ActivityService:
                 external_id=command.external_id,
             )
 
-        return await create_record(
-            self._uow,
-            self._repo,
-            ctx,
-            make,
-            province=province,
-            external_id=command.external_id,
-            idempotency_key=idempotency_key,
-            request_fingerprint=request_fingerprint,
-            what="activity",
-            producer=PRODUCER,
-            clock=self._clock,
+        return await self._records.create(
+            ctx, make, province, command.external_id, idempotency_key, request_fingerprint
         )
 
     async def report(
@@ -74,26 +63,19 @@ class ActivityService:
         return await self._change(ctx, activity_id, lambda a: a.cancel(command.reason))
 
     async def get(self, ctx: RequestContext, activity_id: str) -> StoredActivity:
-        return await visible(self._repo, ctx, activity_id, what="activity")
+        return await self._records.visible(ctx, activity_id)
 
     async def list(
         self, ctx: RequestContext, flt: ActivityFilter, *, cursor: str | None, limit: int
     ) -> list[StoredActivity]:
-        return await self._repo.list(flt.for_caller(ctx.principal), cursor=cursor, limit=limit)
+        return await self._records.repo.list(
+            flt.for_caller(ctx.principal), cursor=cursor, limit=limit
+        )
 
     async def _change(
         self, ctx: RequestContext, activity_id: str, change: Callable[[Activity], Activity]
     ) -> StoredActivity:
-        return await change_record(
-            self._uow,
-            self._repo,
-            ctx,
-            activity_id,
-            lambda activity, _now: change(activity),
-            what="activity",
-            producer=PRODUCER,
-            clock=self._clock,
-        )
+        return await self._records.change(ctx, activity_id, lambda activity, _now: change(activity))
 
 
 def envelopes_of(activity: Activity, ctx: RequestContext, now: datetime) -> list[EventEnvelope]:

@@ -30,7 +30,7 @@ from sanjin_shared.idempotency import Outcome
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import Conflict
 from sanjin_shared.repository import ConcurrentModification, Stored
-from sanjin_shared.usecases import create_record, visible
+from sanjin_shared.usecases import Records
 
 
 class BookingService:
@@ -39,6 +39,7 @@ class BookingService:
         self._sessions = SessionRepository(uow.db)
         self._bookings = BookingRepository(uow.db)
         self._clock = clock
+        self._records = Records(uow, self._bookings, "booking", PRODUCER, clock)
 
     async def book(
         self,
@@ -84,25 +85,13 @@ class BookingService:
                 position=position,
             )
 
-        return await create_record(
-            self._uow,
-            self._bookings,
-            ctx,
-            make,
-            province=province,
-            external_id=command.external_id,
-            idempotency_key=idempotency_key,
-            request_fingerprint=request_fingerprint,
-            what="booking",
-            producer=PRODUCER,
-            clock=self._clock,
+        return await self._records.create(
+            ctx, make, province, command.external_id, idempotency_key, request_fingerprint
         )
 
     async def cancel(self, ctx: RequestContext, booking_id: str) -> Stored[Booking]:
         async def body(tx: Transaction) -> None:
-            stored = await visible(
-                self._bookings, ctx, booking_id, what="booking", session=tx.session
-            )
+            stored = await self._records.visible(ctx, booking_id, session=tx.session)
             current = stored.record
             cancelled = current.cancel(CancelledBy.consumer)
             now = self._clock()
@@ -131,7 +120,7 @@ class BookingService:
         return await self.get(ctx, booking_id)
 
     async def get(self, ctx: RequestContext, booking_id: str) -> Stored[Booking]:
-        return await visible(self._bookings, ctx, booking_id, what="booking")
+        return await self._records.visible(ctx, booking_id)
 
     async def list_of_session(
         self, ctx: RequestContext, flt: BookingFilter, *, cursor: str | None, limit: int

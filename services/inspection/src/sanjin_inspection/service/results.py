@@ -24,7 +24,7 @@ from sanjin_shared.errors import DomainError, RuleViolation
 from sanjin_shared.idempotency import Outcome
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.repository import Stored
-from sanjin_shared.usecases import create_record, visible
+from sanjin_shared.usecases import Records
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,7 @@ class ResultService:
         self._bookings = BookingRepository(uow.db)
         self._results = ResultRepository(uow.db)
         self._clock = clock
+        self._records = Records(uow, self._results, "inspection result", PRODUCER, clock)
 
     async def record(
         self,
@@ -72,18 +73,8 @@ class ResultService:
             await self._sessions.adjust(session.id, results=1, session=tx.session)
             return result
 
-        return await create_record(
-            self._uow,
-            self._results,
-            ctx,
-            make,
-            province=province,
-            external_id=command.external_id,
-            idempotency_key=idempotency_key,
-            request_fingerprint=request_fingerprint,
-            what="inspection result",
-            producer=PRODUCER,
-            clock=self._clock,
+        return await self._records.create(
+            ctx, make, province, command.external_id, idempotency_key, request_fingerprint
         )
 
     async def record_many(
@@ -205,14 +196,14 @@ class ResultService:
         return results, conflicts
 
     async def get(self, ctx: RequestContext, result_id: str) -> Stored[InspectionResult]:
-        return await visible(self._results, ctx, result_id, what="inspection result")
+        return await self._records.visible(ctx, result_id)
 
     async def list(
         self, ctx: RequestContext, flt: ResultFilter, *, cursor: str | None, limit: int
     ) -> list[Stored[InspectionResult]]:
         if flt.session_id is not None:
             await self._session(ctx, flt.session_id)  # another province's session is a 404
-        return await self._results.list(flt.for_caller(ctx.principal), cursor=cursor, limit=limit)
+        return await self._records.list(ctx, flt, cursor=cursor, limit=limit)
 
     async def _session(
         self, ctx: RequestContext, session_id: str, tx: Transaction | None = None

@@ -20,7 +20,7 @@ from sanjin_shared.idempotency import Outcome
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import Conflict
 from sanjin_shared.repository import ConcurrentModification, Stored
-from sanjin_shared.usecases import create_record, envelopes, visible
+from sanjin_shared.usecases import Records, envelopes, visible
 
 PRODUCER = "inspection"
 Session = Stored[InspectionSession]
@@ -74,6 +74,7 @@ class SessionService:
         self._sessions = SessionRepository(uow.db)
         self._bookings = BookingRepository(uow.db)
         self._clock = clock
+        self._records = Records(uow, self._sessions, "inspection session", PRODUCER, clock)
 
     async def schedule(
         self,
@@ -93,18 +94,8 @@ class SessionService:
                 external_id=command.external_id,
             )
 
-        return await create_record(
-            self._uow,
-            self._sessions,
-            ctx,
-            make,
-            province=province,
-            external_id=command.external_id,
-            idempotency_key=idempotency_key,
-            request_fingerprint=request_fingerprint,
-            what="inspection session",
-            producer=PRODUCER,
-            clock=self._clock,
+        return await self._records.create(
+            ctx, make, province, command.external_id, idempotency_key, request_fingerprint
         )
 
     async def update(self, ctx: RequestContext, session_id: str, command: UpdateSession) -> Session:
@@ -150,12 +141,12 @@ class SessionService:
         return await self.get(ctx, session_id)
 
     async def get(self, ctx: RequestContext, session_id: str) -> Session:
-        return await visible(self._sessions, ctx, session_id, what="inspection session")
+        return await self._records.visible(ctx, session_id)
 
     async def list(
         self, ctx: RequestContext, flt: SessionFilter, *, cursor: str | None, limit: int
     ) -> list[Session]:
-        return await self._sessions.list(flt.for_caller(ctx.principal), cursor=cursor, limit=limit)
+        return await self._records.list(ctx, flt, cursor=cursor, limit=limit)
 
     async def _visible(self, ctx: RequestContext, session_id: str, tx: Transaction) -> Session:
         return await visible_session(self._sessions, ctx, session_id, tx)

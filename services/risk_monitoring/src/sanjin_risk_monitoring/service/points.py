@@ -19,7 +19,7 @@ from sanjin_shared.context import RequestContext
 from sanjin_shared.idempotency import Outcome
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.repository import Stored
-from sanjin_shared.usecases import change_record, create_record, visible
+from sanjin_shared.usecases import Records
 
 PRODUCER = "risk_monitoring"
 Point = Stored[MonitoringPoint]
@@ -30,6 +30,7 @@ class PointService:
         self._uow = uow
         self._points = PointRepository(uow.db)
         self._clock = clock
+        self._records = Records(uow, self._points, "monitoring point", PRODUCER, clock)
 
     async def register(
         self,
@@ -50,18 +51,8 @@ class PointService:
                 today=beijing_date(self._clock()),
             )
 
-        return await create_record(
-            self._uow,
-            self._points,
-            ctx,
-            make,
-            province=province,
-            external_id=command.external_id,
-            idempotency_key=idempotency_key,
-            request_fingerprint=request_fingerprint,
-            what="monitoring point",
-            producer=PRODUCER,
-            clock=self._clock,
+        return await self._records.create(
+            ctx, make, province, command.external_id, idempotency_key, request_fingerprint
         )
 
     async def update(self, ctx: RequestContext, point_id: str, command: UpdatePoint) -> Point:
@@ -84,12 +75,12 @@ class PointService:
         return await self._change(ctx, point_id, lambda p, _today: p.reactivate())
 
     async def get(self, ctx: RequestContext, point_id: str) -> Point:
-        return await visible(self._points, ctx, point_id, what="monitoring point")
+        return await self._records.visible(ctx, point_id)
 
     async def list(
         self, ctx: RequestContext, flt: PointFilter, *, cursor: str | None, limit: int
     ) -> list[Point]:
-        return await self._points.list(flt.for_caller(ctx.principal), cursor=cursor, limit=limit)
+        return await self._records.list(ctx, flt, cursor=cursor, limit=limit)
 
     async def _change(
         self,
@@ -97,13 +88,6 @@ class PointService:
         point_id: str,
         change: Callable[[MonitoringPoint, date], MonitoringPoint],
     ) -> Point:
-        return await change_record(
-            self._uow,
-            self._points,
-            ctx,
-            point_id,
-            lambda p, now: change(p, beijing_date(now)),
-            what="monitoring point",
-            producer=PRODUCER,
-            clock=self._clock,
+        return await self._records.change(
+            ctx, point_id, lambda p, now: change(p, beijing_date(now))
         )

@@ -27,7 +27,7 @@ from sanjin_shared.events.monitoring import RiskSignalRaised
 from sanjin_shared.idempotency import Outcome
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.repository import Stored
-from sanjin_shared.usecases import create_record, envelopes, visible
+from sanjin_shared.usecases import Records, envelopes
 
 PRODUCER = "risk_monitoring"
 
@@ -39,6 +39,7 @@ class ReportService:
         self._reports = ReportRepository(uow.db)
         self._signals = SignalCounter(uow.db)
         self._clock = clock
+        self._records = Records(uow, self._reports, "risk report", PRODUCER, clock)
 
     async def receive(
         self,
@@ -80,18 +81,13 @@ class ReportService:
             # the signal may have changed this report too: answer what is stored
             return await self._reports.get(report.id, session=tx.session) or stored
 
-        return await create_record(
-            self._uow,
-            self._reports,
+        return await self._records.create(
             ctx,
             make,
-            province=province,
-            external_id=command.external_id,
-            idempotency_key=idempotency_key,
-            request_fingerprint=request_fingerprint,
-            what="risk report",
-            producer=PRODUCER,
-            clock=self._clock,
+            province,
+            command.external_id,
+            idempotency_key,
+            request_fingerprint,
             then=signal_after,
         )
 
@@ -127,9 +123,9 @@ class ReportService:
         tx.publish(*envelopes((signal,), producer=PRODUCER, version=1, ctx=ctx, now=now))
 
     async def get(self, ctx: RequestContext, report_id: str) -> Stored[RiskReport]:
-        return await visible(self._reports, ctx, report_id, what="risk report")
+        return await self._records.visible(ctx, report_id)
 
     async def list(
         self, ctx: RequestContext, flt: ReportFilter, *, cursor: str | None, limit: int
     ) -> list[Stored[RiskReport]]:
-        return await self._reports.list(flt.for_caller(ctx.principal), cursor=cursor, limit=limit)
+        return await self._records.list(ctx, flt, cursor=cursor, limit=limit)

@@ -18,7 +18,7 @@ from sanjin_shared.events.surveys import SurveyResponseRecorded
 from sanjin_shared.idempotency import Outcome, fingerprint
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import Conflict
-from sanjin_shared.usecases import change_record, create_record, envelopes, visible
+from sanjin_shared.usecases import Records, envelopes
 from sanjin_survey.adapters.repository import (
     ResponseRepository,
     StoredSurvey,
@@ -40,6 +40,7 @@ class SurveyService:
         self._surveys = SurveyRepository(uow.db)
         self._responses = ResponseRepository(uow.db)
         self._clock = clock
+        self._records = Records(uow, self._surveys, "survey", PRODUCER, clock)
 
     async def publish(
         self,
@@ -59,18 +60,8 @@ class SurveyService:
                 external_id=command.external_id,
             )
 
-        outcome = await create_record(
-            self._uow,
-            self._surveys,
-            ctx,
-            make,
-            province=province,
-            external_id=command.external_id,
-            idempotency_key=idempotency_key,
-            request_fingerprint=request_fingerprint,
-            what="survey",
-            producer=PRODUCER,
-            clock=self._clock,
+        outcome = await self._records.create(
+            ctx, make, province, command.external_id, idempotency_key, request_fingerprint
         )
         return Outcome(self._surveys.with_moments(outcome.record), outcome.created)
 
@@ -186,26 +177,17 @@ class SurveyService:
     async def list(
         self, ctx: RequestContext, flt: SurveyFilter, *, cursor: str | None, limit: int
     ) -> list[StoredSurvey]:
-        page = await self._surveys.list(flt.for_caller(ctx.principal), cursor=cursor, limit=limit)
+        page = await self._records.list(ctx, flt, cursor=cursor, limit=limit)
         return [self._surveys.with_moments(s) for s in page]
 
     async def _visible(
         self, ctx: RequestContext, survey_id: str, session: Any = None
     ) -> StoredSurvey:
-        found = await visible(self._surveys, ctx, survey_id, what="survey", session=session)
+        found = await self._records.visible(ctx, survey_id, session=session)
         return self._surveys.with_moments(found)
 
     async def _change(
         self, ctx: RequestContext, survey_id: str, change: Callable[[Survey], Survey]
     ) -> StoredSurvey:
-        changed = await change_record(
-            self._uow,
-            self._surveys,
-            ctx,
-            survey_id,
-            lambda survey, _now: change(survey),
-            what="survey",
-            producer=PRODUCER,
-            clock=self._clock,
-        )
+        changed = await self._records.change(ctx, survey_id, lambda survey, _now: change(survey))
         return self._surveys.with_moments(changed)
