@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from sanjin_shared.audit import Actor
-from sanjin_shared.auth import CurrentPrincipal, Principal
+from sanjin_shared.auth import AnyPrincipal, CurrentPrincipal, Principal
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,4 +26,11 @@ async def request_context(request: Request, principal: CurrentPrincipal) -> Requ
     return RequestContext(principal=principal, correlation_id=request.state.correlation_id)
 
 
-Context = Annotated[RequestContext, Depends(request_context)]
+Context = Annotated[RequestContext, Depends(request_context)]  # every role but viewer
+
+
+async def reader_context(request: Request, principal: AnyPrincipal) -> RequestContext:
+    return RequestContext(principal=principal, correlation_id=request.state.correlation_id)
+
+
+ReaderContext = Annotated[RequestContext, Depends(reader_context)]  # viewer too: national reads

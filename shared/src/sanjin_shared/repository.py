@@ -20,10 +20,21 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from sanjin_shared.declaration import from_document, to_document
+from sanjin_shared.errors import ConcurrentModification
 from sanjin_shared.events.envelope import DomainEvent
 from sanjin_shared.filters import RecordFilter
 from sanjin_shared.idempotency import PriorRecord
 from sanjin_shared.pagination import after_cursor, encode_cursor
+
+__all__ = [
+    "ConcurrentModification",
+    "R",
+    "RecordLike",
+    "RecordRepository",
+    "Stored",
+    "next_cursor",
+    "stored_time",
+]
 
 
 class RecordLike(Protocol):
@@ -43,10 +54,6 @@ class RecordLike(Protocol):
 
 
 R = TypeVar("R", bound=RecordLike)
-
-
-class ConcurrentModification(Exception):
-    """Another writer changed the record first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +162,7 @@ class RecordRepository(Generic[R]):
             session=session,
         )
         if result.matched_count != 1:
-            raise ConcurrentModification(record_id)
+            raise ConcurrentModification(f"the record {record_id}")
 
     def saved_fields(self, record: R, doc: dict[str, Any]) -> dict[str, Any]:
         """The fields a save writes (subclasses leave out what the database keeps itself)."""

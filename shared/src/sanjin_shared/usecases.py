@@ -24,8 +24,8 @@ from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
 from sanjin_shared.filters import RecordFilter
 from sanjin_shared.idempotency import Outcome, PriorRecord, create_once
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.problems import Conflict, NotFound
-from sanjin_shared.repository import ConcurrentModification, R, RecordRepository, Stored
+from sanjin_shared.problems import NotFound
+from sanjin_shared.repository import R, RecordRepository, Stored
 
 
 def envelopes(
@@ -111,10 +111,7 @@ async def change_record(
             )
         )
 
-    try:
-        await uow.run(body)
-    except ConcurrentModification as exc:
-        raise Conflict(f"the {what} was changed by another request; try again") from exc
+    await uow.run(body)  # a ConcurrentModification is answered by problems.py
     reloaded = await repo.get(record_id)
     assert reloaded is not None
     return reloaded
