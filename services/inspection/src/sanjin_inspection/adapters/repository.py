@@ -251,6 +251,14 @@ class ResultRepository(RecordRepository[InspectionResult]):
     collection = RESULTS
     record_type = InspectionResult
 
+    async def external_ids_of_session(self, session_id: str) -> dict[str, str]:
+        """external id -> id of a session's results that have one (what a workbook compares)."""
+        docs = self._col.find(
+            {"session_id": session_id, "external_id": {"$type": "string"}},
+            {"_id": 1, "external_id": 1},
+        )
+        return {d["external_id"]: d["_id"] async for d in docs}
+
     async def by_external_ids(
         self,
         province: str,
