@@ -31,7 +31,7 @@ help:
 	@echo "make down    stop everything 'make up' started"
 	@echo "make logs    follow the logs"
 	@echo "make test    install what is missing, start the servers the tests need, run every test"
-	@echo "make lint    ruff; Redocly on the five OpenAPI documents; AsyncAPI on docs/asyncapi.json"
+	@echo "make lint    ruff; mypy (strict); Redocly on the five OpenAPI documents; AsyncAPI on docs/asyncapi.json"
 	@echo "make bench  throughput and latency ratios against baselines (bench/results/latest.json)"
 	@echo "make chaos  faults under load, then lost / double-counted checks (CHAOS_ARGS=--records N)"
 	@echo "make fuzz   schemathesis on every operation, FUZZ_EXAMPLES per operation (100)"
@@ -117,6 +117,7 @@ test-unit: install
 lint: install api-lint-tools
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run mypy
 	$(UV) run sanjin openapi --out .run/openapi >/dev/null
 	$(REDOCLY) lint --config tools/api-lint/redocly.yaml --format=summary .run/openapi/*.json
 	$(UV) run sanjin asyncapi --check

@@ -26,9 +26,9 @@ from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
 
 QUESTIONS = [
-    Question("q1", "质量", "quality", 5, 2.0),
-    Question("q2", "安全", "safety", 7, 1.0),
-    Question("q3", "标识", "labelling", 10, 0.5, required=False),
+    Question(id="q1", text="质量", dimension="quality", scale_max=5, weight=2.0),
+    Question(id="q2", text="安全", dimension="safety", scale_max=7, weight=1.0),
+    Question(id="q3", text="标识", dimension="labelling", scale_max=10, weight=0.5, required=False),
 ]
 submission = st.tuples(
     st.sampled_from([f"r{i}" for i in range(6)]),

@@ -21,16 +21,23 @@ from hypothesis import strategies as st
 from pymongo import AsyncMongoClient
 
 from sanjin_aggregator.service.statistics import statistics
+from sanjin_inspection.domain.commands import (
+    BookPlace,
+    CancelSession,
+    RecordResult,
+    ScheduleSession,
+    UpdateSession,
+)
 from sanjin_inspection.service.bookings import BookingService
-from sanjin_inspection.service.results import ResultInput, ResultService
+from sanjin_inspection.service.results import ResultService
 from sanjin_inspection.service.sessions import SessionService
 from sanjin_shared.audit import Actor
 from sanjin_shared.auth import Principal, Role
+from sanjin_shared.context import RequestContext
 from sanjin_shared.errors import DomainError
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.mongo import UnitOfWork
 from sanjin_shared.problems import Problem
-from sanjin_shared.records import RequestContext
 from sanjin_shared.reference import (
     OUTCOMES_BY_SERVICE,
     InspectionOutcome,
@@ -84,18 +91,17 @@ async def run(uow: UnitOfWork, sessions_plan: list[Any], steps: list[Any]) -> No
     for i, (province, venue, services, capacity) in enumerate(sessions_plan):
         out = await sessions.schedule(
             ctx(province),
-            {
-                "campaign": "2019",
-                "institution": "检测院",
-                "venue_type": venue,
-                "venue_name": f"场所{i}",
-                "city": "市",
-                "county": "区",
-                "date": dt.date(2019, 10, 1),
-                "services": tuple(s for s in SERVICES if s in services),
-                "capacity": capacity,
-            },
-            province=None,
+            ScheduleSession(
+                campaign="2019",
+                institution="检测院",
+                venue_type=venue,
+                venue_name=f"场所{i}",
+                city="市",
+                county="区",
+                date=dt.date(2019, 10, 1),
+                services=tuple(s for s in SERVICES if s in services),
+                capacity=capacity,
+            ),
             idempotency_key=None,
             request_fingerprint=uuid.uuid4().hex,
         )
@@ -109,12 +115,13 @@ async def run(uow: UnitOfWork, sessions_plan: list[Any], steps: list[Any]) -> No
                 out = await bookings.book(
                     ctx(province),
                     session_id,
-                    consumer_name="张三",
-                    consumer_phone=f"1380000000{n}",
-                    product_category=ProductCategory.toys,
-                    service=services[service % len(services)],
-                    waitlist=flag,
-                    external_id=None,
+                    BookPlace(
+                        consumer_name="张三",
+                        consumer_phone=f"1380000000{n}",
+                        product_category=ProductCategory.toys,
+                        service=services[service % len(services)],
+                        waitlist=flag,
+                    ),
                     idempotency_key=None,
                     request_fingerprint=uuid.uuid4().hex,
                 )
@@ -123,14 +130,14 @@ async def run(uow: UnitOfWork, sessions_plan: list[Any], steps: list[Any]) -> No
                 booking_id, owner = booked[b % len(booked)]
                 await bookings.cancel(ctx(owner), booking_id)
             elif op == "capacity":
-                await sessions.update(ctx(province), session_id, {"capacity": 1 + n % 4})
+                await sessions.update(ctx(province), session_id, UpdateSession(capacity=1 + n % 4))
             elif op == "cancel_session":
-                await sessions.cancel(ctx(province), session_id, "天气原因")
+                await sessions.cancel(ctx(province), session_id, CancelSession(reason="天气原因"))
             elif op == "result":
                 await results.record(
                     ctx(province),
                     session_id,
-                    ResultInput(
+                    RecordResult(
                         product_category=ProductCategory.toys,
                         service=services[service % len(services)],
                         outcome=OUTCOMES[n % len(OUTCOMES)],
@@ -268,12 +275,13 @@ async def test_waiting_line_is_first_in_first_out(world: World) -> None:
             out = await bookings.book(
                 bj,
                 session_id,
-                consumer_name="李四",
-                consumer_phone=f"1390000000{n}",
-                product_category=ProductCategory.toys,
-                service=InspectionService.testing,
-                waitlist=True,
-                external_id=None,
+                BookPlace(
+                    consumer_name="李四",
+                    consumer_phone=f"1390000000{n}",
+                    product_category=ProductCategory.toys,
+                    service=InspectionService.testing,
+                    waitlist=True,
+                ),
                 idempotency_key=None,
                 request_fingerprint=uuid.uuid4().hex,
             )
@@ -288,7 +296,7 @@ async def test_waiting_line_is_first_in_first_out(world: World) -> None:
         assert (await bookings.get(bj, c.id)).record.status.value == "confirmed"
         await bookings.cancel(bj, e.id)  # leaving the line frees no place
         assert (await bookings.get(bj, d.id)).record.status.value == "waitlisted"
-        await sessions.update(bj, session_id, {"capacity": 3})
+        await sessions.update(bj, session_id, UpdateSession(capacity=3))
         assert (await bookings.get(bj, d.id)).record.status.value == "confirmed"
         session = (await sessions.get(bj, session_id)).record
         assert (session.confirmed, session.waitlisted, session.places_left) == (2, 0, 1)

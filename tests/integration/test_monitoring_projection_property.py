@@ -17,7 +17,8 @@ from pymongo import AsyncMongoClient
 from sanjin_aggregator.service.statistics import statistics
 from sanjin_risk_monitoring.domain.point import Evaluation, MonitoringPoint, PointStatus
 from sanjin_risk_monitoring.domain.report import RiskReport
-from sanjin_risk_monitoring.domain.triage import SIGNAL_THRESHOLD
+from sanjin_risk_monitoring.domain.triage import SIGNAL_THRESHOLD, product_key
+from sanjin_shared.declarations.monitoring import PointDetails, ReportDetails
 from sanjin_shared.errors import DomainError
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.reference import HazardType, ProductCategory, RiskLevel, Severity, VenueType
@@ -63,22 +64,33 @@ class World2:
                 today=TODAY,
                 id=f"mp_{uuid.uuid4().hex[:10]}_{i}",
                 province=province,
-                campaign="2019",
-                name=f"点{i}",
-                venue_type=VENUES[venue],
-                city="市",
-                county="区",
-                address="址",
-                host_organization="单位",
-                contact_name="联系人",
-                contact_phone="13800000000",
-                established_on=date(2019, 9, 1),
+                external_id=None,
+                details=PointDetails(
+                    campaign="2019",
+                    name=f"点{i}",
+                    venue_type=VENUES[venue],
+                    city="市",
+                    county="区",
+                    address="址",
+                    host_organization="单位",
+                    contact_name="联系人",
+                    contact_phone="13800000000",
+                    established_on=date(2019, 9, 1),
+                ),
             )
             self.emit(p.id, p)
             for op, n in steps:
                 try:
                     if op == "evaluate":
-                        p = p.evaluate(Evaluation(date(2019, 10, 1), n, "评估", ""), today=TODAY)
+                        p = p.evaluate(
+                            Evaluation(
+                                evaluated_on=date(2019, 10, 1),
+                                score=n,
+                                evaluator="评估",
+                                findings="",
+                            ),
+                            today=TODAY,
+                        )
                     elif op == "deactivate":
                         p = p.deactivate("原因")
                     elif op == "reactivate":
@@ -96,8 +108,9 @@ class World2:
     def report(self, point: MonitoringPoint, n: int) -> None:
         brand, model = PRODUCTS[n % len(PRODUCTS)]
         severity = SEVERITIES[(n // len(PRODUCTS)) % len(SEVERITIES)]
-        fields = dict(
-            id=f"rr_{uuid.uuid4().hex[:10]}",
+        report_id = f"rr_{uuid.uuid4().hex[:10]}"
+        details = ReportDetails(
+            monitoring_point_id=point.id,
             campaign="2019",
             occurred_on=date(2019, 10, 1),
             product_category=ProductCategory.toys,
@@ -111,13 +124,16 @@ class World2:
             victim_sex=None,
             description="",
         )
-        key = RiskReport(
-            province="", monitoring_point_id="", venue_type=VenueType.community, **fields
-        ).product_key  # type: ignore[arg-type]
+        key = product_key(details.product_category, details.brand, details.model)
         self.counts[key] += 1  # raises InvalidTransition below for an inactive point: then undone
         try:
             r = RiskReport.receive(
-                point=point, today=TODAY, signal=self.counts[key] >= SIGNAL_THRESHOLD, **fields
+                id=report_id,
+                point=point,
+                details=details,
+                external_id=None,
+                today=TODAY,
+                signal=self.counts[key] >= SIGNAL_THRESHOLD,
             )
         except DomainError:
             self.counts[key] -= 1

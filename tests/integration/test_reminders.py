@@ -22,10 +22,10 @@ from sanjin_aggregator.service.submissions import SubmissionService
 from sanjin_shared.audit import Actor
 from sanjin_shared.auth import Principal, Role
 from sanjin_shared.clock import BEIJING
+from sanjin_shared.context import RequestContext
 from sanjin_shared.errors import InvalidTransition
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.mongo import UnitOfWork
-from sanjin_shared.records import RequestContext
 from sanjin_shared.reference import PROVINCES
 from tests.conftest import World
 from tests.support.smtp import smtp_server

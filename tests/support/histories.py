@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from sanjin_events.domain.activity import Activity, Report
+from sanjin_events.domain.activity import Activity, ActivityDetails, Report
 from sanjin_shared.errors import DomainError
 from sanjin_shared.reference import ActivityKind, VenueType
 
@@ -41,22 +41,33 @@ def history(index: int, plan: tuple[Any, ...]) -> list[Activity]:
     a = Activity.schedule(
         id=f"act_{uuid.uuid4().hex[:12]}_{index}",
         province=province,
-        campaign="2019",
-        kind=kind,
-        title="t",
-        venue_type=VenueType(venue_type),
-        venue_name=name,
-        city="市",
-        county="区",
-        scheduled_on=date(2019, 9, 1),
-        organizer="o",
+        details=ActivityDetails(
+            campaign="2019",
+            kind=kind,
+            title="t",
+            venue_type=VenueType(venue_type),
+            venue_name=name,
+            city="市",
+            county="区",
+            scheduled_on=date(2019, 9, 1),
+            organizer="o",
+        ),
     )
     states = [a]
     for op, n in steps:
         try:
             if op == "report":
                 recommendations = ("建议",) * (n % 3) if kind is ActivityKind.seminar else ()
-                figures = Report(date(2019, 9, 2), n, 2 * n, n % 7, 1, 0, n % 2, recommendations)
+                figures = Report(
+                    held_on=date(2019, 9, 2),
+                    participants=n,
+                    materials_distributed=2 * n,
+                    consultations=n % 7,
+                    comparison_items_displayed=1,
+                    video_showings=0,
+                    media_reports=n % 2,
+                    recommendations=recommendations,
+                )
                 a = a.submit_report(figures, today=TODAY)
             else:
                 a = a.cancel(None)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from sanjin_events.domain.activity import Activity, ActivityStatus, Report
+from sanjin_events.domain.activity import Activity, ActivityDetails, ActivityStatus, Report
 from sanjin_shared.errors import InvalidTransition, RuleViolation
 from sanjin_shared.events.activities import (
     ActivityCancelled,
@@ -34,7 +34,8 @@ def schedule(**overrides: object) -> Activity:
         "organizer": "海淀区市场监管局",
     }
     fields.update(overrides)
-    return Activity.schedule(**fields)  # type: ignore[arg-type]
+    identity = {"id": fields.pop("id"), "province": fields.pop("province")}
+    return Activity.schedule(**identity, details=ActivityDetails(**fields))  # type: ignore[arg-type]
 
 
 def report(**overrides: object) -> Report:

@@ -62,6 +62,7 @@ envelopes = st.builds(
 )
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # a shared, loaded machine
 @given(envelopes)
 def test_an_envelope_survives_its_own_wire_form(env: EventEnvelope) -> None:
     assert EventEnvelope.from_json(env.to_json()) == env

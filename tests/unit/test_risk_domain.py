@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sanjin_risk_monitoring.domain.point import Evaluation, MonitoringPoint, PointStatus
 from sanjin_risk_monitoring.domain.report import RiskReport
 from sanjin_risk_monitoring.domain.triage import LEVELS, product_key, risk_level
+from sanjin_shared.declarations.monitoring import PointDetails, ReportDetails
 from sanjin_shared.errors import InvalidTransition, RuleViolation
 from sanjin_shared.events.monitoring import (
     MonitoringPointDeactivated,
@@ -109,14 +110,23 @@ def point(**overrides: object) -> MonitoringPoint:
         "capabilities": ("collection",),
     }
     fields.update(overrides)
-    return MonitoringPoint.register(today=TODAY, **fields)
+    identity = {"id": fields.pop("id"), "province": fields.pop("province")}
+    return MonitoringPoint.register(
+        today=TODAY, external_id=None, details=PointDetails(**fields), **identity
+    )  # type: ignore[arg-type]
 
 
 def test_point_lifecycle() -> None:
     p = point()
     assert p.status is PointStatus.active and p.version == 1
-    p = p.evaluate(Evaluation(date(2019, 10, 1), 80, "评估组", "良好"), today=TODAY)
-    p = p.evaluate(Evaluation(date(2019, 9, 20), 60, "评估组", "早先"), today=TODAY)
+    p = p.evaluate(
+        Evaluation(evaluated_on=date(2019, 10, 1), score=80, evaluator="评估组", findings="良好"),
+        today=TODAY,
+    )
+    p = p.evaluate(
+        Evaluation(evaluated_on=date(2019, 9, 20), score=60, evaluator="评估组", findings="早先"),
+        today=TODAY,
+    )
     assert isinstance(p.events[0], MonitoringPointEvaluated)
     assert p.latest_evaluation is not None and p.latest_evaluation.score == 80  # latest by date
     assert p.state().evaluations == 2
@@ -137,7 +147,10 @@ def test_point_rules() -> None:
         point(established_on=date(2019, 11, 2))
     assert err.value.field == "established_on"
     with pytest.raises(RuleViolation) as err:
-        point().evaluate(Evaluation(date(2019, 8, 1), 80, "x", ""), today=TODAY)
+        point().evaluate(
+            Evaluation(evaluated_on=date(2019, 8, 1), score=80, evaluator="x", findings=""),
+            today=TODAY,
+        )
     assert err.value.field == "evaluated_on"
     with pytest.raises(RuleViolation) as err:
         point().update(today=TODAY, province="120000")
@@ -163,7 +176,11 @@ def report(p: MonitoringPoint, **overrides: object) -> RiskReport:
         "description": "小零件脱落",
     }
     fields.update(overrides)
-    return RiskReport.receive(point=p, today=TODAY, signal=False, **fields)
+    report_id = fields.pop("id")
+    details = ReportDetails(monitoring_point_id=p.id, **fields)  # type: ignore[arg-type]
+    return RiskReport.receive(
+        id=report_id, point=p, details=details, external_id=None, today=TODAY, signal=False
+    )  # type: ignore[arg-type]
 
 
 def test_a_report_takes_its_province_and_venue_from_the_point_and_is_triaged() -> None:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
@@ -40,6 +41,8 @@ from sanjin_shared.settings import SHUTDOWN_STEPS_S, ServiceSettings
 
 log = get_logger(__name__)
 
+E = TypeVar("E")
+
 
 @dataclass
 class Platform:
@@ -53,7 +56,14 @@ class Platform:
     kafka: KafkaProbe
     limiter: RateLimiter
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
-    extras: dict[str, Any] = field(default_factory=dict)
+    extension: object | None = None  # a service's own runtime state (see `extension_of`)
+
+    def extension_of(self, kind: type[E]) -> E:
+        """The service's own runtime state, of the type it set at startup (the aggregator's live
+        read models); a process without it is a programming error."""
+        if not isinstance(self.extension, kind):
+            raise RuntimeError(f"this process has no {kind.__name__}")
+        return self.extension
 
     def unit_of_work(self, actor: Actor | None = None) -> UnitOfWork:
         """A unit of work on behalf of `actor` (a request's `ctx.actor`); without one, the
@@ -67,7 +77,8 @@ class Platform:
 
 
 async def get_platform(request: Request) -> Platform:
-    return request.state.platform
+    platform: Platform = request.state.platform
+    return platform
 
 
 PlatformDep = Annotated[Platform, Depends(get_platform)]
@@ -123,7 +134,7 @@ def create_app(
         await _retry_until_ready(platform.limiter.ensure_indexes, "rate limit indexes", until)
         await _retry_until_ready(AuditLog(db).ensure_indexes, "audit indexes", until)
         for hook in on_startup:
-            await _retry_until_ready(lambda hook=hook: hook(platform), hook.__name__, until)
+            await _retry_until_ready(functools.partial(hook, platform), hook.__name__, until)
         platform.tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
         log.info("service started", environment=settings.environment.value)
         try:

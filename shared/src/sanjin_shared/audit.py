@@ -23,6 +23,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from sanjin_shared.api_types import Page
 from sanjin_shared.auth import HQReader
 from sanjin_shared.clock import BEIJING
 from sanjin_shared.events.envelope import EventEnvelope
@@ -175,9 +176,8 @@ class AuditEntryOut(BaseModel):
         )
 
 
-class AuditPage(BaseModel):
-    items: list[AuditEntryOut]
-    next_cursor: str | None
+class AuditPage(Page[AuditEntryOut]):
+    """A page of the audit trail."""
 
 
 async def _audit_log(request: Request) -> AuditLog:

@@ -322,7 +322,8 @@ def mint_token(
 
 
 async def _verifier(request: Request) -> TokenVerifier:
-    return request.state.platform.verifier
+    verifier: TokenVerifier = request.state.platform.verifier
+    return verifier
 
 
 # The OpenAPI security scheme of every operation that depends on `verified_principal` (FastAPI

@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     token = sub.add_parser("token", help="mint a local HS256 token")
-    token.add_argument("--role", type=Role, choices=list(Role), required=True)
+    token.add_argument("--role", type=Role.of, choices=list(Role), required=True)
     token.add_argument("--province", help="6-digit code, required for role province")
     token.add_argument("--sub", help="subject (default: derived from role and province)")
     token.add_argument("--ttl", type=int, default=8 * 3600, help="lifetime in seconds")

@@ -61,10 +61,6 @@ class Projection(Protocol):
     async def apply(self, events: Sequence[ConsumedEvent], session: AsyncClientSession) -> None: ...
 
 
-class PoisonMessage(Exception):
-    pass
-
-
 @dataclass(frozen=True, slots=True)
 class _Decoded:
     """A fetched batch, decoded: what to apply, what to dead-letter, and where each partition's
@@ -464,7 +460,8 @@ class _Rollback(Exception):
     pass
 
 
-class _SeekToStoredOffsets(ConsumerRebalanceListener):
+# aiokafka ships no type information: its listener base class is Any to the type checker
+class _SeekToStoredOffsets(ConsumerRebalanceListener):  # type: ignore[misc]
     def __init__(self, runner: IdempotentConsumer) -> None:
         self._runner = runner
 
@@ -483,9 +480,3 @@ def _dead_from(msg: Any, tp: TopicPartition, error: str) -> _Dead:
     return _Dead(
         tp.topic, tp.partition, msg.offset, msg.key, msg.value, list(msg.headers or ()), error
     )
-
-
-async def ensure_consumer_indexes(db: AsyncDatabase[Any]) -> None:
-    # _id is the only key either collection is queried by.
-    await db[OFFSETS].find_one({})
-    await db[PROCESSED].find_one({})

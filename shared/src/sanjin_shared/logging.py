@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 import orjson
@@ -34,7 +35,9 @@ def _redact_value(value: Any) -> Any:
     return value
 
 
-def redact_personal_data(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+def redact_personal_data(
+    _logger: Any, _name: str, event_dict: MutableMapping[str, Any]
+) -> dict[str, Any]:
     return {
         k: ("[redacted]" if k in _SENSITIVE_KEYS else _redact_value(v))
         for k, v in event_dict.items()
@@ -48,7 +51,9 @@ def _dumps(obj: Any, default: Any = None) -> str:
 def configure_logging(service: str, level: str = "INFO") -> None:
     """Configure structlog and route the standard library's logging through the same renderer."""
 
-    def add_service(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    def add_service(
+        _logger: Any, _name: str, event_dict: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
         event_dict.setdefault("service", service)
         return event_dict
 
@@ -97,7 +102,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
 class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Writes to whatever `sys.stdout` is at the time (test runners swap it)."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> Any:
         return sys.stdout
 
@@ -107,4 +112,5 @@ class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:
-    return structlog.get_logger(name)
+    logger: structlog.stdlib.BoundLogger = structlog.get_logger(name)
+    return logger

@@ -7,7 +7,7 @@ and Construction Corps (660000, no GB/T 2260 code) last, as in the campaign's st
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Self
 
 from pydantic import AfterValidator
 
@@ -102,6 +102,14 @@ class LabelledEnum(StrEnum):
         member._value_ = value
         member.label_zh = label_zh
         return member
+
+    @classmethod
+    def of(cls, value: str) -> Self:
+        """The member whose value this is (a ValueError if none is)."""
+        for member in cls:
+            if member.value == value:
+                return member
+        raise ValueError(f"{value!r} is not a {cls.__name__}")
 
 
 class VenueType(LabelledEnum):

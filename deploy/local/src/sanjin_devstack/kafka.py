@@ -21,7 +21,9 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
+
+from pydantic import SecretStr
 
 from sanjin_devstack import procs
 from sanjin_devstack.paths import REPO, cache_dir, pom_property
@@ -65,7 +67,7 @@ def install() -> Path:
     return libs
 
 
-SCRAM = "SCRAM-SHA-512"
+SCRAM: Final = "SCRAM-SHA-512"
 BROKER_USER = "broker"  # the broker's own SCRAM user, for its inter-broker connections
 
 
@@ -107,7 +109,8 @@ class KafkaNode:
 
     def credentials(self) -> dict[str, str]:
         """The SCRAM users' passwords (the broker's own included), once the node has started."""
-        return json.loads((self.home / "credentials.json").read_text())
+        passwords: dict[str, str] = json.loads((self.home / "credentials.json").read_text())
+        return passwords
 
     def client_settings(self, user: str | None = None) -> Any:
         """`KafkaClientSettings` for a client of this node: as `user` on a SASL_SSL node; with
@@ -129,7 +132,7 @@ class KafkaNode:
             kafka_security_protocol="SASL_SSL",
             kafka_sasl_mechanism=SCRAM,
             kafka_sasl_username=user,
-            kafka_sasl_password=self.credentials()[user],
+            kafka_sasl_password=SecretStr(self.credentials()[user]),
             kafka_ca_file=self.ca_file,
         )
 

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pymongo import MongoClient
 
@@ -143,7 +144,8 @@ class MongoServer:
             raise RuntimeError(f"SecantusDB exited; see {self.run_dir / 'logs' / 'mongodb.log'}")
         if not procs.port_open(self.port):
             return False
-        with MongoClient(self.uri, serverSelectionTimeoutMS=2000) as client:
+        client: MongoClient[dict[str, Any]] = MongoClient(self.uri, serverSelectionTimeoutMS=2000)
+        with client:
             hello = client.admin.command("hello")
             return bool(hello.get("isWritablePrimary") and hello.get("setName"))
 

@@ -8,7 +8,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 
@@ -103,7 +103,9 @@ def kill(name: str, *, run_dir: Path) -> bool:
     return stop(name, run_dir=run_dir, timeout_s=0, sig=signal.SIGKILL)
 
 
-def wait_for(predicate, *, timeout_s: float, what: str, interval_s: float = 0.2) -> None:  # type: ignore[no-untyped-def]
+def wait_for(
+    predicate: Callable[[], bool], *, timeout_s: float, what: str, interval_s: float = 0.2
+) -> None:
     deadline = time.monotonic() + timeout_s
     last_error: Exception | None = None
     while time.monotonic() < deadline:

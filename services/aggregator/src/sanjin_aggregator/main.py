@@ -21,6 +21,12 @@ from sanjin_aggregator.api.reminders import router as reminders_router
 from sanjin_aggregator.api.routes import router
 from sanjin_aggregator.service.readmodels import LiveReadModels
 from sanjin_aggregator.service.reminders import reminders_of
+from sanjin_aggregator.service.runtime import (
+    AggregatorRuntime,
+    reminder_service,
+    runtime,
+    statistics_store,
+)
 from sanjin_aggregator.service.submissions import SubmissionService, watch_deadlines
 from sanjin_aggregator.settings import AggregatorSettings
 from sanjin_shared.app import Platform, create_app
@@ -49,7 +55,7 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
             check_every_s=settings.generation_check_interval_s,
         )
         await live.start()
-        platform.extras["read_models"] = live
+        platform.extension = AggregatorRuntime(live, reminders_of(settings), asyncio.Event())
         platform.tasks.append(asyncio.create_task(live.follow(), name="generation-follow"))
 
     async def start_deadline_watch(platform: Platform) -> None:
@@ -58,19 +64,15 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         await ReminderRepository(platform.db).ensure_indexes()
         await FileStore(platform.db).ensure_indexes()
         await CaseRepository(platform.db).ensure_indexes()
-        stopping = asyncio.Event()
-        platform.extras["deadline_watch_stopping"] = stopping
-        platform.extras["reminders"] = reminders_of(settings)
+        stopping = runtime(platform).deadline_watch_stopping
 
         def service() -> SubmissionService:
-            live: LiveReadModels = platform.extras["read_models"]
-            assert live.current is not None
-            return SubmissionService(platform.unit_of_work(), live.current.statistics)
+            return SubmissionService(platform.unit_of_work(), statistics_store(platform))
 
         async def one_round() -> None:
             for campaign, province in await service().mark_overdue():
                 log.info("submission overdue", campaign=campaign, province=province)
-            reminders = platform.extras["reminders"](platform.unit_of_work())
+            reminders = reminder_service(platform, platform.unit_of_work())
             for said in await reminders.remind():
                 log.info("reminder", campaign=said.campaign, province=said.province, step=said.step)
             await reminders.deliver()
@@ -83,8 +85,8 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         )
 
     async def stop_background(platform: Platform) -> None:
-        await platform.extras["read_models"].stop()
-        platform.extras["deadline_watch_stopping"].set()
+        await runtime(platform).read_models.stop()
+        runtime(platform).deadline_watch_stopping.set()
 
     routers = [
         router,

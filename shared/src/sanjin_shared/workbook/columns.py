@@ -14,8 +14,9 @@ never disagree about what a column means.
 
 from __future__ import annotations
 
+import dataclasses
 import types
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, Literal, Union, get_args, get_origin
@@ -50,7 +51,7 @@ class Column:
     member: str | None = None  # for Kind.member: the enumeration value this column stands for
     description: str = ""
     example: Any = None
-    constraints: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    constraints: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, hash=False)
 
     @property
     def labels(self) -> tuple[str, ...]:

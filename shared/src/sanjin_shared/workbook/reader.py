@@ -262,10 +262,10 @@ def _convert_row(
                 name = str(problem["loc"][0]) if problem["loc"] else None
                 if (index, name) in unreadable:
                     continue
-                column = by_field.get((index, name)) if name else None
-                if column is None and name is not None:
-                    column = _column_of(sheet, index, name)
-                error(column, chinese_message(problem), name)
+                found = by_field.get((index, name)) if name else None
+                if found is None and name is not None:
+                    found = _column_of(sheet, index, name)
+                error(found, chinese_message(dict(problem)), name)
     key = values[0].get(sheet.key)
     key = str(key) if key is not None else None
     if key is not None:

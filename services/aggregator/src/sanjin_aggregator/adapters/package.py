@@ -9,6 +9,7 @@ when an object store would take over.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -22,10 +23,24 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from sanjin_aggregator.domain.package import Case, FileKind, StoredFile
 from sanjin_shared.errors import ConcurrentModification
+from sanjin_shared.filters import RecordFilter
 from sanjin_shared.office import MediaType
 
 BUCKET = "package_files"
 CASES = "cases"
+
+
+class FileFilter(RecordFilter):
+    """Which files of a campaign's report packages a list shows."""
+
+    campaign: str
+    kind: FileKind | None = None
+
+
+class CaseFilter(RecordFilter):
+    """Which typical cases of a campaign a list shows."""
+
+    campaign: str
 
 
 class FileStore:
@@ -82,9 +97,9 @@ class FileStore:
     async def many(self, file_ids: list[str]) -> dict[str, StoredFile]:
         return {d["_id"]: _file(d) async for d in self._files.find({"_id": {"$in": file_ids}})}
 
-    async def list(self, query: dict[str, Any]) -> list[StoredFile]:
-        """Files whose metadata match `query` (campaign, province, kind), oldest first."""
-        filt = {f"metadata.{k}": v for k, v in query.items()}
+    async def list(self, flt: FileFilter) -> list[StoredFile]:
+        """Files whose metadata match the filter, oldest first."""
+        filt = {f"metadata.{k}": v for k, v in flt.query().items()}
         cursor = self._files.find(filt).sort([("uploadDate", ASCENDING), ("_id", ASCENDING)])
         return [_file(d) async for d in cursor]
 
@@ -115,7 +130,7 @@ def _file(doc: dict[str, Any]) -> StoredFile:
         id=doc["_id"],
         campaign=meta["campaign"],
         province=meta["province"],
-        kind=FileKind(meta["kind"]),
+        kind=FileKind.of(meta["kind"]),
         filename=doc.get("filename") or doc["_id"],
         media_type=MediaType(meta["media_type"]),
         size=int(doc["length"]),
@@ -157,11 +172,11 @@ class CaseRepository:
         doc = await self._col.find_one({"_id": case_id})
         return (_case(doc), doc["created_at"], doc["updated_at"]) if doc else None
 
-    async def list(self, query: dict[str, Any]) -> list[tuple[Case, datetime, datetime]]:
-        cursor = self._col.find(query).sort([("created_at", ASCENDING), ("_id", ASCENDING)])
+    async def list(self, flt: CaseFilter) -> builtins.list[tuple[Case, datetime, datetime]]:
+        cursor = self._col.find(flt.query()).sort([("created_at", ASCENDING), ("_id", ASCENDING)])
         return [(_case(d), d["created_at"], d["updated_at"]) async for d in cursor]
 
-    async def ids(self, case_ids: list[str]) -> dict[str, Case]:
+    async def ids(self, case_ids: builtins.list[str]) -> dict[str, Case]:
         return {d["_id"]: _case(d) async for d in self._col.find({"_id": {"$in": case_ids}})}
 
 

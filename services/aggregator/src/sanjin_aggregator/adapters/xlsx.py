@@ -135,11 +135,15 @@ def _print_layout(ws: Worksheet, sheet: Sheet, end: int) -> None:
     setup.paperSize = ws.PAPERSIZE_A4
     setup.fitToWidth = 1
     setup.fitToHeight = 0  # as many pages down as the rows need
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    page_setup = ws.sheet_properties.pageSetUpPr
+    assert page_setup is not None  # a worksheet openpyxl made has its page-setup properties
+    page_setup.fitToPage = True
     ws.print_title_rows = f"1:{TITLE_ROWS}"
     ws.print_area = f"A1:{get_column_letter(len(sheet.headers))}{end}"
     ws.print_options.horizontalCentered = True
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    footer = ws.oddFooter
+    assert footer is not None and footer.center is not None  # as has its footer's centre
+    footer.center.text = "第 &P 页，共 &N 页"
     for rows in sheet.breaks_after:
         ws.row_breaks.append(Break(id=TITLE_ROWS + rows))

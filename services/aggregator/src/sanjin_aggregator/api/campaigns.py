@@ -22,8 +22,8 @@ from sanjin_aggregator.service.submissions import SubmissionService, Tracker
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import Admin, HQReader, ProvinceOnly, StatisticsReader
 from sanjin_shared.clock import BEIJING
+from sanjin_shared.context import Context, ReaderContext
 from sanjin_shared.problems import NotFound
-from sanjin_shared.records import Context, ReaderContext
 from sanjin_shared.reference import PROVINCES, ProvinceCode
 
 router = APIRouter(prefix="/v1", tags=["campaigns and submissions"])
@@ -236,7 +236,7 @@ class SubmissionOut(TimelinessOut):
             campaign=s.campaign,
             province=s.province,
             name=PROVINCES[s.province],
-            status=s.status.value,  # type: ignore[arg-type]
+            status=s.status.value,
             submitted_at=_beijing(latest.at) if latest else None,
             first_submitted_at=_beijing(first.arrived_at) if first else None,
             channel=latest.channel if latest else None,  # type: ignore[arg-type]
@@ -311,7 +311,7 @@ class TrackerOut(BaseModel):
                 TrackerRowOut(
                     province=row.province,
                     name=row.name,
-                    status=s.status.value,  # type: ignore[arg-type]
+                    status=s.status.value,
                     submitted_at=_beijing(latest.at) if latest else None,
                     first_submitted_at=_beijing(first.arrived_at) if first else None,
                     channel=latest.channel if latest else None,  # type: ignore[arg-type]

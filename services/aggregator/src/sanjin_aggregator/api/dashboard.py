@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from sanjin_aggregator.domain.metrics import METRIC_LABELS, METRIC_LABELS_EN, METRICS
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import Role, mint_token
-from sanjin_shared.records import ReaderContext
+from sanjin_shared.context import ReaderContext
 from sanjin_shared.reference import PROVINCES, PROVINCES_EN, XPCC, VenueType
 
 STATIC = Path(__file__).resolve().parent.parent / "static"

@@ -24,7 +24,7 @@ from sanjin_aggregator.domain.package import (
 from sanjin_aggregator.service.package import PackageService, SizeLimits
 from sanjin_aggregator.settings import AggregatorSettings
 from sanjin_shared.app import PlatformDep
-from sanjin_shared.records import Context, ReaderContext
+from sanjin_shared.context import Context, ReaderContext
 from sanjin_shared.reference import ProvinceCode
 
 router = APIRouter(prefix="/v1", tags=["report package"])

@@ -15,6 +15,7 @@ from sanjin_aggregator.adapters.register import RegisterStore
 from sanjin_aggregator.adapters.xlsx import XLSX_MEDIA_TYPE, workbook
 from sanjin_aggregator.api.routes import CampaignId, attachment
 from sanjin_aggregator.service.register import ATTACHMENT_2, ordered
+from sanjin_aggregator.service.runtime import register_store
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import AnyPrincipal, Principal, Role
 from sanjin_shared.events.monitoring import MonitoringPointState
@@ -58,7 +59,7 @@ class Register(BaseModel):
 
 
 async def get_store(platform: PlatformDep) -> RegisterStore:
-    return platform.extras["read_models"].current.register
+    return register_store(platform)
 
 
 Store = Annotated[RegisterStore, Depends(get_store)]

@@ -13,11 +13,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from sanjin_aggregator.api.routes import CampaignId
 from sanjin_aggregator.service.reminders import ReminderService
+from sanjin_aggregator.service.runtime import reminder_service
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import HQReader, Role
 from sanjin_shared.clock import BEIJING
+from sanjin_shared.context import Context, ReaderContext
 from sanjin_shared.problems import NotFound
-from sanjin_shared.records import Context, ReaderContext
 from sanjin_shared.reference import PROVINCES, ProvinceCode
 
 router = APIRouter(prefix="/v1", tags=["reminders"])
@@ -36,7 +37,7 @@ Email = Annotated[str, AfterValidator(_email)]
 
 
 async def get_reminders(platform: PlatformDep, ctx: ReaderContext) -> ReminderService:
-    return platform.extras["reminders"](platform.unit_of_work(ctx.actor))
+    return reminder_service(platform, platform.unit_of_work(ctx.actor))
 
 
 Reminders = Annotated[ReminderService, Depends(get_reminders)]

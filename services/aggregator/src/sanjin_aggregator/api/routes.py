@@ -21,8 +21,10 @@ from sanjin_aggregator.api.schemas import (
 from sanjin_aggregator.service import exports
 from sanjin_aggregator.service.exports import Basis
 from sanjin_aggregator.service.official import OfficialFigures, official_figures
+from sanjin_aggregator.service.runtime import statistics_store
 from sanjin_aggregator.service.statistics import daily_series, statistics
 from sanjin_aggregator.settings import AggregatorSettings
+from sanjin_shared.api_types import CAMPAIGN_ID_PATTERN
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import AnyPrincipal, Role, StatisticsReader
 from sanjin_shared.clock import beijing_date, utc_now
@@ -31,11 +33,11 @@ from sanjin_shared.reference import ProvinceCode
 
 router = APIRouter(prefix="/v1", tags=["statistics"])
 
-CampaignId = Annotated[str, Path(pattern=r"^[0-9A-Za-z_-]{1,32}$")]
+CampaignId = Annotated[str, Path(pattern=CAMPAIGN_ID_PATTERN)]
 
 
 async def get_store(platform: PlatformDep) -> StatisticsStore:
-    return platform.extras["read_models"].current.statistics
+    return statistics_store(platform)
 
 
 Store = Annotated[StatisticsStore, Depends(get_store)]

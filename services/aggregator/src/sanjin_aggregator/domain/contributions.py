@@ -62,12 +62,12 @@ def contribution_of(event: DomainEvent) -> Contribution | None:
     if isinstance(event, RiskReportEvent):
         return _risk_report(event.report)
     if isinstance(event, InspectionSessionEvent):
-        s = event.session
-        held = {"inspection_sessions": 1} if s.status == "scheduled" else {}
-        return Contribution(s.campaign, s.province, s.venue_type.value, held)
+        session = event.session
+        held: Counters = {"inspection_sessions": 1} if session.status == "scheduled" else {}
+        return Contribution(session.campaign, session.province, session.venue_type.value, held)
     if isinstance(event, BookingEvent):
         b = event.booking
-        confirmed = {"bookings_confirmed": 1} if b.status == "confirmed" else {}
+        confirmed: Counters = {"bookings_confirmed": 1} if b.status == "confirmed" else {}
         return Contribution(b.campaign, b.province, b.venue_type.value, confirmed)
     if isinstance(event, InspectionResultRecorded):
         return _inspection_result(event.result)

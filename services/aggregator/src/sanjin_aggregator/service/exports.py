@@ -85,7 +85,7 @@ def _by_venue_layout(table: StatisticsTable) -> tuple[list[str], list[list[Any]]
     rows: list[list[Any]] = []
     breaks = []
     for venue in VENUE_TYPES:
-        label = VenueType(venue).label_zh
+        label = VenueType.of(venue).label_zh
         for i, unit in enumerate(table.provinces, 1):
             figures = unit.by_venue_type[venue]
             rows.append([i, unit.name, label, *(figures[m] for m in METRICS)])

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from sanjin_aggregator.adapters.package import CaseRepository, FileStore
+from sanjin_aggregator.adapters.package import CaseFilter, CaseRepository, FileFilter, FileStore
 from sanjin_aggregator.adapters.submissions import CampaignRepository
 from sanjin_aggregator.domain.package import (
     ACCEPTED,
@@ -28,10 +28,10 @@ from sanjin_aggregator.domain.package import (
     StoredFile,
 )
 from sanjin_shared.clock import Clock, utc_now
+from sanjin_shared.context import RequestContext
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.office import EXTENSIONS, IMAGES, UnsafeFile
 from sanjin_shared.problems import NotFound, Problem, Unprocessable
-from sanjin_shared.records import RequestContext
 from sanjin_shared.uploads import inspect, preview
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\\/:*?\"<>|]+")
@@ -133,10 +133,8 @@ class PackageService:
     async def files(
         self, ctx: RequestContext, campaign: str, *, province: str | None, kind: FileKind | None
     ) -> list[StoredFile]:
-        query: dict[str, Any] = {"campaign": campaign}
-        query |= {"province": province} if province else {}
-        query |= {"kind": kind.value} if kind else {}
-        return await self._files.list(ctx.scope(query))
+        flt = FileFilter(campaign=campaign, province=province, kind=kind)
+        return await self._files.list(flt.for_caller(ctx.principal))
 
     def _fits(self, size: int, used: int) -> None:
         limits = self._limits
@@ -243,9 +241,8 @@ class PackageService:
     async def cases(
         self, ctx: RequestContext, campaign: str, *, province: str | None
     ) -> list[tuple[Case, Any, Any]]:
-        query: dict[str, Any] = {"campaign": campaign}
-        query |= {"province": province} if province else {}
-        return await self._cases.list(ctx.scope(query))
+        flt = CaseFilter(campaign=campaign, province=province)
+        return await self._cases.list(flt.for_caller(ctx.principal))
 
 
 async def package_contents(

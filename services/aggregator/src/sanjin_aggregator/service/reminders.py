@@ -27,13 +27,14 @@ from sanjin_aggregator.domain.submission import Submission, SubmissionStatus
 from sanjin_aggregator.settings import AggregatorSettings
 from sanjin_shared.auth import Principal, Role
 from sanjin_shared.clock import Clock, utc_now
+from sanjin_shared.context import RequestContext
 from sanjin_shared.errors import InvalidTransition
 from sanjin_shared.events.submissions import SubmissionReminderSent
 from sanjin_shared.logging import get_logger
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import NotFound
-from sanjin_shared.records import RequestContext, envelopes
 from sanjin_shared.reference import PROVINCES
+from sanjin_shared.usecases import envelopes
 
 PRODUCER = "aggregator"
 STALE_CLAIM = timedelta(minutes=10)

@@ -23,13 +23,14 @@ from sanjin_aggregator.service.package import package_contents
 from sanjin_aggregator.service.statistics import compile_table, counters_of, live_cells
 from sanjin_shared.auth import Principal, Role
 from sanjin_shared.clock import Clock, utc_now
+from sanjin_shared.context import RequestContext
 from sanjin_shared.errors import RuleViolation
 from sanjin_shared.events.submissions import SubmissionDeadlineMissed
 from sanjin_shared.logging import get_logger
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import NotFound
-from sanjin_shared.records import RequestContext, envelopes
 from sanjin_shared.reference import PROVINCES
+from sanjin_shared.usecases import envelopes
 
 PRODUCER = "aggregator"
 log = get_logger(__name__)
@@ -241,7 +242,11 @@ class SubmissionService:
         return self._clock()
 
     async def _change(
-        self, ctx: RequestContext, campaign_id: str, province: str, change: Any
+        self,
+        ctx: RequestContext,
+        campaign_id: str,
+        province: str,
+        change: Callable[[Submission, datetime], Submission],
     ) -> Submission:
         async def body(tx: Transaction) -> Submission:
             current = await self._submissions.get(campaign_id, province, session=tx.session)

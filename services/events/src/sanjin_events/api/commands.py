@@ -13,35 +13,10 @@ def batch_item(index: int, item: ActivityCreate, *, province: str | None = None)
     names none (the `province` of a workbook upload)."""
     if province is not None and item.province is None:
         item = item.model_copy(update={"province": province})
-    return ImportItem(
-        index=index,
-        fingerprint=fingerprint(item),
-        province=item.province,
-        external_id=item.external_id,
-        details={
-            "campaign": item.campaign,
-            "kind": item.kind,
-            "title": item.title,
-            "venue_type": item.venue_type,
-            "venue_name": item.venue_name,
-            "city": item.city,
-            "county": item.county,
-            "scheduled_on": item.scheduled_on,
-            "organizer": item.organizer,
-            "formats": tuple(dict.fromkeys(item.formats)),
-            "external_id": item.external_id,
-        },
-    )
+    return ImportItem(index=index, fingerprint=fingerprint(item), command=item)
 
 
 def report_of(body: ActivityReportIn) -> Report:
-    return Report(
-        held_on=body.held_on,
-        participants=body.participants,
-        materials_distributed=body.materials_distributed,
-        consultations=body.consultations,
-        comparison_items_displayed=body.comparison_items_displayed,
-        video_showings=body.video_showings,
-        media_reports=body.media_reports,
-        recommendations=tuple(body.recommendations),
-    )
+    """The figures of a report body, as the activity keeps them (its own type, so that the same
+    figures sent again compare equal to the stored ones)."""
+    return Report.model_validate(body.model_dump())

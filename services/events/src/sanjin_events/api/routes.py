@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from sanjin_events.adapters.repository import ActivityFilter
 from sanjin_events.api.commands import batch_item, report_of
 from sanjin_events.api.schemas import (
     ActivityCancelIn,
@@ -15,15 +16,18 @@ from sanjin_events.api.schemas import (
     ActivityOut,
     ActivityReportIn,
 )
-from sanjin_events.service.activities import ActivityService, ListFilter, ScheduleActivity
+from sanjin_events.domain.activity import ActivityStatus
+from sanjin_events.service.activities import ActivityService
 from sanjin_events.service.batch import ActivityImport
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import BatchRequest, ImportSummary, validate_items
+from sanjin_shared.context import Context
+from sanjin_shared.filters import DateSpan
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT
 from sanjin_shared.params import Cursor, IdempotencyKey, Limit
-from sanjin_shared.records import Context, next_cursor
 from sanjin_shared.reference import ActivityKind, ProvinceCode, VenueType
+from sanjin_shared.repository import next_cursor
 
 router = APIRouter(prefix="/v1", tags=["activities"])
 
@@ -52,20 +56,7 @@ async def schedule_activity(
 ) -> ActivityOut:
     outcome = await service.schedule(
         ctx,
-        ScheduleActivity(
-            province=body.province,
-            campaign=body.campaign,
-            kind=body.kind,
-            title=body.title,
-            venue_type=body.venue_type,
-            venue_name=body.venue_name,
-            city=body.city,
-            county=body.county,
-            scheduled_on=body.scheduled_on,
-            organizer=body.organizer,
-            formats=tuple(body.formats),
-            external_id=body.external_id,
-        ),
+        body,
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint(body),
     )
@@ -116,7 +107,7 @@ async def report_activity(
 async def cancel_activity(
     activity_id: str, ctx: Context, service: Service, body: ActivityCancelIn | None = None
 ) -> ActivityOut:
-    return ActivityOut.of(await service.cancel(ctx, activity_id, body.reason if body else None))
+    return ActivityOut.of(await service.cancel(ctx, activity_id, body or ActivityCancelIn()))
 
 
 @router.get(
@@ -152,14 +143,13 @@ async def list_activities(
 ) -> ActivityList:
     items = await service.list(
         ctx,
-        ListFilter(
+        ActivityFilter(
             province=province,
             campaign=campaign,
-            kind=kind.value if kind else None,
-            venue_type=venue_type.value if venue_type else None,
-            status=status_,
-            scheduled_from=scheduled_from,
-            scheduled_to=scheduled_to,
+            kind=kind,
+            venue_type=venue_type,
+            status=ActivityStatus.of(status_) if status_ else None,
+            scheduled_on=DateSpan(start=scheduled_from, end=scheduled_to),
         ),
         cursor=cursor,
         limit=limit,

@@ -15,14 +15,16 @@ from fastapi import APIRouter, File, Query, UploadFile
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from sanjin_events.adapters.repository import ActivityFilter
 from sanjin_events.api.commands import batch_item, report_of
 from sanjin_events.api.schemas import ActivityCreate, ActivityOut, ActivityReportIn
-from sanjin_events.service.activities import ActivityService, ListFilter
+from sanjin_events.service.activities import ActivityService
 from sanjin_events.service.workbook import ActivityWorkbookImport
 from sanjin_shared.app import PlatformDep
+from sanjin_shared.context import Context
 from sanjin_shared.pagination import MAX_LIMIT
-from sanjin_shared.records import Context, next_cursor
 from sanjin_shared.reference import PROVINCES, ProvinceCode
+from sanjin_shared.repository import next_cursor
 from sanjin_shared.workbook import Part, RecordSheet, export, template
 from sanjin_shared.workbook.imports import (
     TEMPLATE_RESPONSE,
@@ -141,7 +143,7 @@ async def export_activities(
     province: ProvinceCode | None = None,
 ) -> Response:
     service = ActivityService(platform.unit_of_work(ctx.actor))
-    flt = ListFilter(province=province, campaign=campaign)
+    flt = ActivityFilter(province=province, campaign=campaign)
     rows = []
     cursor: str | None = None
     while True:

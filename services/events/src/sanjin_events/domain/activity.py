@@ -10,22 +10,26 @@ Pure rules: no I/O, no framework. Dates are Beijing calendar dates; `today` is p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from datetime import date
-from enum import StrEnum
 
+from sanjin_shared.declaration import state_of
+from sanjin_shared.declarations.activities import (
+    ActivityDetails,
+    ActivityRecord,
+    ActivityReport,
+    ActivityStatus,
+)
+from sanjin_shared.entity import Entity
 from sanjin_shared.errors import InvalidTransition, RuleViolation
 from sanjin_shared.events.activities import (
     ActivityCancelled,
     ActivityReportCorrected,
     ActivityReported,
-    ActivityReportFigures,
     ActivityRevised,
     ActivityScheduled,
     ActivityState,
 )
-from sanjin_shared.events.envelope import DomainEvent
-from sanjin_shared.reference import ActivityKind, EducationFormat, VenueType
+from sanjin_shared.reference import ActivityKind, VenueType
 
 # Where each kind of activity may be held (the campaign notice): education goes into communities, campuses
 # and townships; seminars also into hospitals; the launch ceremony is a national event anywhere.
@@ -37,83 +41,23 @@ ALLOWED_VENUES: dict[ActivityKind, frozenset[VenueType]] = {
 
 _CAMPAIGN_YEAR = re.compile(r"^(\d{4})")
 
+Report = ActivityReport  # the figures of a report, as the domain calls them
 
-class ActivityStatus(StrEnum):
-    scheduled = "scheduled"
-    completed = "completed"
-    cancelled = "cancelled"
+__all__ = ["Activity", "ActivityDetails", "ActivityStatus", "Report", "campaign_year"]
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
-    held_on: date
-    participants: int
-    materials_distributed: int
-    consultations: int
-    comparison_items_displayed: int
-    video_showings: int
-    media_reports: int
-    recommendations: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Activity:
-    id: str
-    province: str
-    campaign: str
-    kind: ActivityKind
-    title: str
-    venue_type: VenueType
-    venue_name: str
-    city: str
-    county: str
-    scheduled_on: date
-    organizer: str
-    formats: tuple[EducationFormat, ...] = ()
-    external_id: str | None = None
-    status: ActivityStatus = ActivityStatus.scheduled
-    report: Report | None = None
-    cancel_reason: str | None = None
-    version: int = 1
-    events: tuple[DomainEvent, ...] = field(default=(), compare=False)
+class Activity(ActivityRecord, Entity):
+    """An activity: its declared fields (`ActivityRecord`) and the rules of its lifecycle."""
 
     # -- creation -------------------------------------------------------------------------------
 
     @classmethod
     def schedule(
-        cls,
-        *,
-        id: str,
-        province: str,
-        campaign: str,
-        kind: ActivityKind,
-        title: str,
-        venue_type: VenueType,
-        venue_name: str,
-        city: str,
-        county: str,
-        scheduled_on: date,
-        organizer: str,
-        formats: tuple[EducationFormat, ...] = (),
-        external_id: str | None = None,
+        cls, *, id: str, province: str, details: ActivityDetails, external_id: str | None = None
     ) -> Activity:
-        activity = cls(
-            id=id,
-            province=province,
-            campaign=campaign,
-            kind=kind,
-            title=title,
-            venue_type=venue_type,
-            venue_name=venue_name,
-            city=city,
-            county=county,
-            scheduled_on=scheduled_on,
-            organizer=organizer,
-            formats=tuple(dict.fromkeys(formats)),
-            external_id=external_id,
-        )
+        activity = cls.new(id=id, province=province, external_id=external_id, **_details(details))
         activity._check_details()
-        return replace(activity, events=(ActivityScheduled(activity=activity.state()),))
+        return activity.raised(ActivityScheduled(activity=activity.state()))
 
     def _check_details(self) -> None:
         if self.venue_type not in ALLOWED_VENUES[self.kind]:
@@ -131,7 +75,7 @@ class Activity:
 
     # -- behaviour ------------------------------------------------------------------------------
 
-    def revise(self, details: Activity) -> Activity:
+    def revise(self, details: ActivityDetails) -> Activity:
         """Take the details of `details` (an import re-sent with changes); keep status and report."""
         if self.status is ActivityStatus.cancelled:
             raise InvalidTransition("a cancelled activity cannot be changed")
@@ -139,21 +83,9 @@ class Activity:
             raise RuleViolation("campaign", "the campaign of an activity cannot change")
         if details.kind is not self.kind and self.status is ActivityStatus.completed:
             raise RuleViolation("kind", "the kind of a reported activity cannot change")
-        changed = replace(
-            self,
-            kind=details.kind,
-            title=details.title,
-            venue_type=details.venue_type,
-            venue_name=details.venue_name,
-            city=details.city,
-            county=details.county,
-            scheduled_on=details.scheduled_on,
-            organizer=details.organizer,
-            formats=details.formats,
-            version=self.version + 1,
-        )
+        changed = self.but(**_details(details), version=self.version + 1)
         changed._check_details()
-        return replace(changed, events=(ActivityRevised(activity=changed.state()),))
+        return changed.raised(ActivityRevised(activity=changed.state()))
 
     def submit_report(self, report: Report, *, today: date) -> Activity:
         """Report what was held; reporting again is a correction that replaces the figures."""
@@ -167,53 +99,28 @@ class Activity:
         if report.recommendations and self.kind is not ActivityKind.seminar:
             raise RuleViolation("recommendations", "recommendations are reported for seminars only")
         correction = self.status is ActivityStatus.completed
-        changed = replace(
-            self, status=ActivityStatus.completed, report=report, version=self.version + 1
-        )
+        changed = self.but(status=ActivityStatus.completed, report=report, version=self.version + 1)
         event_type = ActivityReportCorrected if correction else ActivityReported
-        return replace(changed, events=(event_type(activity=changed.state()),))
+        return changed.raised(event_type(activity=changed.state()))
 
     def cancel(self, reason: str | None) -> Activity:
         if self.status is ActivityStatus.cancelled:
             raise InvalidTransition("the activity is already cancelled")
-        changed = replace(
-            self, status=ActivityStatus.cancelled, cancel_reason=reason, version=self.version + 1
+        changed = self.but(
+            status=ActivityStatus.cancelled, cancel_reason=reason, version=self.version + 1
         )
-        return replace(
-            changed, events=(ActivityCancelled(activity=changed.state(), reason=reason),)
-        )
+        return changed.raised(ActivityCancelled(activity=changed.state(), reason=reason))
 
     # -- the state events carry -----------------------------------------------------------------
 
     def state(self) -> ActivityState:
-        report = None
-        if self.report is not None:
-            r = self.report
-            report = ActivityReportFigures(
-                held_on=r.held_on,
-                participants=r.participants,
-                materials_distributed=r.materials_distributed,
-                consultations=r.consultations,
-                comparison_items_displayed=r.comparison_items_displayed,
-                video_showings=r.video_showings,
-                media_reports=r.media_reports,
-                recommendations=list(r.recommendations),
-            )
-        return ActivityState(
-            id=self.id,
-            province=self.province,
-            campaign=self.campaign,
-            kind=self.kind,
-            status=self.status.value,
-            title=self.title,
-            venue_type=self.venue_type,
-            venue_name=self.venue_name,
-            city=self.city,
-            county=self.county,
-            scheduled_on=self.scheduled_on,
-            formats=list(self.formats),
-            report=report,
-        )
+        return state_of(ActivityState, self)
+
+
+def _details(details: ActivityDetails) -> dict[str, object]:
+    """The fields a caller writes (a command may carry more), each format once."""
+    fields = {name: getattr(details, name) for name in ActivityDetails.model_fields}
+    return fields | {"formats": tuple(dict.fromkeys(details.formats))}
 
 
 def campaign_year(campaign: str) -> int | None:

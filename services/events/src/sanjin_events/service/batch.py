@@ -16,22 +16,25 @@ from pymongo.errors import DuplicateKeyError
 
 from sanjin_events.adapters.repository import ActivityRepository
 from sanjin_events.domain.activity import Activity
+from sanjin_events.domain.commands import ScheduleActivity
 from sanjin_events.service.activities import envelopes_of, new_activity_id
 from sanjin_shared.batch import ImportSummary, ItemConflict, ItemResult, ItemStatus
 from sanjin_shared.clock import Clock, utc_now
+from sanjin_shared.context import RequestContext
 from sanjin_shared.errors import DomainError, RuleViolation
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import Problem
-from sanjin_shared.records import RequestContext
 
 
 @dataclass(frozen=True, slots=True)
 class ImportItem:
     index: int
     fingerprint: str
-    province: str | None
-    external_id: str | None
-    details: dict  # the fields of Activity.schedule except id and province
+    command: ScheduleActivity
+
+    @property
+    def external_id(self) -> str | None:
+        return self.command.external_id
 
 
 class ActivityImport:
@@ -88,7 +91,7 @@ class ActivityImport:
                 )
                 continue
             try:
-                province = ctx.principal.write_province(item.province)
+                province = ctx.principal.write_province(item.command.province)
             except Problem as exc:
                 conflicts.append(_conflict(item, "province", exc.detail))
                 continue
@@ -125,8 +128,7 @@ class ActivityImport:
                         if fingerprint == item.fingerprint:
                             status, record = ItemStatus.ignored, current
                         else:
-                            candidate = Activity(id=current.id, province=province, **item.details)
-                            record = current.revise(candidate)
+                            record = current.revise(item.command)
                             status = ItemStatus.updated
                             if write and tx is not None:
                                 await self._repo.save(
@@ -139,7 +141,10 @@ class ActivityImport:
                                 tx.publish(*envelopes_of(record, ctx, now))
                     else:
                         record = Activity.schedule(
-                            id=new_activity_id(), province=province, **item.details
+                            id=new_activity_id(),
+                            province=province,
+                            details=item.command,
+                            external_id=external_id,
                         )
                         status = ItemStatus.created
                         new.append((record, item.fingerprint))

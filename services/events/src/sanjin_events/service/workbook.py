@@ -15,10 +15,10 @@ from sanjin_events.service.activities import ActivityService
 from sanjin_events.service.batch import ActivityImport, ImportItem
 from sanjin_shared.batch import MAX_BATCH_ITEMS, ItemConflict, ItemResult, ItemStatus
 from sanjin_shared.clock import Clock, beijing_date, utc_now
+from sanjin_shared.context import RequestContext
 from sanjin_shared.errors import DomainError
 from sanjin_shared.mongo import UnitOfWork
 from sanjin_shared.problems import Problem
-from sanjin_shared.records import RequestContext
 
 
 class ActivityWorkbookImport:
@@ -53,9 +53,7 @@ class ActivityWorkbookImport:
     ) -> dict[str, str]:
         """external id -> id of the province's activities of these campaigns."""
         ctx.principal.write_province(province)
-        return await self._repo.external_ids(
-            {"province": province, "campaign": {"$in": sorted(campaigns)}}
-        )
+        return await self._repo.external_ids(province, campaigns)
 
     async def _report(
         self,
@@ -69,7 +67,9 @@ class ActivityWorkbookImport:
     ) -> list[ItemResult]:
         by_index = {item.index: item for item in items}
         wanted = [r for r in results if r.index in reports and r.external_id is not None]
-        provinces = {ctx.principal.write_province(by_index[r.index].province) for r in wanted}
+        provinces = {
+            ctx.principal.write_province(by_index[r.index].command.province) for r in wanted
+        }
         current: dict[tuple[str, str], Activity] = {}
         for province in provinces:
             found = await self._repo.by_external_ids(
@@ -84,11 +84,14 @@ class ActivityWorkbookImport:
                 out.append(result)
                 continue
             item = by_index[result.index]
-            province = ctx.principal.write_province(item.province)
+            province = ctx.principal.write_province(item.command.province)
             activity = current.get((province, result.external_id))
             if activity is None:  # new (a dry run, or created just now): check it as scheduled
                 activity = Activity.schedule(
-                    id=result.id or "new", province=province, **item.details
+                    id=result.id or "new",
+                    province=province,
+                    details=item.command,
+                    external_id=item.external_id,
                 )
             if activity.report == report:
                 out.append(result)

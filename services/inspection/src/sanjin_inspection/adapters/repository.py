@@ -18,17 +18,18 @@ from pymongo import ASCENDING, IndexModel, ReturnDocument, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-from sanjin_inspection.domain.booking import Booking, BookingStatus, CancelledBy
+from sanjin_inspection.domain.booking import Booking, BookingStatus
 from sanjin_inspection.domain.result import InspectionResult
 from sanjin_inspection.domain.session import InspectionSession, SessionStatus
 from sanjin_shared.errors import ConcurrentModification
-from sanjin_shared.records import RecordRepository
+from sanjin_shared.filters import DateSpan, RecordFilter
 from sanjin_shared.reference import (
     InspectionOutcome,
     InspectionService,
     ProductCategory,
     VenueType,
 )
+from sanjin_shared.repository import RecordRepository
 
 SESSIONS = "inspection_sessions"
 BOOKINGS = "bookings"
@@ -64,56 +65,48 @@ async def ensure_indexes(db: AsyncDatabase[Any]) -> None:
     )
 
 
+# -- list filters -----------------------------------------------------------------------------------
+
+
+class SessionFilter(RecordFilter):
+    """Which sessions a list shows: each field given narrows it."""
+
+    campaign: str | None = None
+    venue_type: VenueType | None = None
+    services: InspectionService | None = None  # sessions that offer this service
+    status: SessionStatus | None = None
+    date: DateSpan = DateSpan()
+
+
+class BookingFilter(RecordFilter):
+    """Which bookings of a session a list shows."""
+
+    session_id: str
+    status: BookingStatus | None = None
+    service: InspectionService | None = None
+
+
+class ResultFilter(RecordFilter):
+    """Which results a list shows (of one session, or across sessions)."""
+
+    session_id: str | None = None
+    campaign: str | None = None
+    venue_type: VenueType | None = None
+    service: InspectionService | None = None
+    outcome: InspectionOutcome | None = None
+    product_category: ProductCategory | None = None
+
+
 # -- sessions -------------------------------------------------------------------------------------
 
 
 class SessionRepository(RecordRepository[InspectionSession]):
     collection = SESSIONS
+    record_type = InspectionSession
 
-    def to_doc(self, s: InspectionSession) -> dict[str, Any]:
-        return {
-            "_id": s.id,
-            "province": s.province,
-            "campaign": s.campaign,
-            "institution": s.institution,
-            "venue_type": s.venue_type.value,
-            "venue_name": s.venue_name,
-            "city": s.city,
-            "county": s.county,
-            "date": s.date.isoformat(),
-            "services": [x.value for x in s.services],
-            "capacity": s.capacity,
-            "external_id": s.external_id,
-            "status": s.status.value,
-            "cancellation_reason": s.cancellation_reason,
-            "confirmed": s.confirmed,
-            "waitlisted": s.waitlisted,
-            "waitlist_seq": 0,
-            "results": s.results,
-            "version": s.version,
-        }
-
-    def from_doc(self, doc: dict[str, Any]) -> InspectionSession:
-        return InspectionSession(
-            id=doc["_id"],
-            province=doc["province"],
-            campaign=doc["campaign"],
-            institution=doc["institution"],
-            venue_type=VenueType(doc["venue_type"]),
-            venue_name=doc["venue_name"],
-            city=doc["city"],
-            county=doc["county"],
-            date=dt.date.fromisoformat(doc["date"]),
-            services=tuple(InspectionService(x) for x in doc["services"]),
-            capacity=doc["capacity"],
-            external_id=doc.get("external_id"),
-            status=SessionStatus(doc["status"]),
-            cancellation_reason=doc.get("cancellation_reason"),
-            confirmed=doc["confirmed"],
-            waitlisted=doc["waitlisted"],
-            results=doc["results"],
-            version=doc["version"],
-        )
+    def to_doc(self, record: InspectionSession) -> dict[str, Any]:
+        # the waiting line's sequence is the database's own counter: it starts with the session
+        return super().to_doc(record) | {"waitlist_seq": 0}
 
     def saved_fields(self, record: InspectionSession, doc: dict[str, Any]) -> dict[str, Any]:
         """The counters are never overwritten from a read copy (a cancelled session has none)."""
@@ -179,44 +172,12 @@ class SessionRepository(RecordRepository[InspectionSession]):
 
 class BookingRepository(RecordRepository[Booking]):
     collection = BOOKINGS
+    record_type = Booking
 
-    def to_doc(self, b: Booking) -> dict[str, Any]:
-        return {
-            "_id": b.id,
-            "session_id": b.session_id,
-            "province": b.province,
-            "campaign": b.campaign,
-            "venue_type": b.venue_type.value,
-            "consumer_name": b.consumer_name,
-            "consumer_phone": b.consumer_phone,
-            "product_category": b.product_category.value,
-            "service": b.service.value,
-            "status": b.status.value,
-            "waitlist_position": b.waitlist_position,
-            "cancellation_reason": b.cancellation_reason.value if b.cancellation_reason else None,
-            "active_key": b.active_key,
-            "external_id": b.external_id,
-            "version": b.version,
-        }
-
-    def from_doc(self, doc: dict[str, Any]) -> Booking:
-        reason = doc.get("cancellation_reason")
-        return Booking(
-            id=doc["_id"],
-            session_id=doc["session_id"],
-            province=doc["province"],
-            campaign=doc["campaign"],
-            venue_type=VenueType(doc["venue_type"]),
-            consumer_name=doc["consumer_name"],
-            consumer_phone=doc["consumer_phone"],
-            product_category=ProductCategory(doc["product_category"]),
-            service=InspectionService(doc["service"]),
-            status=BookingStatus(doc["status"]),
-            waitlist_position=doc.get("waitlist_position"),
-            cancellation_reason=CancelledBy(reason) if reason else None,
-            external_id=doc.get("external_id"),
-            version=doc["version"],
-        )
+    def to_doc(self, record: Booking) -> dict[str, Any]:
+        # the key of an open booking is derived, stored for its unique index (one open booking
+        # per consumer, session and service)
+        return super().to_doc(record) | {"active_key": record.active_key}
 
     async def open_booking_of(
         self, active_key: str, *, session: AsyncClientSession
@@ -288,39 +249,22 @@ class BookingRepository(RecordRepository[Booking]):
 
 class ResultRepository(RecordRepository[InspectionResult]):
     collection = RESULTS
+    record_type = InspectionResult
 
-    def to_doc(self, r: InspectionResult) -> dict[str, Any]:
-        return {
-            "_id": r.id,
-            "session_id": r.session_id,
-            "booking_id": r.booking_id,
-            "province": r.province,
-            "campaign": r.campaign,
-            "venue_type": r.venue_type.value,
-            "product_category": r.product_category.value,
-            "service": r.service.value,
-            "outcome": r.outcome.value,
-            "external_id": r.external_id,
-            "version": r.version,
-        }
-
-    def from_doc(self, doc: dict[str, Any]) -> InspectionResult:
-        return InspectionResult(
-            id=doc["_id"],
-            session_id=doc["session_id"],
-            booking_id=doc.get("booking_id"),
-            province=doc["province"],
-            campaign=doc["campaign"],
-            venue_type=VenueType(doc["venue_type"]),
-            product_category=ProductCategory(doc["product_category"]),
-            service=InspectionService(doc["service"]),
-            outcome=InspectionOutcome(doc["outcome"]),
-            external_id=doc.get("external_id"),
-            version=doc["version"],
+    async def external_ids_of_session(self, session_id: str) -> dict[str, str]:
+        """external id -> id of a session's results that have one (what a workbook compares)."""
+        docs = self._col.find(
+            {"session_id": session_id, "external_id": {"$type": "string"}},
+            {"_id": 1, "external_id": 1},
         )
+        return {d["external_id"]: d["_id"] async for d in docs}
 
     async def by_external_ids(
-        self, province: str, external_ids: Sequence[str], *, session: AsyncClientSession
+        self,
+        province: str,
+        external_ids: Sequence[str],
+        *,
+        session: AsyncClientSession | None,
     ) -> dict[str, tuple[str, str, str]]:
         """external id -> (result id, session id, fingerprint of the request that created it)."""
         docs = self._col.find(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from sanjin_inspection.adapters.repository import BookingFilter, ResultFilter, SessionFilter
 from sanjin_inspection.api.schemas import (
     BookingCreate,
     BookingList,
@@ -20,23 +22,18 @@ from sanjin_inspection.api.schemas import (
     SessionOut,
     SessionUpdate,
 )
+from sanjin_inspection.domain.booking import Booking, BookingStatus
+from sanjin_inspection.domain.session import SessionStatus
 from sanjin_inspection.service.bookings import BookingService
-from sanjin_inspection.service.results import ImportItem, ResultInput, ResultService
+from sanjin_inspection.service.results import ImportItem, ResultService
 from sanjin_inspection.service.sessions import SessionService
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import BatchRequest, ImportSummary, validate_items
-from sanjin_shared.errors import RuleViolation
+from sanjin_shared.context import Context, RequestContext
+from sanjin_shared.filters import DateSpan
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT
-from sanjin_shared.params import (
-    Cursor,
-    IdempotencyKey,
-    Limit,
-    date_span,
-    filters,
-    sees_personal_data,
-)
-from sanjin_shared.records import Context, RequestContext, Stored, next_cursor
+from sanjin_shared.params import Cursor, IdempotencyKey, Limit, sees_personal_data
 from sanjin_shared.reference import (
     InspectionOutcome,
     InspectionService,
@@ -44,6 +41,7 @@ from sanjin_shared.reference import (
     ProvinceCode,
     VenueType,
 )
+from sanjin_shared.repository import Stored, next_cursor
 
 router = APIRouter(prefix="/v1")
 
@@ -64,11 +62,13 @@ Sessions = Annotated[SessionService, Depends(get_sessions)]
 Bookings = Annotated[BookingService, Depends(get_bookings)]
 Results = Annotated[ResultService, Depends(get_results)]
 Campaign = Annotated[str | None, Query(max_length=32)]
-SESSIONS, BOOKINGS, RESULTS = ["inspection sessions"], ["bookings"], ["inspection results"]
+SESSIONS: list[str | Enum] = ["inspection sessions"]
+BOOKINGS: list[str | Enum] = ["bookings"]
+RESULTS: list[str | Enum] = ["inspection results"]
 REPEAT = "An identical earlier request's record"
 
 
-def _booking(ctx: RequestContext, stored: Stored, *, in_list: bool = False) -> BookingOut:
+def _booking(ctx: RequestContext, stored: Stored[Booking], *, in_list: bool = False) -> BookingOut:
     """Names and phones in full only for the owning province and admin, and never in lists."""
     personal = not in_list and sees_personal_data(ctx.principal, stored.record.province)
     return BookingOut.of(stored, personal=personal)
@@ -93,14 +93,8 @@ async def schedule_session(
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> SessionOut:
-    fields = body.model_dump(exclude={"province"})
-    fields["services"] = tuple(body.services)
     outcome = await sessions.schedule(
-        ctx,
-        fields,
-        province=body.province,
-        idempotency_key=idempotency_key,
-        request_fingerprint=fingerprint(body),
+        ctx, body, idempotency_key=idempotency_key, request_fingerprint=fingerprint(body)
     )
     if not outcome.created:
         response.status_code = status.HTTP_200_OK
@@ -127,14 +121,15 @@ async def list_sessions(
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> SessionList:
-    query = filters(
+    flt = SessionFilter(
         province=province,
         campaign=campaign,
         venue_type=venue_type,
         services=service,
-        status=status_,
-    ) | date_span("date", date_from, date_to)
-    items = await sessions.list(ctx, query, cursor=cursor, limit=limit)
+        status=SessionStatus.of(status_) if status_ else None,
+        date=DateSpan(start=date_from, end=date_to),
+    )
+    items = await sessions.list(ctx, flt, cursor=cursor, limit=limit)
     return SessionList(
         items=[SessionOut.of(s) for s in items], next_cursor=next_cursor(items, limit)
     )
@@ -162,13 +157,7 @@ async def get_session(session_id: str, ctx: Context, sessions: Sessions) -> Sess
 async def update_session(
     session_id: str, body: SessionUpdate, ctx: Context, sessions: Sessions
 ) -> SessionOut:
-    changes = body.model_dump(exclude_unset=True)
-    nulls = [k for k, v in changes.items() if v is None]
-    if nulls:
-        raise RuleViolation(nulls[0], "cannot be emptied")
-    if "services" in changes:
-        changes["services"] = tuple(body.services or ())
-    return SessionOut.of(await sessions.update(ctx, session_id, changes))
+    return SessionOut.of(await sessions.update(ctx, session_id, body))
 
 
 @router.post(
@@ -182,7 +171,7 @@ async def update_session(
 async def cancel_session(
     session_id: str, body: SessionCancel, ctx: Context, sessions: Sessions
 ) -> SessionOut:
-    return SessionOut.of(await sessions.cancel(ctx, session_id, body.reason))
+    return SessionOut.of(await sessions.cancel(ctx, session_id, body))
 
 
 # -- bookings ---------------------------------------------------------------------------------------
@@ -211,12 +200,7 @@ async def book(
     outcome = await bookings.book(
         ctx,
         session_id,
-        consumer_name=body.consumer_name,
-        consumer_phone=body.consumer_phone,
-        product_category=body.product_category,
-        service=body.service,
-        waitlist=body.waitlist,
-        external_id=body.external_id,
+        body,
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint(body),
     )
@@ -243,9 +227,12 @@ async def list_bookings(
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> BookingList:
-    items = await bookings.list_of_session(
-        ctx, session_id, filters(status=status_, service=service), cursor=cursor, limit=limit
+    flt = BookingFilter(
+        session_id=session_id,
+        status=BookingStatus.of(status_) if status_ else None,
+        service=service,
     )
+    items = await bookings.list_of_session(ctx, flt, cursor=cursor, limit=limit)
     return BookingList(
         items=[_booking(ctx, b, in_list=True) for b in items],
         next_cursor=next_cursor(items, limit),
@@ -278,16 +265,6 @@ async def cancel_booking(booking_id: str, ctx: Context, bookings: Bookings) -> B
 # -- results ----------------------------------------------------------------------------------------
 
 
-def _result_input(body: ResultCreate) -> ResultInput:
-    return ResultInput(
-        product_category=body.product_category,
-        service=body.service,
-        outcome=body.outcome,
-        booking_id=body.booking_id,
-        external_id=body.external_id,
-    )
-
-
 @router.post(
     "/inspection-sessions/{session_id}/results",
     operation_id="inspection-results-record",
@@ -308,7 +285,7 @@ async def record_result(
     outcome = await results.record(
         ctx,
         session_id,
-        _result_input(body),
+        body,
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint(body),
     )
@@ -332,7 +309,7 @@ async def import_results(
     session_id: str, body: BatchRequest, ctx: Context, results: Results, dry_run: bool = False
 ) -> ImportSummary:
     valid, conflicts = validate_items(body.items, ResultCreate)
-    items = [ImportItem(i, fingerprint(item), _result_input(item)) for i, item in valid]
+    items = [ImportItem(i, fingerprint(item), item) for i, item in valid]
     return await results.record_many(ctx, session_id, items, conflicts, dry_run=dry_run)
 
 
@@ -353,10 +330,10 @@ async def list_session_results(
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> ResultList:
-    query = filters(
+    flt = ResultFilter(
         session_id=session_id, service=service, outcome=outcome, product_category=product_category
     )
-    items = await results.list(ctx, query, cursor=cursor, limit=limit)
+    items = await results.list(ctx, flt, cursor=cursor, limit=limit)
     return ResultList(items=[ResultOut.of(r) for r in items], next_cursor=next_cursor(items, limit))
 
 
@@ -379,7 +356,7 @@ async def list_results(
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> ResultList:
-    query = filters(
+    flt = ResultFilter(
         province=province,
         campaign=campaign,
         venue_type=venue_type,
@@ -387,7 +364,7 @@ async def list_results(
         outcome=outcome,
         product_category=product_category,
     )
-    items = await results.list(ctx, query, cursor=cursor, limit=limit)
+    items = await results.list(ctx, flt, cursor=cursor, limit=limit)
     return ResultList(items=[ResultOut.of(r) for r in items], next_cursor=next_cursor(items, limit))
 
 

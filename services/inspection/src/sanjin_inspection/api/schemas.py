@@ -1,241 +1,129 @@
-"""Request and response bodies of the inspection API (docs/api.md, inspection)."""
+"""Request and response bodies of the inspection API (docs/api.md, inspection): the commands and
+the declared records (`sanjin_shared.declarations.inspection`), under the names the API
+documents."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field
 
 from sanjin_inspection.domain.booking import Booking
-from sanjin_inspection.domain.result import InspectionResult
-from sanjin_inspection.domain.session import MAX_CAPACITY, InspectionSession
-from sanjin_shared.personal import PersonName, PhoneNumber, mask_name, mask_phone
-from sanjin_shared.records import Stored
-from sanjin_shared.reference import (
-    InspectionOutcome,
-    InspectionService,
-    ProductCategory,
-    ProvinceCode,
-    VenueType,
+from sanjin_inspection.domain.commands import (
+    BookPlace,
+    CancelSession,
+    RecordResult,
+    ScheduleSession,
+    UpdateSession,
 )
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-CampaignId = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z_-]{1,32}$")
-]
-ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-RecordId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Services = Annotated[list[InspectionService], Field(min_length=1, max_length=4)]
-Capacity = Annotated[int, Field(ge=1, le=MAX_CAPACITY, description="Bookable places")]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+from sanjin_inspection.domain.result import InspectionResult
+from sanjin_inspection.domain.session import InspectionSession
+from sanjin_shared.api_types import Page
+from sanjin_shared.declaration import Shown
+from sanjin_shared.declarations.inspection import BookingRecord, ResultRecord, SessionRecord
+from sanjin_shared.personal import mask_name, mask_phone
+from sanjin_shared.reference import VenueType
+from sanjin_shared.repository import Stored
 
 # -- sessions ---------------------------------------------------------------------------------------
 
 
-class SessionCreate(Strict):
-    campaign: CampaignId
-    institution: Text = Field(description="The technical institution holding the session")
-    venue_type: VenueType
-    venue_name: Text
-    city: Place
-    county: Place
-    date: dt.date = Field(description="Beijing date of the session")
-    services: Services
-    capacity: Capacity
-    external_id: ExternalId | None = None
-    province: ProvinceCode | None = Field(default=None, description="Only for hq and admin.")
+class SessionCreate(ScheduleSession):
+    """An inspection session to schedule."""
 
 
-class SessionUpdate(Strict):
+class SessionUpdate(UpdateSession):
     """The fields to change; the others keep their values."""
 
-    institution: Text | None = None
-    venue_type: VenueType | None = None
-    venue_name: Text | None = None
-    city: Place | None = None
-    county: Place | None = None
-    date: dt.date | None = None
-    services: Services | None = None
-    capacity: Capacity | None = None
+
+class SessionCancel(CancelSession):
+    """Why the session is called off."""
 
 
-class SessionCancel(Strict):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+class SessionOut(SessionRecord, Shown):
+    """A session as the service keeps it, with its places."""
 
-
-class SessionOut(BaseModel):
-    id: str
-    province: str
-    campaign: str
-    status: Literal["scheduled", "cancelled"]
-    institution: str
-    venue_type: VenueType
-    venue_name: str
-    city: str
-    county: str
-    date: dt.date
-    services: list[InspectionService]
-    capacity: int
-    confirmed: int = Field(description="Confirmed bookings (never more than capacity)")
-    waitlisted: int = Field(description="Bookings waiting for a place")
-    places_left: int
-    results: int = Field(description="Results recorded")
-    cancellation_reason: str | None
-    external_id: str | None
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    places_left: int = Field(title="剩余名额")
+    created_at: dt.datetime = Field(title="创建时间")
+    updated_at: dt.datetime = Field(title="更新时间")
 
     @classmethod
-    def of(cls, stored: Stored[InspectionSession]) -> SessionOut:
+    def of(cls, stored: Stored[InspectionSession]) -> Self:
         s = stored.record
-        return cls(
-            id=s.id,
-            province=s.province,
-            campaign=s.campaign,
-            status=s.status.value,
-            institution=s.institution,
-            venue_type=s.venue_type,
-            venue_name=s.venue_name,
-            city=s.city,
-            county=s.county,
-            date=s.date,
-            services=list(s.services),
-            capacity=s.capacity,
-            confirmed=s.confirmed,
-            waitlisted=s.waitlisted,
-            places_left=s.places_left,
-            results=s.results,
-            cancellation_reason=s.cancellation_reason,
-            external_id=s.external_id,
-            version=s.version,
-            created_at=stored.created_at,
-            updated_at=stored.updated_at,
+        return cls.model_validate(
+            s.model_dump()
+            | {
+                "places_left": s.places_left,
+                "created_at": stored.created_at,
+                "updated_at": stored.updated_at,
+            }
         )
 
 
-class SessionList(BaseModel):
-    items: list[SessionOut]
-    next_cursor: str | None
+class SessionList(Page[SessionOut]):
+    """A page of inspection sessions."""
 
 
 # -- bookings ---------------------------------------------------------------------------------------
 
 
-class BookingCreate(Strict):
-    consumer_name: PersonName
-    consumer_phone: PhoneNumber
-    product_category: ProductCategory
-    service: InspectionService
-    waitlist: bool = Field(
-        default=False,
-        description="When the session is full: join the waiting line (201 waitlisted) "
-        "instead of a 409",
-    )
-    external_id: ExternalId | None = None
+class BookingCreate(BookPlace):
+    """A consumer's booking of a place."""
 
 
-class BookingOut(BaseModel):
-    id: str
-    session_id: str
-    province: str
-    campaign: str
-    status: Literal["confirmed", "waitlisted", "cancelled"]
-    consumer_name: str = Field(description="Masked (张*) in lists and for hq")
-    consumer_phone: str = Field(description="Masked (138****5678) in lists and for hq")
-    product_category: ProductCategory
-    service: InspectionService
-    waitlist_position: int | None = Field(
-        description="Order in the session's waiting line (promotion is first in, first out)"
+class BookingOut(BookingRecord, Shown):
+    """A booking as the service keeps it."""
+
+    # personal data: the name and phone are shown masked in lists and to all but the owning
+    # province and admin, so the answer's fields are text, not the declared name and phone
+    consumer_name: str = Field(title="消费者姓名", description="Masked (张*) in lists and for hq")
+    consumer_phone: str = Field(
+        title="消费者电话", description="Masked (138****5678) in lists and for hq"
     )
-    cancellation_reason: Literal["consumer", "session_cancelled"] | None
-    external_id: str | None
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    # the booking keeps its session's venue type for its events; the API shows it on the session
+    venue_type: VenueType = Field(exclude=True)
+    created_at: dt.datetime = Field(title="创建时间")
+    updated_at: dt.datetime = Field(title="更新时间")
 
     @classmethod
-    def of(cls, stored: Stored[Booking], *, personal: bool) -> BookingOut:
+    def of(cls, stored: Stored[Booking], *, personal: bool) -> Self:
         b = stored.record
-        return cls(
-            id=b.id,
-            session_id=b.session_id,
-            province=b.province,
-            campaign=b.campaign,
-            status=b.status.value,
-            consumer_name=b.consumer_name if personal else mask_name(b.consumer_name),
-            consumer_phone=b.consumer_phone if personal else mask_phone(b.consumer_phone),
-            product_category=b.product_category,
-            service=b.service,
-            waitlist_position=b.waitlist_position,
-            cancellation_reason=b.cancellation_reason.value if b.cancellation_reason else None,
-            external_id=b.external_id,
-            version=b.version,
-            created_at=stored.created_at,
-            updated_at=stored.updated_at,
+        return cls.model_validate(
+            b.model_dump()
+            | {
+                "consumer_name": b.consumer_name if personal else mask_name(b.consumer_name),
+                "consumer_phone": b.consumer_phone if personal else mask_phone(b.consumer_phone),
+                "created_at": stored.created_at,
+                "updated_at": stored.updated_at,
+            }
         )
 
 
-class BookingList(BaseModel):
-    items: list[BookingOut]
-    next_cursor: str | None
+class BookingList(Page[BookingOut]):
+    """A page of a session's bookings (names and phones masked)."""
 
 
 # -- results ----------------------------------------------------------------------------------------
 
 
-class ResultCreate(Strict):
-    product_category: ProductCategory
-    service: InspectionService
-    outcome: InspectionOutcome = Field(
-        description="testing: pass | fail; authentication: genuine | counterfeit | "
-        "inconclusive; certification, consultation: served"
-    )
-    booking_id: RecordId | None = None
-    external_id: ExternalId | None = None
+class ResultCreate(RecordResult):
+    """The result of one sample or consultation."""
 
 
-class ResultOut(BaseModel):
-    id: str
-    session_id: str
-    booking_id: str | None
-    province: str
-    campaign: str
-    venue_type: VenueType
-    product_category: ProductCategory
-    service: InspectionService
-    outcome: InspectionOutcome
-    external_id: str | None
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
+class ResultOut(ResultRecord, Shown):
+    """A result as the service keeps it."""
+
+    created_at: dt.datetime = Field(title="创建时间")
+    updated_at: dt.datetime = Field(title="更新时间")
 
     @classmethod
-    def of(cls, stored: Stored[InspectionResult]) -> ResultOut:
+    def of(cls, stored: Stored[InspectionResult]) -> Self:
         r = stored.record
-        return cls(
-            id=r.id,
-            session_id=r.session_id,
-            booking_id=r.booking_id,
-            province=r.province,
-            campaign=r.campaign,
-            venue_type=r.venue_type,
-            product_category=r.product_category,
-            service=r.service,
-            outcome=r.outcome,
-            external_id=r.external_id,
-            version=r.version,
-            created_at=stored.created_at,
-            updated_at=stored.updated_at,
+        return cls.model_validate(
+            r.model_dump() | {"created_at": stored.created_at, "updated_at": stored.updated_at}
         )
 
 
-class ResultList(BaseModel):
-    items: list[ResultOut]
-    next_cursor: str | None
+class ResultList(Page[ResultOut]):
+    """A page of inspection results."""

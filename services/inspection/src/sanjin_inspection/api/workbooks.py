@@ -12,16 +12,16 @@ from fastapi import APIRouter, File, Query, UploadFile
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from sanjin_inspection.api.routes import _result_input
+from sanjin_inspection.adapters.repository import ResultFilter
 from sanjin_inspection.api.schemas import ResultCreate, ResultOut
 from sanjin_inspection.service.results import ImportItem, ResultService
 from sanjin_inspection.service.workbook import ResultWorkbookImport
 from sanjin_shared.app import PlatformDep
+from sanjin_shared.context import Context
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import MAX_LIMIT
-from sanjin_shared.params import filters
-from sanjin_shared.records import Context, next_cursor
 from sanjin_shared.reference import PROVINCES, ProvinceCode
+from sanjin_shared.repository import next_cursor
 from sanjin_shared.workbook import Part, RecordSheet, export, template
 from sanjin_shared.workbook.imports import (
     TEMPLATE_RESPONSE,
@@ -85,7 +85,7 @@ async def import_results_workbook(
     stored = await use_case.stored(ctx, session_id)  # 404 before reading a session not visible
     parsed = await read_upload(file, SHEET, max_rows=platform.settings.max_import_rows)
     items = [
-        ImportItem(i, fingerprint(row.parts[0]), _result_input(row.parts[0]))  # type: ignore[arg-type]
+        ImportItem(i, fingerprint(row.parts[0]), row.parts[0])  # type: ignore[arg-type]
         for i, row in enumerate(parsed.rows)
     ]
     results, conflicts = await use_case.run(ctx, session_id, items, dry_run=dry_run)
@@ -115,11 +115,11 @@ async def export_results(
     province: ProvinceCode | None = None,
 ) -> Response:
     service = ResultService(platform.unit_of_work(ctx.actor))
-    query = filters(province=province, campaign=campaign)
+    flt = ResultFilter(province=province, campaign=campaign)
     rows = []
     cursor: str | None = None
     while True:
-        page = await service.list(ctx, query, cursor=cursor, limit=MAX_LIMIT)
+        page = await service.list(ctx, flt, cursor=cursor, limit=MAX_LIMIT)
         for stored in page:
             out = ResultOut.of(stored)
             rows.append(((out.model_dump(),), (out.id, PROVINCES[out.province], out.session_id)))

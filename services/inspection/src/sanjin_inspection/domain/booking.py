@@ -8,61 +8,82 @@ they live on the booking and never in its events. Pure: no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
-
+from sanjin_shared.declaration import state_of
+from sanjin_shared.declarations.inspection import (
+    BookingDetails,
+    BookingRecord,
+    BookingStatus,
+    CancelledBy,
+    SessionRecord,
+)
+from sanjin_shared.entity import Entity
 from sanjin_shared.errors import InvalidTransition
-from sanjin_shared.events.envelope import DomainEvent
 from sanjin_shared.events.inspection import (
     BookingCancelled,
     BookingConfirmed,
+    BookingEvent,
     BookingPromoted,
     BookingState,
     BookingWaitlisted,
 )
-from sanjin_shared.reference import InspectionService, ProductCategory, VenueType
+from sanjin_shared.reference import InspectionService
+
+__all__ = ["Booking", "BookingStatus", "CancelledBy"]
 
 
-class BookingStatus(StrEnum):
-    confirmed = "confirmed"
-    waitlisted = "waitlisted"
-    cancelled = "cancelled"
-
-
-class CancelledBy(StrEnum):
-    consumer = "consumer"
-    session_cancelled = "session_cancelled"
-
-
-@dataclass(frozen=True, slots=True)
-class Booking:
-    id: str
-    session_id: str
-    province: str
-    campaign: str
-    venue_type: VenueType
-    consumer_name: str
-    consumer_phone: str
-    product_category: ProductCategory
-    service: InspectionService
-    status: BookingStatus
-    waitlist_position: int | None = None
-    cancellation_reason: CancelledBy | None = None
-    external_id: str | None = None
-    version: int = 1
-    events: tuple[DomainEvent, ...] = field(default=(), compare=False)
+class Booking(BookingRecord, Entity):
+    """A booking: its declared fields (`BookingRecord`) and its lifecycle."""
 
     @classmethod
-    def confirm(cls, **fields: object) -> Booking:
-        booking = cls(status=BookingStatus.confirmed, **fields)  # type: ignore[arg-type]
+    def confirm(
+        cls,
+        *,
+        id: str,
+        session: SessionRecord,
+        details: BookingDetails,
+        external_id: str | None,
+    ) -> Booking:
+        booking = cls._new(id, session, details, external_id, status=BookingStatus.confirmed)
         return booking._raised(BookingConfirmed)
 
     @classmethod
-    def waitlist(cls, *, position: int, **fields: object) -> Booking:
-        booking = cls(  # type: ignore[arg-type]
-            status=BookingStatus.waitlisted, waitlist_position=position, **fields
+    def waitlist(
+        cls,
+        *,
+        id: str,
+        session: SessionRecord,
+        details: BookingDetails,
+        external_id: str | None,
+        position: int,
+    ) -> Booking:
+        booking = cls._new(
+            id, session, details, external_id, status=BookingStatus.waitlisted, position=position
         )
         return booking._raised(BookingWaitlisted)
+
+    @classmethod
+    def _new(
+        cls,
+        id: str,
+        session: SessionRecord,
+        details: BookingDetails,
+        external_id: str | None,
+        *,
+        status: BookingStatus,
+        position: int | None = None,
+    ) -> Booking:
+        fields = {name: getattr(details, name) for name in BookingDetails.model_fields}
+        return cls.new(
+            id=id,
+            session_id=session.id,
+            province=session.province,
+            campaign=session.campaign,
+            venue_type=session.venue_type,
+            status=status,
+            waitlist_position=position,
+            external_id=external_id,
+            **fields,
+        )
 
     @property
     def is_active(self) -> bool:
@@ -86,35 +107,21 @@ class Booking:
     def promote(self) -> Booking:
         if self.status is not BookingStatus.waitlisted:
             raise InvalidTransition(f"a {self.status.value} booking cannot be promoted")
-        changed = replace(self, status=BookingStatus.confirmed, version=self.version + 1)
+        changed = self.but(status=BookingStatus.confirmed, version=self.version + 1)
         return changed._raised(BookingPromoted)
 
     def cancel(self, by: CancelledBy) -> Booking:
         if self.status is BookingStatus.cancelled:
             raise InvalidTransition("the booking is already cancelled")
-        changed = replace(
-            self,
+        changed = self.but(
             status=BookingStatus.cancelled,
             cancellation_reason=by,
             version=self.version + 1,
         )
         return changed._raised(BookingCancelled)
 
-    def _raised(self, event_type: type[DomainEvent]) -> Booking:
-        return replace(self, events=(event_type(booking=self.state()),))  # type: ignore[call-arg]
+    def _raised(self, event_type: type[BookingEvent]) -> Booking:
+        return self.raised(event_type(booking=self.state()))
 
     def state(self) -> BookingState:
-        return BookingState(
-            id=self.id,
-            session_id=self.session_id,
-            province=self.province,
-            campaign=self.campaign,
-            venue_type=self.venue_type,
-            product_category=self.product_category,
-            service=self.service,
-            status=self.status.value,
-            waitlist_position=self.waitlist_position,
-            cancellation_reason=self.cancellation_reason.value
-            if self.cancellation_reason
-            else None,
-        )
+        return state_of(BookingState, self)

@@ -9,36 +9,19 @@ the same service. Results are recorded once and not changed. Pure: no I/O.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
 
 from sanjin_inspection.domain.booking import Booking, BookingStatus
 from sanjin_inspection.domain.session import InspectionSession
+from sanjin_shared.declaration import state_of
+from sanjin_shared.declarations.inspection import ResultDetails, ResultRecord
+from sanjin_shared.entity import Entity
 from sanjin_shared.errors import RuleViolation
-from sanjin_shared.events.envelope import DomainEvent
 from sanjin_shared.events.inspection import InspectionResultRecorded, InspectionResultState
-from sanjin_shared.reference import (
-    OUTCOMES_BY_SERVICE,
-    InspectionOutcome,
-    InspectionService,
-    ProductCategory,
-    VenueType,
-)
+from sanjin_shared.reference import OUTCOMES_BY_SERVICE
 
 
-@dataclass(frozen=True, slots=True)
-class InspectionResult:
-    id: str
-    session_id: str
-    booking_id: str | None
-    province: str
-    campaign: str
-    venue_type: VenueType
-    product_category: ProductCategory
-    service: InspectionService
-    outcome: InspectionOutcome
-    external_id: str | None = None
-    version: int = 1
-    events: tuple[DomainEvent, ...] = field(default=(), compare=False)
+class InspectionResult(ResultRecord, Entity):
+    """A result: its declared fields (`ResultRecord`) and the rules it is recorded by."""
 
     @classmethod
     def record(
@@ -47,12 +30,11 @@ class InspectionResult:
         id: str,
         session: InspectionSession,
         booking: Booking | None,
-        product_category: ProductCategory,
-        service: InspectionService,
-        outcome: InspectionOutcome,
+        details: ResultDetails,
         today: dt.date,
         external_id: str | None = None,
     ) -> InspectionResult:
+        service, outcome = details.service, details.outcome
         session.check_accepts_result(service, today=today)
         if outcome not in OUTCOMES_BY_SERVICE[service]:
             allowed = " | ".join(sorted(o.value for o in OUTCOMES_BY_SERVICE[service]))
@@ -66,29 +48,17 @@ class InspectionResult:
                 raise RuleViolation(
                     "service", f"the booking is for {booking.service.value}, not {service.value}"
                 )
-        result = cls(
+        fields = {name: getattr(details, name) for name in ResultDetails.model_fields}
+        result = cls.new(
             id=id,
             session_id=session.id,
-            booking_id=booking.id if booking else None,
             province=session.province,
             campaign=session.campaign,
             venue_type=session.venue_type,
-            product_category=product_category,
-            service=service,
-            outcome=outcome,
             external_id=external_id,
+            **(fields | {"booking_id": booking.id if booking else None}),
         )
-        return replace(result, events=(InspectionResultRecorded(result=result.state()),))
+        return result.raised(InspectionResultRecorded(result=result.state()))
 
     def state(self) -> InspectionResultState:
-        return InspectionResultState(
-            id=self.id,
-            session_id=self.session_id,
-            booking_id=self.booking_id,
-            province=self.province,
-            campaign=self.campaign,
-            venue_type=self.venue_type,
-            product_category=self.product_category,
-            service=self.service,
-            outcome=self.outcome,
-        )
+        return state_of(InspectionResultState, self)

@@ -15,9 +15,16 @@ Pure: no I/O.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from typing import Any
 
+from sanjin_shared.declaration import state_of
+from sanjin_shared.declarations.inspection import (
+    MAX_CAPACITY,
+    SessionDetails,
+    SessionRecord,
+    SessionStatus,
+)
+from sanjin_shared.entity import Entity
 from sanjin_shared.errors import InvalidTransition, RuleViolation
 from sanjin_shared.events.envelope import DomainEvent
 from sanjin_shared.events.inspection import (
@@ -26,51 +33,23 @@ from sanjin_shared.events.inspection import (
     InspectionSessionState,
     InspectionSessionUpdated,
 )
-from sanjin_shared.reference import InspectionService, VenueType
+from sanjin_shared.reference import InspectionService
 
-MAX_CAPACITY = 10_000
-EDITABLE = (
-    "institution",
-    "venue_type",
-    "venue_name",
-    "city",
-    "county",
-    "date",
-    "services",
-    "capacity",
-)
+# What a change of details may touch: all a province writes but the campaign.
+EDITABLE = tuple(name for name in SessionDetails.model_fields if name != "campaign")
+
+__all__ = ["EDITABLE", "MAX_CAPACITY", "InspectionSession", "SessionStatus"]
 
 
-class SessionStatus(StrEnum):
-    scheduled = "scheduled"
-    cancelled = "cancelled"
-
-
-@dataclass(frozen=True, slots=True)
-class InspectionSession:
-    id: str
-    province: str
-    campaign: str
-    institution: str
-    venue_type: VenueType
-    venue_name: str
-    city: str
-    county: str
-    date: dt.date
-    services: tuple[InspectionService, ...]
-    capacity: int
-    external_id: str | None = None
-    status: SessionStatus = SessionStatus.scheduled
-    cancellation_reason: str | None = None
-    confirmed: int = 0
-    waitlisted: int = 0
-    results: int = 0
-    version: int = 1
-    events: tuple[DomainEvent, ...] = field(default=(), compare=False)
+class InspectionSession(SessionRecord, Entity):
+    """A session: its declared fields (`SessionRecord`) and its rules."""
 
     @classmethod
-    def schedule(cls, **fields: object) -> InspectionSession:
-        session = cls(**fields)  # type: ignore[arg-type]
+    def schedule(
+        cls, *, id: str, province: str, details: SessionDetails, external_id: str | None
+    ) -> InspectionSession:
+        fields = {name: getattr(details, name) for name in SessionDetails.model_fields}
+        session = cls.new(id=id, province=province, external_id=external_id, **fields)
         session._check()
         return session._raised(InspectionSessionScheduled(session=session.state()))
 
@@ -82,12 +61,15 @@ class InspectionSession:
     def is_open(self) -> bool:
         return self.status is SessionStatus.scheduled
 
-    def update(self, **changes: object) -> InspectionSession:
+    def update(self, **changes: Any) -> InspectionSession:
         unknown = set(changes) - set(EDITABLE)
         if unknown:
             raise RuleViolation(sorted(unknown)[0], "this field cannot be changed")
+        emptied = [name for name, value in changes.items() if value is None]
+        if emptied:
+            raise RuleViolation(emptied[0], "cannot be emptied")
         self._require_open("changed")
-        changed = replace(self, **changes, version=self.version + 1)  # type: ignore[arg-type]
+        changed = self.but(**changes, version=self.version + 1)
         changed._check()
         if changed.capacity < self.confirmed:
             raise InvalidTransition(
@@ -108,8 +90,7 @@ class InspectionSession:
             raise InvalidTransition(
                 f"the session has {self.results} recorded results: it took place"
             )
-        changed = replace(
-            self,
+        changed = self.but(
             status=SessionStatus.cancelled,
             cancellation_reason=reason,
             confirmed=0,
@@ -150,21 +131,7 @@ class InspectionSession:
             raise RuleViolation("capacity", f"capacity is between 1 and {MAX_CAPACITY}")
 
     def _raised(self, event: DomainEvent) -> InspectionSession:
-        return replace(self, events=(event,))
+        return self.raised(event)
 
     def state(self) -> InspectionSessionState:
-        return InspectionSessionState(
-            id=self.id,
-            province=self.province,
-            campaign=self.campaign,
-            institution=self.institution,
-            venue_type=self.venue_type,
-            venue_name=self.venue_name,
-            city=self.city,
-            county=self.county,
-            date=self.date,
-            services=list(self.services),
-            capacity=self.capacity,
-            status=self.status.value,
-            cancellation_reason=self.cancellation_reason,
-        )
+        return state_of(InspectionSessionState, self)

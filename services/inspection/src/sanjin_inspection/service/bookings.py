@@ -8,23 +8,29 @@ transaction: that is the whole capacity guarantee, and it holds across processes
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from sanjin_inspection.adapters.repository import BookingRepository, SessionRepository
+from sanjin_inspection.adapters.repository import (
+    BookingFilter,
+    BookingRepository,
+    SessionRepository,
+)
 from sanjin_inspection.domain.booking import Booking, BookingStatus, CancelledBy
-from sanjin_inspection.service.sessions import Session, promote_waiting, publish, visible_session
+from sanjin_inspection.domain.commands import BookPlace
+from sanjin_inspection.service.sessions import (
+    PRODUCER,
+    Session,
+    promote_waiting,
+    publish,
+    visible_session,
+)
 from sanjin_shared.clock import Clock, utc_now
+from sanjin_shared.context import RequestContext
 from sanjin_shared.errors import InvalidTransition
-from sanjin_shared.idempotency import Outcome, create_once
+from sanjin_shared.idempotency import Outcome
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import Conflict
-from sanjin_shared.records import (
-    RequestContext,
-    Stored,
-    external_id_lookup,
-    visible,
-)
-from sanjin_shared.reference import InspectionService, ProductCategory
+from sanjin_shared.repository import Stored
+from sanjin_shared.usecases import Records
 
 
 class BookingService:
@@ -33,82 +39,59 @@ class BookingService:
         self._sessions = SessionRepository(uow.db)
         self._bookings = BookingRepository(uow.db)
         self._clock = clock
+        self._records = Records(uow, self._bookings, "booking", PRODUCER, clock)
 
     async def book(
         self,
         ctx: RequestContext,
         session_id: str,
+        command: BookPlace,
         *,
-        consumer_name: str,
-        consumer_phone: str,
-        product_category: ProductCategory,
-        service: InspectionService,
-        waitlist: bool,
-        external_id: str | None,
         idempotency_key: str | None,
         request_fingerprint: str,
     ) -> Outcome[Stored[Booking]]:
         # the session decides the province; a province that cannot see it gets a 404
-        owner = (await self._session(ctx, session_id)).record.province
+        province = (await self._session(ctx, session_id)).record.province
 
-        async def create(tx: Transaction) -> Stored[Booking]:
-            stored = await self._session(ctx, session_id, tx)
-            session = stored.record
-            session.check_bookable(service)
-            fields: dict[str, Any] = dict(
-                id=f"bk_{uuid.uuid4().hex}",
-                session_id=session.id,
-                province=session.province,
-                campaign=session.campaign,
-                venue_type=session.venue_type,
-                consumer_name=consumer_name,
-                consumer_phone=consumer_phone,
-                product_category=product_category,
-                service=service,
-                external_id=external_id,
-            )
-            key = Booking.key_for(session.id, consumer_phone, service)
+        async def make(tx: Transaction) -> Booking:
+            session = (await self._session(ctx, session_id, tx)).record
+            session.check_bookable(command.service)
+            booking_id = f"bk_{uuid.uuid4().hex}"
+            key = Booking.key_for(session.id, command.consumer_phone, command.service)
             if await self._bookings.open_booking_of(key, session=tx.session):
                 raise Conflict(
                     "this consumer already has an open booking of this service at the session",
                     slug="already-booked",
                 )
             if await self._sessions.take_place(session.id, session=tx.session):
-                booking = Booking.confirm(**fields)
-            elif not waitlist:
+                return Booking.confirm(
+                    id=booking_id, session=session, details=command, external_id=command.external_id
+                )
+            if not command.waitlist:
                 raise Conflict(
                     f"the session is full ({session.capacity} places); "
                     'send "waitlist": true to join the waiting line',
                     slug="session-full",
                     capacity=session.capacity,
                 )
-            else:
-                position = await self._sessions.join_waitlist(session.id, session=tx.session)
-                if position is None:
-                    raise InvalidTransition("the session is cancelled and cannot be booked")
-                booking = Booking.waitlist(position=position, **fields)
-            now = self._clock()
-            added = await self._bookings.add(
-                booking, fingerprint=request_fingerprint, now=now, session=tx.session
+            position = await self._sessions.join_waitlist(session.id, session=tx.session)
+            if position is None:
+                raise InvalidTransition("the session is cancelled and cannot be booked")
+            return Booking.waitlist(
+                id=booking_id,
+                session=session,
+                details=command,
+                external_id=command.external_id,
+                position=position,
             )
-            publish(tx, ctx, now, booking)
-            return added
 
-        return await create_once(
-            self._uow,
-            scope=f"booking:{owner}",
-            idempotency_key=idempotency_key,
-            request_fingerprint=request_fingerprint,
-            find_by_external_id=external_id_lookup(self._bookings, owner, external_id),
-            create=create,
-            load=lambda booking_id: self.get(ctx, booking_id),
+        return await self._records.create(
+            ctx, make, province, command.external_id, idempotency_key, request_fingerprint
         )
 
     async def cancel(self, ctx: RequestContext, booking_id: str) -> Stored[Booking]:
         async def body(tx: Transaction) -> None:
-            stored = await visible(
-                self._bookings, ctx, booking_id, what="booking", session=tx.session
-            )
+            stored = await self._records.visible(ctx, booking_id, session=tx.session)
             current = stored.record
             cancelled = current.cancel(CancelledBy.consumer)
             now = self._clock()
@@ -131,21 +114,13 @@ class BookingService:
         return await self.get(ctx, booking_id)
 
     async def get(self, ctx: RequestContext, booking_id: str) -> Stored[Booking]:
-        return await visible(self._bookings, ctx, booking_id, what="booking")
+        return await self._records.visible(ctx, booking_id)
 
     async def list_of_session(
-        self,
-        ctx: RequestContext,
-        session_id: str,
-        query: dict[str, Any],
-        *,
-        cursor: str | None,
-        limit: int,
+        self, ctx: RequestContext, flt: BookingFilter, *, cursor: str | None, limit: int
     ) -> list[Stored[Booking]]:
-        await self._session(ctx, session_id)
-        return await self._bookings.list(
-            query | {"session_id": session_id}, cursor=cursor, limit=limit
-        )
+        await self._session(ctx, flt.session_id)  # the session's province may see its bookings
+        return await self._bookings.list(flt, cursor=cursor, limit=limit)
 
     async def _session(
         self, ctx: RequestContext, session_id: str, tx: Transaction | None = None

@@ -5,40 +5,33 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
 from sanjin_inspection.adapters.repository import (
     BookingRepository,
+    ResultFilter,
     ResultRepository,
     SessionRepository,
 )
+from sanjin_inspection.domain.commands import RecordResult
 from sanjin_inspection.domain.result import InspectionResult
-from sanjin_inspection.service.sessions import Session, publish, visible_session
+from sanjin_inspection.service.sessions import PRODUCER, Session, publish, visible_session
 from sanjin_shared.batch import ImportSummary, ItemConflict, ItemResult, ItemStatus
 from sanjin_shared.clock import Clock, beijing_date, utc_now
+from sanjin_shared.context import RequestContext
 from sanjin_shared.errors import DomainError, RuleViolation
-from sanjin_shared.idempotency import Outcome, create_once
+from sanjin_shared.idempotency import Outcome
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.records import RequestContext, Stored, external_id_lookup, visible
-from sanjin_shared.reference import InspectionOutcome, InspectionService, ProductCategory
-
-
-@dataclass(frozen=True, slots=True)
-class ResultInput:
-    product_category: ProductCategory
-    service: InspectionService
-    outcome: InspectionOutcome
-    booking_id: str | None = None
-    external_id: str | None = None
+from sanjin_shared.repository import Stored
+from sanjin_shared.usecases import Records
 
 
 @dataclass(frozen=True, slots=True)
 class ImportItem:
     index: int
     fingerprint: str
-    result: ResultInput
+    result: RecordResult
 
 
 class ResultService:
@@ -48,52 +41,40 @@ class ResultService:
         self._bookings = BookingRepository(uow.db)
         self._results = ResultRepository(uow.db)
         self._clock = clock
+        self._records = Records(uow, self._results, "inspection result", PRODUCER, clock)
 
     async def record(
         self,
         ctx: RequestContext,
         session_id: str,
-        given: ResultInput,
+        command: RecordResult,
         *,
         idempotency_key: str | None,
         request_fingerprint: str,
     ) -> Outcome[Stored[InspectionResult]]:
-        owner = (await self._session(ctx, session_id)).record.province
+        province = (await self._session(ctx, session_id)).record.province
 
-        async def create(tx: Transaction) -> Stored[InspectionResult]:
+        async def make(tx: Transaction) -> InspectionResult:
             session = (await self._session(ctx, session_id, tx)).record
             booking = None
-            if given.booking_id is not None:
-                found = await self._bookings.get(given.booking_id, session=tx.session)
+            if command.booking_id is not None:
+                found = await self._bookings.get(command.booking_id, session=tx.session)
                 if found is None or found.record.province != session.province:
-                    raise RuleViolation("booking_id", f"no booking {given.booking_id}")
+                    raise RuleViolation("booking_id", f"no booking {command.booking_id}")
                 booking = found.record
-            now = self._clock()
             result = InspectionResult.record(
                 id=f"ir_{uuid.uuid4().hex}",
                 session=session,
                 booking=booking,
-                product_category=given.product_category,
-                service=given.service,
-                outcome=given.outcome,
-                external_id=given.external_id,
-                today=beijing_date(now),
-            )
-            stored = await self._results.add(
-                result, fingerprint=request_fingerprint, now=now, session=tx.session
+                details=command,
+                external_id=command.external_id,
+                today=beijing_date(self._clock()),
             )
             await self._sessions.adjust(session.id, results=1, session=tx.session)
-            publish(tx, ctx, now, result)
-            return stored
+            return result
 
-        return await create_once(
-            self._uow,
-            scope=f"inspection_result:{owner}",
-            idempotency_key=idempotency_key,
-            request_fingerprint=request_fingerprint,
-            find_by_external_id=external_id_lookup(self._results, owner, given.external_id),
-            create=create,
-            load=lambda result_id: self.get(ctx, result_id),
+        return await self._records.create(
+            ctx, make, province, command.external_id, idempotency_key, request_fingerprint
         )
 
     async def record_many(
@@ -191,9 +172,7 @@ class ResultService:
                     id=f"ir_{uuid.uuid4().hex}",
                     session=session,
                     booking=booking,
-                    product_category=given.product_category,
-                    service=given.service,
-                    outcome=given.outcome,
+                    details=given,
                     external_id=external_id,
                     today=today,
                 )
@@ -217,14 +196,14 @@ class ResultService:
         return results, conflicts
 
     async def get(self, ctx: RequestContext, result_id: str) -> Stored[InspectionResult]:
-        return await visible(self._results, ctx, result_id, what="inspection result")
+        return await self._records.visible(ctx, result_id)
 
     async def list(
-        self, ctx: RequestContext, query: dict[str, Any], *, cursor: str | None, limit: int
+        self, ctx: RequestContext, flt: ResultFilter, *, cursor: str | None, limit: int
     ) -> list[Stored[InspectionResult]]:
-        if "session_id" in query:
-            await self._session(ctx, query["session_id"])
-        return await self._results.list(ctx.scope(query), cursor=cursor, limit=limit)
+        if flt.session_id is not None:
+            await self._session(ctx, flt.session_id)  # another province's session is a 404
+        return await self._records.list(ctx, flt, cursor=cursor, limit=limit)
 
     async def _session(
         self, ctx: RequestContext, session_id: str, tx: Transaction | None = None

@@ -6,19 +6,20 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sanjin_inspection.adapters.repository import BookingRepository, SessionRepository
+from sanjin_inspection.adapters.repository import (
+    BookingRepository,
+    SessionFilter,
+    SessionRepository,
+)
 from sanjin_inspection.domain.booking import Booking, CancelledBy
+from sanjin_inspection.domain.commands import CancelSession, ScheduleSession, UpdateSession
 from sanjin_inspection.domain.session import InspectionSession
 from sanjin_shared.clock import Clock, utc_now
-from sanjin_shared.idempotency import Outcome, create_once
+from sanjin_shared.context import RequestContext
+from sanjin_shared.idempotency import Outcome
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.records import (
-    RequestContext,
-    Stored,
-    envelopes,
-    external_id_lookup,
-    visible,
-)
+from sanjin_shared.repository import Stored
+from sanjin_shared.usecases import Records, envelopes, visible
 
 PRODUCER = "inspection"
 Session = Stored[InspectionSession]
@@ -72,49 +73,33 @@ class SessionService:
         self._sessions = SessionRepository(uow.db)
         self._bookings = BookingRepository(uow.db)
         self._clock = clock
+        self._records = Records(uow, self._sessions, "inspection session", PRODUCER, clock)
 
     async def schedule(
         self,
         ctx: RequestContext,
-        fields: dict[str, Any],
+        command: ScheduleSession,
         *,
-        province: str | None,
         idempotency_key: str | None,
         request_fingerprint: str,
     ) -> Outcome[Session]:
-        owner = ctx.principal.write_province(province)
+        province = ctx.principal.write_province(command.province)
 
-        async def create(tx: Transaction) -> Stored[InspectionSession]:
-            now = self._clock()
-            session = InspectionSession.schedule(
-                id=f"is_{uuid.uuid4().hex}", province=owner, **fields
+        async def make(_tx: Transaction) -> InspectionSession:
+            return InspectionSession.schedule(
+                id=f"is_{uuid.uuid4().hex}",
+                province=province,
+                details=command,
+                external_id=command.external_id,
             )
-            stored = await self._sessions.add(
-                session, fingerprint=request_fingerprint, now=now, session=tx.session
-            )
-            publish(tx, ctx, now, session)
-            return stored
 
-        return await create_once(
-            self._uow,
-            scope=f"inspection_session:{owner}",
-            idempotency_key=idempotency_key,
-            request_fingerprint=request_fingerprint,
-            find_by_external_id=external_id_lookup(
-                self._sessions, owner, fields.get("external_id")
-            ),
-            create=create,
-            load=self.loader(ctx),
+        return await self._records.create(
+            ctx, make, province, command.external_id, idempotency_key, request_fingerprint
         )
 
-    def loader(self, ctx: RequestContext) -> Any:
-        return lambda session_id: visible(
-            self._sessions, ctx, session_id, what="inspection session"
-        )
+    async def update(self, ctx: RequestContext, session_id: str, command: UpdateSession) -> Session:
+        changes = command.model_dump(exclude_unset=True)
 
-    async def update(
-        self, ctx: RequestContext, session_id: str, changes: dict[str, Any]
-    ) -> Session:
         async def body(tx: Transaction) -> None:
             stored = await self._visible(ctx, session_id, tx)
             now = self._clock()
@@ -131,7 +116,9 @@ class SessionService:
         await self._run(body)
         return await self.get(ctx, session_id)
 
-    async def cancel(self, ctx: RequestContext, session_id: str, reason: str) -> Session:
+    async def cancel(self, ctx: RequestContext, session_id: str, command: CancelSession) -> Session:
+        reason = command.reason
+
         async def body(tx: Transaction) -> None:
             stored = await self._visible(ctx, session_id, tx)
             now = self._clock()
@@ -153,12 +140,12 @@ class SessionService:
         return await self.get(ctx, session_id)
 
     async def get(self, ctx: RequestContext, session_id: str) -> Session:
-        return await visible(self._sessions, ctx, session_id, what="inspection session")
+        return await self._records.visible(ctx, session_id)
 
     async def list(
-        self, ctx: RequestContext, query: dict[str, Any], *, cursor: str | None, limit: int
+        self, ctx: RequestContext, flt: SessionFilter, *, cursor: str | None, limit: int
     ) -> list[Session]:
-        return await self._sessions.list(ctx.scope(query), cursor=cursor, limit=limit)
+        return await self._records.list(ctx, flt, cursor=cursor, limit=limit)
 
     async def _visible(self, ctx: RequestContext, session_id: str, tx: Transaction) -> Session:
         return await visible_session(self._sessions, ctx, session_id, tx)

@@ -5,11 +5,11 @@ conflict at its row, as in the batch."""
 
 from __future__ import annotations
 
-from sanjin_inspection.adapters.repository import ResultRepository
+from sanjin_inspection.adapters.repository import ResultFilter, ResultRepository
 from sanjin_inspection.service.results import ImportItem, ResultService
 from sanjin_shared.batch import MAX_BATCH_ITEMS, ItemConflict, ItemResult, ItemStatus
+from sanjin_shared.context import RequestContext
 from sanjin_shared.mongo import UnitOfWork
-from sanjin_shared.records import RequestContext
 
 
 class ResultWorkbookImport:
@@ -32,5 +32,5 @@ class ResultWorkbookImport:
 
     async def stored(self, ctx: RequestContext, session_id: str) -> dict[str, str]:
         """external id -> id of the session's results (404 for a session the caller may not see)."""
-        await self._results.list(ctx, {"session_id": session_id}, cursor=None, limit=1)
-        return await self._repo.external_ids({"session_id": session_id})
+        await self._results.list(ctx, ResultFilter(session_id=session_id), cursor=None, limit=1)
+        return await self._repo.external_ids_of_session(session_id)

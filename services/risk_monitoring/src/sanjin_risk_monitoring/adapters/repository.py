@@ -5,17 +5,17 @@ All of the service's queries live here.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-from sanjin_risk_monitoring.domain.point import Evaluation, MonitoringPoint, PointStatus
+from sanjin_risk_monitoring.domain.point import MonitoringPoint, PointStatus
 from sanjin_risk_monitoring.domain.report import RiskReport
-from sanjin_shared.records import RecordRepository
-from sanjin_shared.reference import HazardType, ProductCategory, Severity, VenueType
+from sanjin_shared.filters import DateSpan, RecordFilter
+from sanjin_shared.reference import HazardType, ProductCategory, RiskLevel, VenueType
+from sanjin_shared.repository import RecordRepository
 
 POINTS = "monitoring_points"
 REPORTS = "risk_reports"
@@ -29,142 +29,48 @@ async def ensure_indexes(db: AsyncDatabase[Any]) -> None:
     )
 
 
-# -- mapping ------------------------------------------------------------------------------------
+class PointFilter(RecordFilter):
+    """Which monitoring points a list shows: each field given narrows it."""
+
+    campaign: str | None = None
+    venue_type: VenueType | None = None
+    status: PointStatus | None = None
 
 
-def _point_doc(p: MonitoringPoint) -> dict[str, Any]:
-    return {
-        "_id": p.id,
-        "province": p.province,
-        "campaign": p.campaign,
-        "name": p.name,
-        "venue_type": p.venue_type.value,
-        "city": p.city,
-        "county": p.county,
-        "address": p.address,
-        "host_organization": p.host_organization,
-        "contact_name": p.contact_name,
-        "contact_phone": p.contact_phone,
-        "established_on": p.established_on.isoformat(),
-        "capabilities": list(p.capabilities),
-        "external_id": p.external_id,
-        "status": p.status.value,
-        "evaluations": [
-            {
-                "evaluated_on": e.evaluated_on.isoformat(),
-                "score": e.score,
-                "evaluator": e.evaluator,
-                "findings": e.findings,
-            }
-            for e in p.evaluations
-        ],
-        "deactivation_reason": p.deactivation_reason,
-        "version": p.version,
-    }
+class ReportFilter(RecordFilter):
+    """Which risk reports a list shows: each field given narrows it."""
 
-
-def _point(doc: dict[str, Any]) -> MonitoringPoint:
-    return MonitoringPoint(
-        id=doc["_id"],
-        province=doc["province"],
-        campaign=doc["campaign"],
-        name=doc["name"],
-        venue_type=VenueType(doc["venue_type"]),
-        city=doc["city"],
-        county=doc["county"],
-        address=doc["address"],
-        host_organization=doc["host_organization"],
-        contact_name=doc["contact_name"],
-        contact_phone=doc["contact_phone"],
-        established_on=date.fromisoformat(doc["established_on"]),
-        capabilities=tuple(doc.get("capabilities") or ()),
-        external_id=doc.get("external_id"),
-        status=PointStatus(doc["status"]),
-        evaluations=tuple(
-            Evaluation(
-                date.fromisoformat(e["evaluated_on"]), e["score"], e["evaluator"], e["findings"]
-            )
-            for e in doc.get("evaluations") or ()
-        ),
-        deactivation_reason=doc.get("deactivation_reason"),
-        version=doc["version"],
-    )
-
-
-def _report_doc(r: RiskReport) -> dict[str, Any]:
-    return {
-        "_id": r.id,
-        "province": r.province,
-        "campaign": r.campaign,
-        "monitoring_point_id": r.monitoring_point_id,
-        "venue_type": r.venue_type.value,
-        "occurred_on": r.occurred_on.isoformat(),
-        "product_category": r.product_category.value,
-        "product_name": r.product_name,
-        "brand": r.brand,
-        "model": r.model,
-        "product_key": r.product_key,
-        "hazard_type": r.hazard_type.value,
-        "severity": r.severity.value,
-        "injured": r.injured,
-        "victim_age": r.victim_age,
-        "victim_sex": r.victim_sex,
-        "description": r.description,
-        "external_id": r.external_id,
-        "signal": r.signal,
-        "risk_level": r.risk_level.value,  # stored for filtering; always recomputed from the rest
-        "version": r.version,
-    }
-
-
-def _report(doc: dict[str, Any]) -> RiskReport:
-    return RiskReport(
-        id=doc["_id"],
-        province=doc["province"],
-        campaign=doc["campaign"],
-        monitoring_point_id=doc["monitoring_point_id"],
-        venue_type=VenueType(doc["venue_type"]),
-        occurred_on=date.fromisoformat(doc["occurred_on"]),
-        product_category=ProductCategory(doc["product_category"]),
-        product_name=doc["product_name"],
-        brand=doc["brand"],
-        model=doc["model"],
-        hazard_type=HazardType(doc["hazard_type"]),
-        severity=Severity(doc["severity"]),
-        injured=doc["injured"],
-        victim_age=doc.get("victim_age"),
-        victim_sex=doc.get("victim_sex"),
-        description=doc.get("description", ""),
-        external_id=doc.get("external_id"),
-        signal=doc["signal"],
-        version=doc["version"],
-    )
+    campaign: str | None = None
+    venue_type: VenueType | None = None
+    product_category: ProductCategory | None = None
+    hazard_type: HazardType | None = None
+    risk_level: RiskLevel | None = None
+    monitoring_point_id: str | None = None
+    occurred_on: DateSpan = DateSpan()
 
 
 class PointRepository(RecordRepository[MonitoringPoint]):
     collection = POINTS
-
-    def to_doc(self, record: MonitoringPoint) -> dict[str, Any]:
-        return _point_doc(record)
-
-    def from_doc(self, doc: dict[str, Any]) -> MonitoringPoint:
-        return _point(doc)
+    record_type = MonitoringPoint
 
 
 class ReportRepository(RecordRepository[RiskReport]):
     collection = REPORTS
+    record_type = RiskReport
 
     def to_doc(self, record: RiskReport) -> dict[str, Any]:
-        return _report_doc(record)
-
-    def from_doc(self, doc: dict[str, Any]) -> RiskReport:
-        return _report(doc)
+        # the product key and the risk level are computed; they are stored to be queried by
+        # (the signal counter, the list filter), and always computed again from the rest
+        return super().to_doc(record) | {
+            "product_key": record.product_key,
+            "risk_level": record.risk_level.value,
+        }
 
     async def same_product(
         self, campaign: str, key: str, *, session: AsyncClientSession
     ) -> list[RiskReport]:
         docs = self._col.find({"campaign": campaign, "product_key": key}, session=session)
-        return [_report(d) async for d in docs]
+        return [self.from_doc(d) async for d in docs]
 
 
 class SignalCounter:
@@ -183,4 +89,5 @@ class SignalCounter:
             return_document=ReturnDocument.AFTER,
             session=session,
         )
+        assert doc is not None  # an upsert returning the document after it always finds one
         return int(doc["reports"])

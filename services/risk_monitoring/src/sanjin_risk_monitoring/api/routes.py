@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from sanjin_risk_monitoring.adapters.repository import PointFilter, ReportFilter
 from sanjin_risk_monitoring.api.schemas import (
     DeactivateIn,
     EvaluationIn,
@@ -18,7 +19,7 @@ from sanjin_risk_monitoring.api.schemas import (
     ReportList,
     ReportOut,
 )
-from sanjin_risk_monitoring.domain.point import Evaluation
+from sanjin_risk_monitoring.domain.point import MonitoringPoint, PointStatus
 from sanjin_risk_monitoring.service.points import PointService
 from sanjin_risk_monitoring.service.reports import ReportService
 from sanjin_shared.app import PlatformDep
@@ -30,20 +31,15 @@ from sanjin_shared.batch import (
     ItemStatus,
     validate_items,
 )
-from sanjin_shared.errors import DomainError, RuleViolation
+from sanjin_shared.context import Context, RequestContext
+from sanjin_shared.errors import DomainError
+from sanjin_shared.filters import DateSpan
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT
-from sanjin_shared.params import (
-    Cursor,
-    IdempotencyKey,
-    Limit,
-    date_span,
-    filters,
-    sees_personal_data,
-)
+from sanjin_shared.params import Cursor, IdempotencyKey, Limit, sees_personal_data
 from sanjin_shared.problems import Problem
-from sanjin_shared.records import Context, RequestContext, Stored, next_cursor
 from sanjin_shared.reference import HazardType, ProductCategory, ProvinceCode, RiskLevel, VenueType
+from sanjin_shared.repository import Stored, next_cursor
 
 router = APIRouter(prefix="/v1")
 
@@ -60,7 +56,7 @@ Points = Annotated[PointService, Depends(get_points)]
 Reports = Annotated[ReportService, Depends(get_reports)]
 
 
-def _point(ctx: RequestContext, stored: Stored) -> PointOut:
+def _point(ctx: RequestContext, stored: Stored[MonitoringPoint]) -> PointOut:
     return PointOut.of(stored, full_phone=sees_personal_data(ctx.principal, stored.record.province))
 
 
@@ -83,14 +79,8 @@ async def register_point(
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> PointOut:
-    fields = body.model_dump(exclude={"province"})
-    fields["capabilities"] = tuple(fields["capabilities"])
     outcome = await points.register(
-        ctx,
-        fields,
-        province=body.province,
-        idempotency_key=idempotency_key,
-        request_fingerprint=fingerprint(body),
+        ctx, body, idempotency_key=idempotency_key, request_fingerprint=fingerprint(body)
     )
     if not outcome.created:
         response.status_code = status.HTTP_200_OK
@@ -116,7 +106,12 @@ async def list_points(
 ) -> PointList:
     items = await points.list(
         ctx,
-        filters(province=province, campaign=campaign, venue_type=venue_type, status=status_),
+        PointFilter(
+            province=province,
+            campaign=campaign,
+            venue_type=venue_type,
+            status=PointStatus.of(status_) if status_ else None,
+        ),
         cursor=cursor,
         limit=limit,
     )
@@ -142,13 +137,7 @@ async def get_point(point_id: str, ctx: Context, points: Points) -> PointOut:
     summary="Change a point's details",
 )
 async def update_point(point_id: str, body: PointUpdate, ctx: Context, points: Points) -> PointOut:
-    changes = body.model_dump(exclude_unset=True)
-    if "capabilities" in changes and changes["capabilities"] is not None:
-        changes["capabilities"] = tuple(changes["capabilities"])
-    nulls = [k for k, v in changes.items() if v is None]
-    if nulls:
-        raise RuleViolation(nulls[0], "cannot be emptied")
-    return _point(ctx, await points.update(ctx, point_id, changes))
+    return _point(ctx, await points.update(ctx, point_id, body))
 
 
 @router.post(
@@ -161,8 +150,7 @@ async def update_point(point_id: str, body: PointUpdate, ctx: Context, points: P
 async def evaluate_point(
     point_id: str, body: EvaluationIn, ctx: Context, points: Points
 ) -> PointOut:
-    evaluation = Evaluation(body.evaluated_on, body.score, body.evaluator, body.findings)
-    return _point(ctx, await points.evaluate(ctx, point_id, evaluation))
+    return _point(ctx, await points.evaluate(ctx, point_id, body))
 
 
 @router.post(
@@ -175,7 +163,7 @@ async def evaluate_point(
 async def deactivate_point(
     point_id: str, body: DeactivateIn, ctx: Context, points: Points
 ) -> PointOut:
-    return _point(ctx, await points.deactivate(ctx, point_id, body.reason))
+    return _point(ctx, await points.deactivate(ctx, point_id, body))
 
 
 @router.post(
@@ -190,10 +178,6 @@ async def reactivate_point(point_id: str, ctx: Context, points: Points) -> Point
 
 
 # -- risk reports -------------------------------------------------------------------------------------
-
-
-def _report_fields(body: ReportCreate) -> dict[str, Any]:
-    return body.model_dump(exclude={"province", "monitoring_point_id"})
 
 
 @router.post(
@@ -213,12 +197,7 @@ async def create_report(
     idempotency_key: IdempotencyKey = None,
 ) -> ReportOut:
     outcome = await reports.receive(
-        ctx,
-        _report_fields(body),
-        monitoring_point_id=body.monitoring_point_id,
-        province=body.province,
-        idempotency_key=idempotency_key,
-        request_fingerprint=fingerprint(body),
+        ctx, body, idempotency_key=idempotency_key, request_fingerprint=fingerprint(body)
     )
     if not outcome.created:
         response.status_code = status.HTTP_200_OK
@@ -248,12 +227,7 @@ async def import_reports(
             continue
         try:
             outcome = await reports.receive(
-                ctx,
-                _report_fields(item),
-                monitoring_point_id=item.monitoring_point_id,
-                province=item.province,
-                idempotency_key=None,
-                request_fingerprint=fingerprint(item),
+                ctx, item, idempotency_key=None, request_fingerprint=fingerprint(item)
             )
         except (DomainError, Problem) as exc:
             conflicts.append(ItemConflict.of_error(index, exc, external_id=item.external_id))
@@ -291,7 +265,7 @@ async def list_reports(
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> ReportList:
-    query = filters(
+    flt = ReportFilter(
         province=province,
         campaign=campaign,
         venue_type=venue_type,
@@ -299,9 +273,9 @@ async def list_reports(
         hazard_type=hazard_type,
         risk_level=risk_level,
         monitoring_point_id=monitoring_point_id,
+        occurred_on=DateSpan(start=occurred_from, end=occurred_to),
     )
-    query |= date_span("occurred_on", occurred_from, occurred_to)
-    items = await reports.list(ctx, query, cursor=cursor, limit=limit)
+    items = await reports.list(ctx, flt, cursor=cursor, limit=limit)
     return ReportList(items=[ReportOut.of(s) for s in items], next_cursor=next_cursor(items, limit))
 
 

@@ -15,16 +15,18 @@ from fastapi import APIRouter, File, Query, UploadFile
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from sanjin_risk_monitoring.adapters.repository import PointFilter, ReportFilter
 from sanjin_risk_monitoring.api.schemas import PointCreate, PointOut, ReportCreate, ReportOut
 from sanjin_risk_monitoring.service.points import PointService
 from sanjin_risk_monitoring.service.reports import ReportService
 from sanjin_risk_monitoring.service.workbook import PointWorkbookImport, ReportWorkbookImport, Row
 from sanjin_shared.app import PlatformDep
+from sanjin_shared.context import Context, RequestContext
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import MAX_LIMIT
-from sanjin_shared.params import filters, sees_personal_data
-from sanjin_shared.records import Context, RequestContext, Stored, next_cursor
+from sanjin_shared.params import sees_personal_data
 from sanjin_shared.reference import PROVINCES, ProvinceCode
+from sanjin_shared.repository import Stored, next_cursor
 from sanjin_shared.workbook import Part, RecordSheet, export, template
 from sanjin_shared.workbook.imports import (
     TEMPLATE_RESPONSE,
@@ -180,8 +182,8 @@ async def export_points(
     province: ProvinceCode | None = None,
 ) -> Response:
     service = PointService(platform.unit_of_work(ctx.actor))
-    query = filters(province=province, campaign=campaign)
-    stored = await _all(ctx, lambda c: service.list(ctx, query, cursor=c, limit=MAX_LIMIT))
+    points = PointFilter(province=province, campaign=campaign)
+    stored = await _all(ctx, lambda c: service.list(ctx, points, cursor=c, limit=MAX_LIMIT))
     rows = []
     for s in stored:
         out = PointOut.of(s, full_phone=sees_personal_data(ctx.principal, s.record.province))
@@ -274,8 +276,8 @@ async def export_reports(
     province: ProvinceCode | None = None,
 ) -> Response:
     service = ReportService(platform.unit_of_work(ctx.actor))
-    query = filters(province=province, campaign=campaign)
-    stored = await _all(ctx, lambda c: service.list(ctx, query, cursor=c, limit=MAX_LIMIT))
+    reports = ReportFilter(province=province, campaign=campaign)
+    stored = await _all(ctx, lambda c: service.list(ctx, reports, cursor=c, limit=MAX_LIMIT))
     rows = []
     for s in stored:
         out = ReportOut.of(s)

@@ -6,83 +6,61 @@ evaluation counts), deactivated with a reason → reactivated. Pure: no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import date
-from enum import StrEnum
+from typing import Any
 
+from sanjin_shared.declaration import state_of
+from sanjin_shared.declarations.monitoring import (
+    Evaluation,
+    PointDetails,
+    PointRecord,
+    PointStatus,
+)
+from sanjin_shared.entity import Entity
 from sanjin_shared.errors import InvalidTransition, RuleViolation
-from sanjin_shared.events.envelope import DomainEvent
 from sanjin_shared.events.monitoring import (
     LatestEvaluation,
     MonitoringPointDeactivated,
     MonitoringPointEvaluated,
+    MonitoringPointEvent,
     MonitoringPointReactivated,
     MonitoringPointRegistered,
     MonitoringPointState,
     MonitoringPointUpdated,
 )
-from sanjin_shared.reference import VenueType
 
-EDITABLE = (
-    "name",
-    "venue_type",
-    "city",
-    "county",
-    "address",
-    "host_organization",
-    "contact_name",
-    "contact_phone",
-    "established_on",
-    "capabilities",
-)
+# What a change of details may touch: all a province writes but the campaign.
+EDITABLE = tuple(name for name in PointDetails.model_fields if name != "campaign")
+
+__all__ = ["EDITABLE", "Evaluation", "MonitoringPoint", "PointStatus"]
 
 
-class PointStatus(StrEnum):
-    active = "active"
-    inactive = "inactive"
-
-
-@dataclass(frozen=True, slots=True)
-class Evaluation:
-    evaluated_on: date
-    score: int
-    evaluator: str
-    findings: str
-
-
-@dataclass(frozen=True, slots=True)
-class MonitoringPoint:
-    id: str
-    province: str
-    campaign: str
-    name: str
-    venue_type: VenueType
-    city: str
-    county: str
-    address: str
-    host_organization: str
-    contact_name: str
-    contact_phone: str
-    established_on: date
-    capabilities: tuple[str, ...] = ()
-    external_id: str | None = None
-    status: PointStatus = PointStatus.active
-    evaluations: tuple[Evaluation, ...] = ()
-    deactivation_reason: str | None = None
-    version: int = 1
-    events: tuple[DomainEvent, ...] = field(default=(), compare=False)
+class MonitoringPoint(PointRecord, Entity):
+    """A monitoring point: its declared fields (`PointRecord`) and the rules of its lifecycle."""
 
     @classmethod
-    def register(cls, *, today: date, **fields: object) -> MonitoringPoint:
-        point = cls(**fields)  # type: ignore[arg-type]
+    def register(
+        cls,
+        *,
+        id: str,
+        province: str,
+        details: PointDetails,
+        external_id: str | None,
+        today: date,
+    ) -> MonitoringPoint:
+        fields = {name: getattr(details, name) for name in PointDetails.model_fields}
+        point = cls.new(id=id, province=province, external_id=external_id, **fields)
         point._check(today)
         return point._raised(MonitoringPointRegistered)
 
-    def update(self, *, today: date, **changes: object) -> MonitoringPoint:
+    def update(self, *, today: date, **changes: Any) -> MonitoringPoint:
         unknown = set(changes) - set(EDITABLE)
         if unknown:
             raise RuleViolation(sorted(unknown)[0], "this field cannot be changed")
-        changed = replace(self, **changes, version=self.version + 1)  # type: ignore[arg-type]
+        emptied = [name for name, value in changes.items() if value is None]
+        if emptied:
+            raise RuleViolation(emptied[0], "cannot be emptied")
+        changed = self.but(**changes, version=self.version + 1)
         changed._check(today)
         return changed._raised(MonitoringPointUpdated)
 
@@ -93,24 +71,22 @@ class MonitoringPoint:
             raise RuleViolation(
                 "evaluated_on", "a point cannot be evaluated before it was established"
             )
-        changed = replace(
-            self, evaluations=(*self.evaluations, evaluation), version=self.version + 1
-        )
+        changed = self.but(evaluations=(*self.evaluations, evaluation), version=self.version + 1)
         return changed._raised(MonitoringPointEvaluated)
 
     def deactivate(self, reason: str) -> MonitoringPoint:
         if self.status is PointStatus.inactive:
             raise InvalidTransition("the monitoring point is already inactive")
-        changed = replace(
-            self, status=PointStatus.inactive, deactivation_reason=reason, version=self.version + 1
+        changed = self.but(
+            status=PointStatus.inactive, deactivation_reason=reason, version=self.version + 1
         )
         return changed._raised(MonitoringPointDeactivated)
 
     def reactivate(self) -> MonitoringPoint:
         if self.status is PointStatus.active:
             raise InvalidTransition("the monitoring point is already active")
-        changed = replace(
-            self, status=PointStatus.active, deactivation_reason=None, version=self.version + 1
+        changed = self.but(
+            status=PointStatus.active, deactivation_reason=None, version=self.version + 1
         )
         return changed._raised(MonitoringPointReactivated)
 
@@ -125,31 +101,15 @@ class MonitoringPoint:
         if self.established_on > today:
             raise RuleViolation("established_on", "established_on cannot be in the future")
 
-    def _raised(self, event_type: type[DomainEvent]) -> MonitoringPoint:
-        return replace(self, events=(event_type(point=self.state()),))  # type: ignore[call-arg]
+    def _raised(self, event_type: type[MonitoringPointEvent]) -> MonitoringPoint:
+        return self.raised(event_type(point=self.state()))
 
     def state(self) -> MonitoringPointState:
+        # the event counts the evaluations and carries the latest one (meaning differs)
         latest = self.latest_evaluation
-        return MonitoringPointState(
-            id=self.id,
-            province=self.province,
-            campaign=self.campaign,
-            name=self.name,
-            venue_type=self.venue_type,
-            city=self.city,
-            county=self.county,
-            address=self.address,
-            host_organization=self.host_organization,
-            contact_name=self.contact_name,
-            contact_phone=self.contact_phone,
-            established_on=self.established_on,
-            capabilities=list(self.capabilities),
-            status=self.status.value,
+        return state_of(
+            MonitoringPointState,
+            self,
             evaluations=len(self.evaluations),
-            latest_evaluation=LatestEvaluation(
-                evaluated_on=latest.evaluated_on, score=latest.score, evaluator=latest.evaluator
-            )
-            if latest
-            else None,
-            deactivation_reason=self.deactivation_reason,
+            latest_evaluation=state_of(LatestEvaluation, latest) if latest else None,
         )

@@ -6,43 +6,24 @@ signal threshold in the campaign, the report is re-triaged once (signal raised t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sanjin_risk_monitoring.domain.point import MonitoringPoint, PointStatus
 from sanjin_risk_monitoring.domain.triage import product_key, risk_level
+from sanjin_shared.declaration import state_of
+from sanjin_shared.declarations.monitoring import ReportDetails, ReportRecord
+from sanjin_shared.entity import Entity
 from sanjin_shared.errors import InvalidTransition, RuleViolation
-from sanjin_shared.events.envelope import DomainEvent
 from sanjin_shared.events.monitoring import (
     RiskReportReceived,
     RiskReportRetriaged,
     RiskReportState,
 )
-from sanjin_shared.reference import HazardType, ProductCategory, RiskLevel, Severity, VenueType
+from sanjin_shared.reference import RiskLevel, Severity
 
 
-@dataclass(frozen=True, slots=True)
-class RiskReport:
-    id: str
-    province: str
-    campaign: str
-    monitoring_point_id: str
-    venue_type: VenueType
-    occurred_on: date
-    product_category: ProductCategory
-    product_name: str
-    brand: str
-    model: str
-    hazard_type: HazardType
-    severity: Severity
-    injured: bool
-    victim_age: int | None
-    victim_sex: str | None
-    description: str
-    external_id: str | None = None
-    signal: bool = False
-    version: int = 1
-    events: tuple[DomainEvent, ...] = field(default=(), compare=False)
+class RiskReport(ReportRecord, Entity):
+    """A risk report: its declared fields (`ReportRecord`) and its triage."""
 
     @property
     def product_key(self) -> str:
@@ -54,16 +35,25 @@ class RiskReport:
 
     @classmethod
     def receive(
-        cls, *, point: MonitoringPoint, today: date, signal: bool, **fields: object
+        cls,
+        *,
+        id: str,
+        point: MonitoringPoint,
+        details: ReportDetails,
+        external_id: str | None,
+        today: date,
+        signal: bool,
     ) -> RiskReport:
         if point.status is not PointStatus.active:
             raise InvalidTransition(f"monitoring point {point.id} is inactive and cannot report")
-        report = cls(
+        fields = {name: getattr(details, name) for name in ReportDetails.model_fields}
+        report = cls.new(
+            id=id,
             province=point.province,
-            monitoring_point_id=point.id,
             venue_type=point.venue_type,
+            external_id=external_id,
             signal=signal,
-            **fields,  # type: ignore[arg-type]
+            **(fields | {"monitoring_point_id": point.id}),
         )
         if report.occurred_on > today:
             raise RuleViolation("occurred_on", "occurred_on cannot be in the future")
@@ -71,33 +61,17 @@ class RiskReport:
             raise RuleViolation("severity", "an injury has a severity above none")
         if report.severity is Severity.fatal and not report.injured:
             raise RuleViolation("injured", "a fatal outcome is an injury")
-        return replace(report, events=(RiskReportReceived(report=report.state()),))
+        return report.raised(RiskReportReceived(report=report.state()))
 
     def raise_signal(self) -> RiskReport:
         """Re-triage as part of a signal; a report is re-triaged at most once."""
         if self.signal:
-            return replace(self, events=())
-        changed = replace(self, signal=True, version=self.version + 1)
-        return replace(changed, events=(RiskReportRetriaged(report=changed.state()),))
+            return self.raised()
+        changed = self.but(signal=True, version=self.version + 1)
+        return changed.raised(RiskReportRetriaged(report=changed.state()))
 
     def state(self) -> RiskReportState:
-        return RiskReportState(
-            id=self.id,
-            province=self.province,
-            campaign=self.campaign,
-            monitoring_point_id=self.monitoring_point_id,
-            venue_type=self.venue_type,
-            occurred_on=self.occurred_on,
-            product_category=self.product_category,
-            product_name=self.product_name,
-            brand=self.brand,
-            model=self.model,
-            product_key=self.product_key,
-            hazard_type=self.hazard_type,
-            severity=self.severity,
-            injured=self.injured,
-            victim_age=self.victim_age,
-            victim_sex=self.victim_sex,
-            risk_level=self.risk_level,
-            signal=self.signal,
+        # the product key and the risk level are computed, not declared
+        return state_of(
+            RiskReportState, self, product_key=self.product_key, risk_level=self.risk_level
         )

@@ -5,21 +5,21 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
-from sanjin_risk_monitoring.adapters.repository import PointRepository
-from sanjin_risk_monitoring.domain.point import Evaluation, MonitoringPoint
-from sanjin_shared.clock import Clock, beijing_date, utc_now
-from sanjin_shared.idempotency import Outcome, create_once
-from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.records import (
-    RequestContext,
-    Stored,
-    change_record,
-    envelopes,
-    external_id_lookup,
-    visible,
+from sanjin_risk_monitoring.adapters.repository import PointFilter, PointRepository
+from sanjin_risk_monitoring.domain.commands import (
+    DeactivatePoint,
+    EvaluatePoint,
+    RegisterPoint,
+    UpdatePoint,
 )
+from sanjin_risk_monitoring.domain.point import MonitoringPoint
+from sanjin_shared.clock import Clock, beijing_date, utc_now
+from sanjin_shared.context import RequestContext
+from sanjin_shared.idempotency import Outcome
+from sanjin_shared.mongo import Transaction, UnitOfWork
+from sanjin_shared.repository import Stored
+from sanjin_shared.usecases import Records
 
 PRODUCER = "risk_monitoring"
 Point = Stored[MonitoringPoint]
@@ -30,63 +30,57 @@ class PointService:
         self._uow = uow
         self._points = PointRepository(uow.db)
         self._clock = clock
+        self._records = Records(uow, self._points, "monitoring point", PRODUCER, clock)
 
     async def register(
         self,
         ctx: RequestContext,
-        fields: dict[str, Any],
+        command: RegisterPoint,
         *,
-        province: str | None,
         idempotency_key: str | None,
         request_fingerprint: str,
     ) -> Outcome[Point]:
-        owner = ctx.principal.write_province(province)
-        external_id = fields.get("external_id")
+        province = ctx.principal.write_province(command.province)
 
-        async def create(tx: Transaction) -> Stored[MonitoringPoint]:
-            now = self._clock()
-            point = MonitoringPoint.register(
-                id=f"mp_{uuid.uuid4().hex}", province=owner, today=beijing_date(now), **fields
+        async def make(_tx: Transaction) -> MonitoringPoint:
+            return MonitoringPoint.register(
+                id=f"mp_{uuid.uuid4().hex}",
+                province=province,
+                details=command,
+                external_id=command.external_id,
+                today=beijing_date(self._clock()),
             )
-            stored = await self._points.add(
-                point, fingerprint=request_fingerprint, now=now, session=tx.session
-            )
-            tx.publish(
-                *envelopes(point.events, producer=PRODUCER, version=point.version, ctx=ctx, now=now)
-            )
-            return stored
 
-        return await create_once(
-            self._uow,
-            scope=f"monitoring_point:{owner}",
-            idempotency_key=idempotency_key,
-            request_fingerprint=request_fingerprint,
-            find_by_external_id=external_id_lookup(self._points, owner, external_id),
-            create=create,
-            load=lambda point_id: visible(self._points, ctx, point_id, what="monitoring point"),
+        return await self._records.create(
+            ctx, make, province, command.external_id, idempotency_key, request_fingerprint
         )
 
-    async def update(self, ctx: RequestContext, point_id: str, changes: dict[str, Any]) -> Point:
+    async def update(self, ctx: RequestContext, point_id: str, command: UpdatePoint) -> Point:
+        changes = command.model_dump(exclude_unset=True)
         return await self._change(ctx, point_id, lambda p, today: p.update(today=today, **changes))
 
-    async def evaluate(self, ctx: RequestContext, point_id: str, evaluation: Evaluation) -> Point:
+    async def evaluate(
+        self, ctx: RequestContext, point_id: str, evaluation: EvaluatePoint
+    ) -> Point:
         return await self._change(
             ctx, point_id, lambda p, today: p.evaluate(evaluation, today=today)
         )
 
-    async def deactivate(self, ctx: RequestContext, point_id: str, reason: str) -> Point:
-        return await self._change(ctx, point_id, lambda p, _today: p.deactivate(reason))
+    async def deactivate(
+        self, ctx: RequestContext, point_id: str, command: DeactivatePoint
+    ) -> Point:
+        return await self._change(ctx, point_id, lambda p, _today: p.deactivate(command.reason))
 
     async def reactivate(self, ctx: RequestContext, point_id: str) -> Point:
         return await self._change(ctx, point_id, lambda p, _today: p.reactivate())
 
     async def get(self, ctx: RequestContext, point_id: str) -> Point:
-        return await visible(self._points, ctx, point_id, what="monitoring point")
+        return await self._records.visible(ctx, point_id)
 
     async def list(
-        self, ctx: RequestContext, query: dict[str, Any], *, cursor: str | None, limit: int
+        self, ctx: RequestContext, flt: PointFilter, *, cursor: str | None, limit: int
     ) -> list[Point]:
-        return await self._points.list(ctx.scope(query), cursor=cursor, limit=limit)
+        return await self._records.list(ctx, flt, cursor=cursor, limit=limit)
 
     async def _change(
         self,
@@ -94,13 +88,6 @@ class PointService:
         point_id: str,
         change: Callable[[MonitoringPoint, date], MonitoringPoint],
     ) -> Point:
-        return await change_record(
-            self._uow,
-            self._points,
-            ctx,
-            point_id,
-            lambda p, now: change(p, beijing_date(now)),
-            what="monitoring point",
-            producer=PRODUCER,
-            clock=self._clock,
+        return await self._records.change(
+            ctx, point_id, lambda p, now: change(p, beijing_date(now))
         )

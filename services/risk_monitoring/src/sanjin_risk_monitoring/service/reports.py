@@ -13,17 +13,21 @@ from typing import Any
 
 from sanjin_risk_monitoring.adapters.repository import (
     PointRepository,
+    ReportFilter,
     ReportRepository,
     SignalCounter,
 )
+from sanjin_risk_monitoring.domain.commands import ReceiveReport
 from sanjin_risk_monitoring.domain.report import RiskReport
 from sanjin_risk_monitoring.domain.triage import SIGNAL_THRESHOLD, product_key
 from sanjin_shared.clock import Clock, beijing_date, utc_now
+from sanjin_shared.context import RequestContext
 from sanjin_shared.errors import RuleViolation
 from sanjin_shared.events.monitoring import RiskSignalRaised
-from sanjin_shared.idempotency import Outcome, create_once
+from sanjin_shared.idempotency import Outcome
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.records import RequestContext, Stored, envelopes, external_id_lookup, visible
+from sanjin_shared.repository import Stored
+from sanjin_shared.usecases import Records, envelopes
 
 PRODUCER = "risk_monitoring"
 
@@ -35,59 +39,56 @@ class ReportService:
         self._reports = ReportRepository(uow.db)
         self._signals = SignalCounter(uow.db)
         self._clock = clock
+        self._records = Records(uow, self._reports, "risk report", PRODUCER, clock)
 
     async def receive(
         self,
         ctx: RequestContext,
-        fields: dict[str, Any],
+        command: ReceiveReport,
         *,
-        monitoring_point_id: str,
-        province: str | None,
         idempotency_key: str | None,
         request_fingerprint: str,
     ) -> Outcome[Stored[RiskReport]]:
-        owner = ctx.principal.write_province(province)
-        external_id = fields.get("external_id")
+        province = ctx.principal.write_province(command.province)
+        point_id = command.monitoring_point_id
 
-        async def create(tx: Transaction) -> Stored[RiskReport]:
-            now = self._clock()
-            stored_point = await self._points.get(monitoring_point_id, session=tx.session)
-            if stored_point is None or stored_point.record.province != owner:
+        reached = False  # this report is the one that makes its product a signal
+
+        async def make(tx: Transaction) -> RiskReport:
+            nonlocal reached
+            stored_point = await self._points.get(point_id, session=tx.session)
+            if stored_point is None or stored_point.record.province != province:
                 raise RuleViolation(
-                    "monitoring_point_id",
-                    f"no monitoring point {monitoring_point_id} in province {owner}",
+                    "monitoring_point_id", f"no monitoring point {point_id} in province {province}"
                 )
-            key = product_key(fields["product_category"], fields["brand"], fields["model"])
-            count = await self._signals.increment(fields["campaign"], key, session=tx.session)
-            report = RiskReport.receive(
+            key = product_key(command.product_category, command.brand, command.model)
+            count = await self._signals.increment(command.campaign, key, session=tx.session)
+            reached = count == SIGNAL_THRESHOLD
+            return RiskReport.receive(
                 id=f"rr_{uuid.uuid4().hex}",
                 point=stored_point.record,
-                today=beijing_date(now),
+                details=command,
+                external_id=command.external_id,
+                today=beijing_date(self._clock()),
                 signal=count >= SIGNAL_THRESHOLD,
-                **fields,
             )
-            stored = await self._reports.add(
-                report, fingerprint=request_fingerprint, now=now, session=tx.session
-            )
-            tx.publish(
-                *envelopes(
-                    report.events, producer=PRODUCER, version=report.version, ctx=ctx, now=now
-                )
-            )
-            if count == SIGNAL_THRESHOLD:
-                await self._raise_signal(tx, ctx, report, now)
-                # the signal may have changed this report too: answer what is stored
-                stored = await self._reports.get(report.id, session=tx.session) or stored
-            return stored
 
-        return await create_once(
-            self._uow,
-            scope=f"risk_report:{owner}",
-            idempotency_key=idempotency_key,
-            request_fingerprint=request_fingerprint,
-            find_by_external_id=external_id_lookup(self._reports, owner, external_id),
-            create=create,
-            load=lambda report_id: visible(self._reports, ctx, report_id, what="risk report"),
+        async def signal_after(tx: Transaction, stored: Stored[RiskReport]) -> Stored[RiskReport]:
+            if not reached:
+                return stored
+            report = stored.record
+            await self._raise_signal(tx, ctx, report, self._clock())
+            # the signal may have changed this report too: answer what is stored
+            return await self._reports.get(report.id, session=tx.session) or stored
+
+        return await self._records.create(
+            ctx,
+            make,
+            province,
+            command.external_id,
+            idempotency_key,
+            request_fingerprint,
+            then=signal_after,
         )
 
     async def _raise_signal(
@@ -122,9 +123,9 @@ class ReportService:
         tx.publish(*envelopes((signal,), producer=PRODUCER, version=1, ctx=ctx, now=now))
 
     async def get(self, ctx: RequestContext, report_id: str) -> Stored[RiskReport]:
-        return await visible(self._reports, ctx, report_id, what="risk report")
+        return await self._records.visible(ctx, report_id)
 
     async def list(
-        self, ctx: RequestContext, query: dict[str, Any], *, cursor: str | None, limit: int
+        self, ctx: RequestContext, flt: ReportFilter, *, cursor: str | None, limit: int
     ) -> list[Stored[RiskReport]]:
-        return await self._reports.list(ctx.scope(query), cursor=cursor, limit=limit)
+        return await self._records.list(ctx, flt, cursor=cursor, limit=limit)

@@ -17,26 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from sanjin_risk_monitoring.adapters.repository import PointRepository, ReportRepository
+from sanjin_risk_monitoring.domain.commands import ReceiveReport, RegisterPoint, UpdatePoint
+from sanjin_risk_monitoring.domain.point import EDITABLE
 from sanjin_risk_monitoring.service.points import PointService
 from sanjin_risk_monitoring.service.reports import ReportService
 from sanjin_shared.batch import ItemConflict, ItemResult, ItemStatus
+from sanjin_shared.context import RequestContext
 from sanjin_shared.errors import DomainError, RuleViolation
 from sanjin_shared.mongo import UnitOfWork
 from sanjin_shared.problems import Conflict, Problem
-from sanjin_shared.records import RequestContext
-
-UPDATABLE = (
-    "name",
-    "venue_type",
-    "city",
-    "county",
-    "address",
-    "host_organization",
-    "contact_name",
-    "contact_phone",
-    "established_on",
-    "capabilities",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +46,8 @@ class PointWorkbookImport:
     ) -> tuple[list[ItemResult], list[ItemConflict]]:
         results: list[ItemResult] = []
         conflicts: list[ItemConflict] = []
-        current = {
-            s.record.external_id: s.record
-            for s in await self._repo.list(
-                {"province": province, "external_id": {"$in": [r.external_id for r in rows]}},
-                cursor=None,
-                limit=len(rows) + 1,
-            )
-        }
+        found = await self._repo.with_external_ids(province, [r.external_id for r in rows])
+        current = {key: stored.record for key, stored in found.items()}
         for row in rows:
             point = current.get(row.external_id)
             fields = {k: tuple(v) if isinstance(v, list) else v for k, v in row.fields.items()}
@@ -74,8 +57,7 @@ class PointWorkbookImport:
                     if not dry_run:
                         outcome = await self._points.register(
                             ctx,
-                            fields,
-                            province=province,
+                            RegisterPoint.model_validate(fields | {"province": province}),
                             idempotency_key=None,
                             request_fingerprint=row.fingerprint,
                         )
@@ -87,10 +69,12 @@ class PointWorkbookImport:
                     )
                 else:
                     record_id = point.id
-                    changes = {k: fields[k] for k in UPDATABLE if getattr(point, k) != fields[k]}
+                    changes = {k: fields[k] for k in EDITABLE if getattr(point, k) != fields[k]}
                     status = ItemStatus.updated if changes else ItemStatus.ignored
                     if changes and not dry_run:
-                        await self._points.update(ctx, point.id, changes)
+                        await self._points.update(
+                            ctx, point.id, UpdatePoint.model_validate(changes)
+                        )
             except (DomainError, Problem) as exc:
                 conflicts.append(ItemConflict.of_error(row.index, exc, external_id=row.external_id))
                 continue
@@ -102,9 +86,7 @@ class PointWorkbookImport:
         return results, conflicts
 
     async def stored(self, province: str, campaigns: set[str]) -> dict[str, str]:
-        return await self._repo.external_ids(
-            {"province": province, "campaign": {"$in": sorted(campaigns)}}
-        )
+        return await self._repo.external_ids(province, campaigns)
 
 
 class ReportWorkbookImport:
@@ -124,15 +106,8 @@ class ReportWorkbookImport:
     ) -> tuple[list[ItemResult], list[ItemConflict]]:
         """`fingerprint` gives a row's fingerprint once its point is named by id (as the JSON
         API would have received it), so a report sent either way is the same report."""
-        point_ids = await self._points.external_ids({"province": province})
-        stored = {
-            s.record.external_id: s
-            for s in await self._repo.list(
-                {"province": province, "external_id": {"$in": [r.external_id for r in rows]}},
-                cursor=None,
-                limit=len(rows) + 1,
-            )
-        }
+        point_ids = await self._points.external_ids(province)
+        stored = await self._repo.with_external_ids(province, [r.external_id for r in rows])
         results: list[ItemResult] = []
         conflicts: list[ItemConflict] = []
         for row in rows:
@@ -158,9 +133,7 @@ class ReportWorkbookImport:
                     continue
                 outcome = await self._reports.receive(
                     ctx,
-                    fields,
-                    monitoring_point_id=point_id,
-                    province=province,
+                    ReceiveReport.model_validate(body | {"province": province}),
                     idempotency_key=None,
                     request_fingerprint=fingerprint(body),
                 )
@@ -185,6 +158,4 @@ class ReportWorkbookImport:
         return results, conflicts
 
     async def stored(self, province: str, campaigns: set[str]) -> dict[str, str]:
-        return await self._repo.external_ids(
-            {"province": province, "campaign": {"$in": sorted(campaigns)}}
-        )
+        return await self._repo.external_ids(province, campaigns)

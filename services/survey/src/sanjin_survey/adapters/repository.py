@@ -9,16 +9,16 @@ commit against the same version of the survey.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-from sanjin_shared.records import RecordRepository, Stored
+from sanjin_shared.filters import RecordFilter
 from sanjin_shared.reference import ProductCategory
-from sanjin_survey.domain.index import Moments, Question
+from sanjin_shared.repository import RecordRepository, Stored
+from sanjin_survey.domain.index import Moments
 from sanjin_survey.domain.survey import Scored, Survey, SurveyStatus
 
 SURVEYS = "surveys"
@@ -31,49 +31,6 @@ async def ensure_indexes(db: AsyncDatabase[Any]) -> None:
         [("survey_id", ASCENDING), ("respondent_id", ASCENDING)],
         name="one_per_respondent",
         unique=True,
-    )
-
-
-def _doc(s: Survey) -> dict[str, Any]:
-    return {
-        "_id": s.id,
-        "province": s.province,
-        "campaign": s.campaign,
-        "product_category": s.product_category.value,
-        "title": s.title,
-        "questions": [
-            {
-                "id": q.id,
-                "text": q.text,
-                "dimension": q.dimension,
-                "scale_max": q.scale_max,
-                "weight": q.weight,
-                "required": q.required,
-            }
-            for q in s.questions
-        ],
-        "opens_on": s.opens_on.isoformat(),
-        "closes_on": s.closes_on.isoformat(),
-        "external_id": s.external_id,
-        "status": s.status.value,
-        "version": s.version,
-    }
-
-
-def _survey(d: dict[str, Any]) -> Survey:
-    return Survey(
-        id=d["_id"],
-        province=d["province"],
-        campaign=d["campaign"],
-        product_category=ProductCategory(d["product_category"]),
-        title=d["title"],
-        questions=tuple(Question(**q) for q in d["questions"]),
-        opens_on=date.fromisoformat(d["opens_on"]),
-        closes_on=date.fromisoformat(d["closes_on"]),
-        external_id=d.get("external_id"),
-        status=SurveyStatus(d["status"]),
-        responses=d.get("responses", 0),
-        version=d["version"],
     )
 
 
@@ -92,18 +49,33 @@ class StoredSurvey(Stored[Survey]):
     by_dimension: dict[str, Moments] = field(default_factory=dict)
 
 
+class SurveyFilter(RecordFilter):
+    """Which surveys a list shows: each field given narrows it."""
+
+    campaign: str | None = None
+    product_category: ProductCategory | None = None
+    status: SurveyStatus | None = None
+
+
 class SurveyRepository(RecordRepository[Survey]):
     collection = SURVEYS
+    record_type = Survey
 
-    def to_doc(self, record: Survey) -> dict[str, Any]:
-        return _doc(record)
+    def saved_fields(self, record: Survey, doc: dict[str, Any]) -> dict[str, Any]:
+        """The count of responses is the database's: each response adds to it (never written
+        from a read copy)."""
+        return {k: v for k, v in doc.items() if k != "responses"}
 
-    def from_doc(self, doc: dict[str, Any]) -> Survey:
-        return _survey(doc)
+    @staticmethod
+    def with_moments(stored: Stored[Survey]) -> StoredSurvey:
+        """A survey this repository read, as it read it: with its moments."""
+        assert isinstance(stored, StoredSurvey)
+        return stored
 
     def stored(self, doc: dict[str, Any]) -> StoredSurvey:
+        # beside the record, the document holds the running moments of the responses' indices
         return StoredSurvey(
-            _survey(doc),
+            self.from_doc(doc),
             doc["created_at"],
             doc["updated_at"],
             _moments(doc.get("stats")),

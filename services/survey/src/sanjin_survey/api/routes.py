@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import (
@@ -17,155 +15,27 @@ from sanjin_shared.batch import (
     ItemStatus,
     validate_items,
 )
-from sanjin_shared.errors import RuleViolation
+from sanjin_shared.context import Context
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT
 from sanjin_shared.params import Cursor, IdempotencyKey, Limit
-from sanjin_shared.records import Context, next_cursor
 from sanjin_shared.reference import ProductCategory, ProvinceCode
-from sanjin_survey.adapters.repository import StoredSurvey
-from sanjin_survey.domain.index import Moments, Question, estimate
-from sanjin_survey.service.surveys import RecordedResponse, Submission, SurveyService
+from sanjin_shared.repository import next_cursor
+from sanjin_survey.adapters.repository import SurveyFilter
+from sanjin_survey.api.schemas import (
+    EstimateOut,
+    ResponseIn,
+    ResponseOut,
+    Results,
+    SurveyCreate,
+    SurveyList,
+    SurveyOut,
+    SurveyUpdate,
+)
+from sanjin_survey.domain.survey import SurveyStatus
+from sanjin_survey.service.surveys import SurveyService
 
 router = APIRouter(prefix="/v1", tags=["surveys"])
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Key = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z_.-]{1,64}$")]
-CampaignId = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z_-]{1,32}$")
-]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class QuestionIn(Strict):
-    id: Key
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
-    dimension: Annotated[
-        str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z_-]{1,40}$")
-    ] = Field(description="e.g. quality, safety, labelling, after_sales, value")
-    scale_max: int = Field(description="5, 7 or 10")
-    weight: float = Field(gt=0, le=100)
-    required: bool = True
-
-
-class SurveyCreate(Strict):
-    campaign: CampaignId
-    product_category: ProductCategory
-    title: Text
-    questions: list[QuestionIn] = Field(min_length=1, max_length=100)
-    opens_on: date
-    closes_on: date
-    external_id: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-        | None
-    ) = None
-    province: ProvinceCode | None = Field(default=None, description="Only for hq and admin.")
-
-
-class SurveyUpdate(Strict):
-    title: Text | None = None
-    questions: list[QuestionIn] | None = Field(default=None, min_length=1, max_length=100)
-    opens_on: date | None = None
-    closes_on: date | None = None
-
-
-class ResponseIn(Strict):
-    respondent_id: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
-    ] = Field(description="The instance id of the filled-in form: the same id is accepted once")
-    answers: dict[Key, int] = Field(max_length=100)
-    channel: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
-
-
-class QuestionOut(BaseModel):
-    id: str
-    text: str
-    dimension: str
-    scale_max: int
-    weight: float
-    required: bool
-
-
-class SurveyOut(BaseModel):
-    id: str
-    province: str
-    campaign: str
-    product_category: ProductCategory
-    title: str
-    status: str
-    questions: list[QuestionOut]
-    opens_on: date
-    closes_on: date
-    external_id: str | None
-    responses: int
-    version: int
-    created_at: datetime
-    updated_at: datetime
-
-    @classmethod
-    def of(cls, s: StoredSurvey) -> SurveyOut:
-        r = s.record
-        return cls(
-            id=r.id,
-            province=r.province,
-            campaign=r.campaign,
-            product_category=r.product_category,
-            title=r.title,
-            status=r.status.value,
-            questions=[QuestionOut.model_validate(q, from_attributes=True) for q in r.questions],
-            opens_on=r.opens_on,
-            closes_on=r.closes_on,
-            external_id=r.external_id,
-            responses=r.responses,
-            version=r.version,
-            created_at=s.created_at,
-            updated_at=s.updated_at,
-        )
-
-
-class SurveyList(BaseModel):
-    items: list[SurveyOut]
-    next_cursor: str | None
-
-
-class ResponseOut(BaseModel):
-    id: str
-    survey_id: str
-    respondent_id: str
-    index: float | None
-    by_dimension: dict[str, float]
-    created_at: datetime
-
-    @classmethod
-    def of(cls, r: RecordedResponse) -> ResponseOut:
-        return cls(
-            id=r.id,
-            survey_id=r.survey_id,
-            respondent_id=r.respondent_id,
-            index=r.index,
-            by_dimension=r.by_dimension,
-            created_at=r.created_at,
-        )
-
-
-class EstimateOut(BaseModel):
-    responses: int
-    satisfaction_index: float | None
-    ci95: tuple[float, float] | None
-    unstable: bool
-
-    @classmethod
-    def of(cls, m: Moments) -> EstimateOut:
-        e = estimate(m)
-        return cls(responses=e.n, satisfaction_index=e.index, ci95=e.ci95, unstable=e.unstable)
-
-
-class Results(EstimateOut):
-    survey_id: str
-    by_dimension: dict[str, EstimateOut]
 
 
 async def get_service(platform: PlatformDep, ctx: Context) -> SurveyService:
@@ -173,12 +43,6 @@ async def get_service(platform: PlatformDep, ctx: Context) -> SurveyService:
 
 
 Service = Annotated[SurveyService, Depends(get_service)]
-
-
-def _questions(items: list[QuestionIn]) -> tuple[Question, ...]:
-    return tuple(
-        Question(q.id, q.text, q.dimension, q.scale_max, q.weight, q.required) for q in items
-    )
 
 
 @router.post(
@@ -196,14 +60,8 @@ async def publish_survey(
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> SurveyOut:
-    fields: dict[str, Any] = body.model_dump(exclude={"province", "questions"})
-    fields["questions"] = _questions(body.questions)
     outcome = await service.publish(
-        ctx,
-        fields,
-        province=body.province,
-        idempotency_key=idempotency_key,
-        request_fingerprint=fingerprint(body),
+        ctx, body, idempotency_key=idempotency_key, request_fingerprint=fingerprint(body)
     )
     if not outcome.created:
         response.status_code = status.HTTP_200_OK
@@ -223,17 +81,13 @@ async def list_surveys(
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> SurveyList:
-    query = {
-        k: v
-        for k, v in {
-            "province": province,
-            "campaign": campaign,
-            "product_category": product_category.value if product_category else None,
-            "status": status_,
-        }.items()
-        if v is not None
-    }
-    items = await service.list(ctx, query, cursor=cursor, limit=limit)
+    flt = SurveyFilter(
+        province=province,
+        campaign=campaign,
+        product_category=product_category,
+        status=SurveyStatus.of(status_) if status_ else None,
+    )
+    items = await service.list(ctx, flt, cursor=cursor, limit=limit)
     return SurveyList(items=[SurveyOut.of(s) for s in items], next_cursor=next_cursor(items, limit))
 
 
@@ -256,13 +110,7 @@ async def get_survey(survey_id: str, ctx: Context, service: Service) -> SurveyOu
 async def revise_survey(
     survey_id: str, body: SurveyUpdate, ctx: Context, service: Service
 ) -> SurveyOut:
-    changes: dict[str, Any] = body.model_dump(exclude_unset=True, exclude={"questions"})
-    if body.questions is not None:
-        changes["questions"] = _questions(body.questions)
-    nulls = [k for k, v in changes.items() if v is None]
-    if nulls:
-        raise RuleViolation(nulls[0], "cannot be emptied")
-    return SurveyOut.of(await service.revise(ctx, survey_id, changes))
+    return SurveyOut.of(await service.revise(ctx, survey_id, body))
 
 
 @router.post(
@@ -288,9 +136,7 @@ async def close_survey(survey_id: str, ctx: Context, service: Service) -> Survey
 async def respond(
     survey_id: str, body: ResponseIn, ctx: Context, service: Service, response: Response
 ) -> ResponseOut:
-    recorded, created = await service.respond(
-        ctx, survey_id, body.respondent_id, dict(body.answers), body.channel
-    )
+    recorded, created = await service.respond(ctx, survey_id, body)
     if not created:
         response.status_code = status.HTTP_200_OK
     return ResponseOut.of(recorded)
@@ -313,8 +159,7 @@ async def respond_batch(
         await service.get(ctx, survey_id)
         results = [ItemResult(index=index, status=ItemStatus.created) for index, _ in valid]
     else:
-        submissions = [Submission(i.respondent_id, dict(i.answers), i.channel) for _, i in valid]
-        outcomes = await service.respond_many(ctx, survey_id, submissions)
+        outcomes = await service.respond_many(ctx, survey_id, [item for _, item in valid])
         results = []
         for (index, _item), outcome in zip(valid, outcomes, strict=True):
             if isinstance(outcome, Exception):

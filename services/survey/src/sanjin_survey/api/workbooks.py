@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import MAX_BATCH_ITEMS, ItemConflict, ItemResult, ItemStatus
-from sanjin_shared.records import Context
+from sanjin_shared.context import Context
 from sanjin_shared.workbook import Part, RecordSheet, template
 from sanjin_shared.workbook.imports import (
     TEMPLATE_RESPONSE,
@@ -28,8 +28,9 @@ from sanjin_shared.workbook.imports import (
     read_upload,
     xlsx_response,
 )
+from sanjin_survey.domain.commands import Respond
 from sanjin_survey.domain.survey import Survey
-from sanjin_survey.service.surveys import Submission, SurveyService
+from sanjin_survey.service.surveys import SurveyService
 
 router = APIRouter(prefix="/v1", tags=["surveys"])
 KEY = "respondent_id"
@@ -64,7 +65,7 @@ def sheet_of(survey: Survey) -> RecordSheet:
             ),
         )
         example[f"q{i}"] = question.scale_max
-    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    model: type[BaseModel] = create_model(
         "SurveyResponseRow", __config__=ConfigDict(extra="forbid"), **fields
     )
     return RecordSheet(
@@ -118,7 +119,7 @@ async def import_responses(
             for i, q in enumerate(survey.questions)
             if values[f"q{i}"] is not None
         }
-        submissions.append(Submission(values[KEY], answers, CHANNEL))
+        submissions.append(Respond(respondent_id=values[KEY], answers=answers, channel=CHANNEL))
     results: list[ItemResult] = []
     conflicts: list[ItemConflict] = []
     if dry_run:

@@ -16,19 +16,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sanjin_shared.declarations.surveys import Question
+
 MIN_STABLE_N = 20
 MAX_STABLE_CV = 0.33
 Z95 = 1.96
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    id: str
-    text: str
-    dimension: str
-    scale_max: int  # 5, 7 or 10
-    weight: float
-    required: bool = True
 
 
 def response_index(questions: Sequence[Question], answers: Mapping[str, int]) -> float | None:

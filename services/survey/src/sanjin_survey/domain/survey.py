@@ -7,22 +7,29 @@ A survey is open from creation until closed, and takes responses from `opens_on`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+from typing import Any
 
+from sanjin_shared.declaration import state_of
+from sanjin_shared.declarations.surveys import SurveyDetails, SurveyRecord, SurveyStatus
+from sanjin_shared.entity import Entity
 from sanjin_shared.errors import InvalidTransition, RuleViolation
-from sanjin_shared.events.envelope import DomainEvent
-from sanjin_shared.events.surveys import SurveyClosed, SurveyPublished, SurveyRevised, SurveyState
-from sanjin_shared.reference import ProductCategory
-from sanjin_survey.domain.index import Question, dimension_indices, response_index
+from sanjin_shared.events.surveys import (
+    SurveyClosed,
+    SurveyEvent,
+    SurveyPublished,
+    SurveyRevised,
+    SurveyState,
+)
+from sanjin_survey.domain.index import dimension_indices, response_index
 
 SCALES = frozenset({5, 7, 10})
 
+# What a revision may change.
+REVISABLE = ("title", "questions", "opens_on", "closes_on")
 
-class SurveyStatus(StrEnum):
-    open = "open"
-    closed = "closed"
+__all__ = ["REVISABLE", "Scored", "Survey", "SurveyStatus"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,57 +40,38 @@ class Scored:
     by_dimension: dict[str, float]
 
 
-@dataclass(frozen=True, slots=True)
-class Survey:
-    id: str
-    province: str
-    campaign: str
-    product_category: ProductCategory
-    title: str
-    questions: tuple[Question, ...]
-    opens_on: date
-    closes_on: date
-    external_id: str | None = None
-    status: SurveyStatus = SurveyStatus.open
-    responses: int = 0
-    version: int = 1
-    events: tuple[DomainEvent, ...] = field(default=(), compare=False)
+class Survey(SurveyRecord, Entity):
+    """A survey: its declared fields (`SurveyRecord`) and the rules its responses obey."""
 
     @classmethod
-    def publish(cls, **fields: object) -> Survey:
-        survey = cls(**fields)  # type: ignore[arg-type]
+    def publish(
+        cls, *, id: str, province: str, details: SurveyDetails, external_id: str | None
+    ) -> Survey:
+        fields = {name: getattr(details, name) for name in SurveyDetails.model_fields}
+        survey = cls.new(id=id, province=province, external_id=external_id, **fields)
         survey._check()
         return survey._raised(SurveyPublished)
 
-    def revise(
-        self,
-        *,
-        title: str | None = None,
-        questions: tuple[Question, ...] | None = None,
-        opens_on: date | None = None,
-        closes_on: date | None = None,
-    ) -> Survey:
+    def revise(self, **changes: Any) -> Survey:
+        unknown = set(changes) - set(REVISABLE)
+        if unknown:
+            raise RuleViolation(sorted(unknown)[0], "this field cannot be changed")
+        emptied = [name for name, value in changes.items() if value is None]
+        if emptied:
+            raise RuleViolation(emptied[0], "cannot be emptied")
         if self.status is SurveyStatus.closed:
             raise InvalidTransition("a closed survey cannot be changed")
+        questions = changes.get("questions")
         if questions is not None and questions != self.questions and self.responses:
             raise InvalidTransition("the questions cannot change once the survey has responses")
-        changed = replace(
-            self,
-            title=title or self.title,
-            questions=questions if questions is not None else self.questions,
-            opens_on=opens_on or self.opens_on,
-            closes_on=closes_on or self.closes_on,
-            version=self.version + 1,
-        )
+        changed = self.but(**changes, version=self.version + 1)
         changed._check()
         return changed._raised(SurveyRevised)
 
     def close(self) -> Survey:
         if self.status is SurveyStatus.closed:
             raise InvalidTransition("the survey is already closed")
-        return replace(self, status=SurveyStatus.closed, version=self.version + 1)._raised(
-            SurveyClosed
-        )
+        return self.but(status=SurveyStatus.closed, version=self.version + 1)._raised(SurveyClosed)
 
     def score(self, answers: Mapping[str, int], *, today: date) -> Scored:
         """Check a response against the survey and compute its index."""
@@ -123,19 +111,14 @@ class Survey:
         if self.closes_on < self.opens_on:
             raise RuleViolation("closes_on", "closes_on is before opens_on")
 
-    def _raised(self, event_type: type[DomainEvent]) -> Survey:
-        return replace(self, events=(event_type(survey=self.state()),))  # type: ignore[call-arg]
+    def _raised(self, event_type: type[SurveyEvent]) -> Survey:
+        return self.raised(event_type(survey=self.state()))
 
     def state(self) -> SurveyState:
-        return SurveyState(
-            id=self.id,
-            province=self.province,
-            campaign=self.campaign,
-            product_category=self.product_category,
-            title=self.title,
-            status=self.status.value,
-            opens_on=self.opens_on,
-            closes_on=self.closes_on,
+        # the event counts the questions and lists their dimensions (meaning differs)
+        return state_of(
+            SurveyState,
+            self,
             questions=len(self.questions),
             dimensions=list(dict.fromkeys(q.dimension for q in self.questions)),
         )

@@ -4,47 +4,34 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
 from sanjin_shared.clock import Clock, beijing_date, utc_now
+from sanjin_shared.context import RequestContext
+from sanjin_shared.declaration import from_document
+from sanjin_shared.declarations.surveys import ResponseRecord
 from sanjin_shared.errors import DomainError
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.events.surveys import SurveyResponseRecorded
-from sanjin_shared.idempotency import Outcome, create_once, fingerprint
+from sanjin_shared.idempotency import Outcome, fingerprint
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import Conflict
-from sanjin_shared.records import (
-    RequestContext,
-    change_record,
-    envelopes,
-    external_id_lookup,
-    visible,
+from sanjin_shared.usecases import Records, envelopes
+from sanjin_survey.adapters.repository import (
+    ResponseRepository,
+    StoredSurvey,
+    SurveyFilter,
+    SurveyRepository,
 )
-from sanjin_survey.adapters.repository import ResponseRepository, StoredSurvey, SurveyRepository
+from sanjin_survey.domain.commands import PublishSurvey, Respond, ReviseSurvey
 from sanjin_survey.domain.survey import Scored, Survey
 
 PRODUCER = "survey"
 
 
-@dataclass(frozen=True, slots=True)
-class Submission:
-    respondent_id: str
-    answers: dict[str, int]
-    channel: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RecordedResponse:
-    id: str
-    survey_id: str
-    respondent_id: str
-    index: float | None
-    by_dimension: dict[str, float]
-    created_at: datetime
+RecordedResponse = ResponseRecord
 
 
 class SurveyService:
@@ -53,68 +40,51 @@ class SurveyService:
         self._surveys = SurveyRepository(uow.db)
         self._responses = ResponseRepository(uow.db)
         self._clock = clock
+        self._records = Records(uow, self._surveys, "survey", PRODUCER, clock)
 
     async def publish(
         self,
         ctx: RequestContext,
-        fields: dict[str, Any],
+        command: PublishSurvey,
         *,
-        province: str | None,
         idempotency_key: str | None,
         request_fingerprint: str,
     ) -> Outcome[StoredSurvey]:
-        owner = ctx.principal.write_province(province)
-        external_id = fields.get("external_id")
+        province = ctx.principal.write_province(command.province)
 
-        async def create(tx: Transaction) -> StoredSurvey:
-            now = self._clock()
-            survey = Survey.publish(id=f"sv_{uuid.uuid4().hex}", province=owner, **fields)
-            stored = await self._surveys.add(
-                survey, fingerprint=request_fingerprint, now=now, session=tx.session
+        async def make(_tx: Transaction) -> Survey:
+            return Survey.publish(
+                id=f"sv_{uuid.uuid4().hex}",
+                province=province,
+                details=command,
+                external_id=command.external_id,
             )
-            tx.publish(
-                *envelopes(
-                    survey.events, producer=PRODUCER, version=survey.version, ctx=ctx, now=now
-                )
-            )
-            return stored  # type: ignore[return-value]
 
-        return await create_once(
-            self._uow,
-            scope=f"survey:{owner}",
-            idempotency_key=idempotency_key,
-            request_fingerprint=request_fingerprint,
-            find_by_external_id=external_id_lookup(self._surveys, owner, external_id),
-            create=create,
-            load=lambda survey_id: self._visible(ctx, survey_id),
+        outcome = await self._records.create(
+            ctx, make, province, command.external_id, idempotency_key, request_fingerprint
         )
+        return Outcome(self._surveys.with_moments(outcome.record), outcome.created)
 
     async def revise(
-        self, ctx: RequestContext, survey_id: str, changes: dict[str, Any]
+        self, ctx: RequestContext, survey_id: str, command: ReviseSurvey
     ) -> StoredSurvey:
+        changes = command.model_dump(exclude_unset=True)
         return await self._change(ctx, survey_id, lambda s: s.revise(**changes))
 
     async def close(self, ctx: RequestContext, survey_id: str) -> StoredSurvey:
         return await self._change(ctx, survey_id, lambda s: s.close())
 
     async def respond(
-        self,
-        ctx: RequestContext,
-        survey_id: str,
-        respondent_id: str,
-        answers: dict[str, int],
-        channel: str | None,
+        self, ctx: RequestContext, survey_id: str, submission: Respond
     ) -> tuple[RecordedResponse, bool]:
         """Record a response once per respondent id (ODK instance id semantics)."""
-        (outcome,) = await self.respond_many(
-            ctx, survey_id, [Submission(respondent_id, answers, channel)]
-        )
+        (outcome,) = await self.respond_many(ctx, survey_id, [submission])
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
 
     async def respond_many(
-        self, ctx: RequestContext, survey_id: str, submissions: list[Submission]
+        self, ctx: RequestContext, survey_id: str, submissions: list[Respond]
     ) -> list[tuple[RecordedResponse, bool] | Exception]:
         """Record submissions in one transaction; each gets (response, created) or its error.
 
@@ -154,7 +124,7 @@ class SurveyService:
                 except DomainError as exc:
                     outcomes.append(exc)
                     continue
-                doc = {
+                doc: dict[str, Any] = {
                     "_id": f"rsp_{uuid.uuid4().hex}",
                     "survey_id": survey_id,
                     "respondent_id": sub.respondent_id,
@@ -198,44 +168,26 @@ class SurveyService:
                 out.append(item)
             else:
                 doc, created = item
-                out.append(
-                    (
-                        RecordedResponse(
-                            doc["_id"],
-                            survey_id,
-                            doc["respondent_id"],
-                            doc["index"],
-                            doc["by_dimension"],
-                            doc["created_at"],
-                        ),
-                        created,
-                    )
-                )
+                out.append((from_document(RecordedResponse, doc), created))
         return out
 
     async def get(self, ctx: RequestContext, survey_id: str) -> StoredSurvey:
         return await self._visible(ctx, survey_id)
 
     async def list(
-        self, ctx: RequestContext, query: dict[str, Any], *, cursor: str | None, limit: int
+        self, ctx: RequestContext, flt: SurveyFilter, *, cursor: str | None, limit: int
     ) -> list[StoredSurvey]:
-        return await self._surveys.list(ctx.scope(query), cursor=cursor, limit=limit)  # type: ignore[return-value]
+        page = await self._records.list(ctx, flt, cursor=cursor, limit=limit)
+        return [self._surveys.with_moments(s) for s in page]
 
     async def _visible(
         self, ctx: RequestContext, survey_id: str, session: Any = None
     ) -> StoredSurvey:
-        return await visible(self._surveys, ctx, survey_id, what="survey", session=session)  # type: ignore[return-value]
+        found = await self._records.visible(ctx, survey_id, session=session)
+        return self._surveys.with_moments(found)
 
     async def _change(
         self, ctx: RequestContext, survey_id: str, change: Callable[[Survey], Survey]
     ) -> StoredSurvey:
-        return await change_record(  # type: ignore[return-value]
-            self._uow,
-            self._surveys,
-            ctx,
-            survey_id,
-            lambda survey, _now: change(survey),
-            what="survey",
-            producer=PRODUCER,
-            clock=self._clock,
-        )
+        changed = await self._records.change(ctx, survey_id, lambda survey, _now: change(survey))
+        return self._surveys.with_moments(changed)

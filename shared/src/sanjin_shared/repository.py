@@ -1,92 +1,59 @@
-"""What every intake service does with its records, written once.
+"""MongoDB storage of a service's records, written once: insert, version-checked save, get,
+external-id lookup, lists in a stable order, and the indexes every such collection has.
 
-- `RequestContext`: who asks (the verified principal) and the request's correlation id;
-- `envelopes`: a record's new events in envelopes at its new version;
-- `RecordRepository`: MongoDB storage of one kind of record (insert, optimistic save, get,
-  external-id lookup, listing in a stable order), with the indexes every such collection has;
-- `change_record`: load a record in a transaction, check the caller may see it, apply a domain
-  change, save it and queue its events.
-
-Records are the services' frozen domain dataclasses with `id`, `province`, `version` and
-`events`; subclasses of `RecordRepository` map them to and from documents.
+A record is a declared model (`sanjin_shared.declaration`) with `id`, `province`, `version` and
+`events`; its document is derived from the declaration (`to_document`/`from_document`), and a
+repository overrides `to_doc`/`from_doc` only to add what the database keeps beside it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from fastapi import Depends, Request
+from pydantic import BaseModel
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from sanjin_shared.audit import Actor
-from sanjin_shared.auth import AnyPrincipal, CurrentPrincipal, Principal, Role
-from sanjin_shared.clock import Clock
+from sanjin_shared.declaration import from_document, to_document
 from sanjin_shared.errors import ConcurrentModification
-from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
+from sanjin_shared.events.envelope import DomainEvent
+from sanjin_shared.filters import RecordFilter
 from sanjin_shared.idempotency import PriorRecord
-from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.pagination import after_cursor, encode_cursor
-from sanjin_shared.problems import NotFound
 
-R = TypeVar("R")
+__all__ = [
+    "ConcurrentModification",
+    "R",
+    "RecordLike",
+    "RecordRepository",
+    "Stored",
+    "next_cursor",
+    "stored_time",
+]
 
 
-@dataclass(frozen=True, slots=True)
-class RequestContext:
-    principal: Principal
-    correlation_id: str
+class RecordLike(Protocol):
+    """What the repository base and the use-case helpers need of a record."""
 
     @property
-    def actor(self) -> Actor:
-        p = self.principal
-        return Actor(p.sub, p.role.value, p.province, self.correlation_id)
+    def id(self) -> str: ...
 
-    def scope(self, query: dict[str, Any]) -> dict[str, Any]:
-        """A list query narrowed to the caller's province when the caller is a province."""
-        if self.principal.role is Role.province:
-            return query | {"province": self.principal.province}
-        return query
+    @property
+    def province(self) -> str: ...
 
+    @property
+    def version(self) -> int: ...
 
-async def request_context(request: Request, principal: CurrentPrincipal) -> RequestContext:
-    return RequestContext(principal=principal, correlation_id=request.state.correlation_id)
+    @property
+    def events(self) -> tuple[DomainEvent, ...]: ...
 
 
-Context = Annotated[RequestContext, Depends(request_context)]  # every role but viewer
-
-
-async def reader_context(request: Request, principal: AnyPrincipal) -> RequestContext:
-    return RequestContext(principal=principal, correlation_id=request.state.correlation_id)
-
-
-ReaderContext = Annotated[RequestContext, Depends(reader_context)]  # viewer too: national reads
-
-
-def envelopes(
-    events: Sequence[DomainEvent],
-    *,
-    producer: str,
-    version: int,
-    ctx: RequestContext,
-    now: datetime,
-) -> list[EventEnvelope]:
-    return [
-        EventEnvelope.wrap(
-            event,
-            producer=producer,
-            aggregate_version=version,
-            correlation_id=ctx.correlation_id,
-            causation_id=ctx.correlation_id,
-            time=now,
-        )
-        for event in events
-    ]
+R = TypeVar("R", bound=RecordLike)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +66,7 @@ class Stored(Generic[R]):
 
     @property
     def id(self) -> str:
-        return self.record.id  # type: ignore[attr-defined,no-any-return]
+        return self.record.id
 
 
 def stored_time(moment: datetime) -> datetime:
@@ -109,17 +76,20 @@ def stored_time(moment: datetime) -> datetime:
 
 class RecordRepository(Generic[R]):
     collection: ClassVar[str]
+    record_type: ClassVar[type[Any]]  # the record's class: a declared model
 
     def __init__(self, db: AsyncDatabase[Any]) -> None:
         self._col: AsyncCollection[Any] = db[self.collection]
 
-    # -- mapping (subclasses) ------------------------------------------------------------------------
+    # -- mapping (derived from the declaration) ------------------------------------------------------------------------
 
     def to_doc(self, record: R) -> dict[str, Any]:
-        raise NotImplementedError
+        assert isinstance(record, BaseModel)
+        return to_document(record)
 
     def from_doc(self, doc: dict[str, Any]) -> R:
-        raise NotImplementedError
+        record: R = from_document(self.record_type, doc)
+        return record
 
     def stored(self, doc: dict[str, Any]) -> Stored[R]:
         return Stored(self.from_doc(doc), doc["created_at"], doc["updated_at"])
@@ -220,39 +190,33 @@ class RecordRepository(Generic[R]):
         )
         return PriorRecord(doc["_id"], doc["fingerprint"]) if doc else None
 
-    async def list(
-        self, query: dict[str, Any], *, cursor: str | None, limit: int
-    ) -> list[Stored[R]]:
-        """Records matching `query`, in creation order, after the cursor."""
+    async def list(self, flt: RecordFilter, *, cursor: str | None, limit: int) -> list[Stored[R]]:
+        """Records matching the filter, in creation order, after the cursor."""
         docs = (
-            await self._col.find(query | after_cursor(cursor))
+            await self._col.find(flt.query() | after_cursor(cursor))
             .sort([("created_at", ASCENDING), ("_id", ASCENDING)])
             .limit(limit)
             .to_list()
         )
         return [self.stored(d) for d in docs]
 
-    async def external_ids(self, query: dict[str, Any]) -> dict[str, str]:
-        """external id -> id of the records matching `query` that have an external id (what a
-        workbook import compares its rows with)."""
-        docs = self._col.find(
-            query | {"external_id": {"$type": "string"}}, {"_id": 1, "external_id": 1}
-        )
+    async def external_ids(
+        self, province: str, campaigns: Iterable[str] | None = None
+    ) -> dict[str, str]:
+        """external id -> id of a province's records that have an external id, of some
+        campaigns or of all (what a workbook import compares its rows with)."""
+        query: dict[str, Any] = {"province": province, "external_id": {"$type": "string"}}
+        if campaigns is not None:
+            query["campaign"] = {"$in": sorted(campaigns)}
+        docs = self._col.find(query, {"_id": 1, "external_id": 1})
         return {d["external_id"]: d["_id"] async for d in docs}
 
-
-def external_id_lookup(
-    repo: RecordRepository[R], province: str, external_id: str | None
-) -> Callable[[Transaction], Awaitable[PriorRecord | None]] | None:
-    """For `create_once`: the record already stored under this external id, if any (None: the
-    request names no external id, so there is nothing to look up)."""
-    if external_id is None:
-        return None
-
-    async def find(tx: Transaction) -> PriorRecord | None:
-        return await repo.prior_by_external_id(province, external_id, session=tx.session)
-
-    return find
+    async def with_external_ids(
+        self, province: str, external_ids: Iterable[str]
+    ) -> dict[str, Stored[R]]:
+        """external id -> the province's record stored under it, for those that are."""
+        docs = self._col.find({"province": province, "external_id": {"$in": list(external_ids)}})
+        return {d["external_id"]: self.stored(d) async for d in docs}
 
 
 def next_cursor(page: Sequence[Stored[Any]], limit: int) -> str | None:
@@ -261,57 +225,3 @@ def next_cursor(page: Sequence[Stored[Any]], limit: int) -> str | None:
         return None
     last = page[-1]
     return encode_cursor(last.created_at, last.record.id)
-
-
-async def visible(
-    repo: RecordRepository[R],
-    ctx: RequestContext,
-    record_id: str,
-    *,
-    what: str,
-    session: AsyncClientSession | None = None,
-) -> Stored[R]:
-    """The record, if it exists and the caller may see it (another province's is not found)."""
-    stored = await repo.get(record_id, session=session)
-    if stored is None or not ctx.principal.can_read(stored.record.province):  # type: ignore[attr-defined]
-        raise NotFound(f"no {what} {record_id}")
-    return stored
-
-
-async def change_record(
-    uow: UnitOfWork,
-    repo: RecordRepository[R],
-    ctx: RequestContext,
-    record_id: str,
-    change: Callable[[R, datetime], R],
-    *,
-    what: str,
-    producer: str,
-    clock: Clock,
-) -> Stored[R]:
-    """Apply a domain change to one record in a transaction, with its events; return it stored."""
-
-    async def body(tx: Transaction) -> None:
-        stored = await visible(repo, ctx, record_id, what=what, session=tx.session)
-        now = clock()
-        changed = change(stored.record, now)
-        await repo.save(
-            changed,
-            expected_version=stored.record.version,  # type: ignore[attr-defined]
-            now=now,
-            session=tx.session,
-        )
-        tx.publish(
-            *envelopes(
-                changed.events,  # type: ignore[attr-defined]
-                producer=producer,
-                version=changed.version,  # type: ignore[attr-defined]
-                ctx=ctx,
-                now=now,
-            )
-        )
-
-    await uow.run(body)  # a ConcurrentModification is answered by problems.py
-    reloaded = await repo.get(record_id)
-    assert reloaded is not None
-    return reloaded
