@@ -92,3 +92,11 @@ def test_one_personal_data_rule_the_role_decides_not_the_claims() -> None:
     assert not sees_personal_data(who(Role.hq, beijing), beijing), "a claim is not a role"
     assert sees_personal_data(who(Role.hq, beijing), beijing, collected_for_hq=True)
     assert not sees_personal_data(who(Role.province, "440000"), beijing, collected_for_hq=True)
+
+
+def test_a_viewer_never_sees_personal_data_whatever_its_claims() -> None:
+    from sanjin_shared.personal import sees_personal_data
+
+    viewer = Principal(sub="t", role=Role.viewer, province="110000")
+    assert not sees_personal_data(viewer, "110000")
+    assert not sees_personal_data(viewer, "110000", collected_for_hq=True)

@@ -35,7 +35,7 @@ log = get_logger(__name__)
 
 
 class Role(LabelledEnum):
-    """The roles of CONTRACT.md; the identity provider puts one in each token's role claim."""
+    """The roles of the contract (docs/api.md); the identity provider puts one in each token's role claim."""
 
     province = ("province", "省级市场监管部门")
     hq = ("hq", "总局")
