@@ -12,14 +12,15 @@ KUSTOMIZE_VERSION := v5.7.1
 KUSTOMIZE := $(HOME)/.cache/sanjin/kustomize-$(KUSTOMIZE_VERSION)/kustomize
 export SANJIN_KUSTOMIZE := $(KUSTOMIZE)
 
-.PHONY: help install servers browser tools chaos fuzz up down logs status test test-unit lint lint-deploy format schemas bench
+.PHONY: help install servers browser gateway web tools chaos fuzz up down logs status test test-unit lint lint-deploy format schemas bench
 
 help:
 	@echo "make up      install what is missing, start Kafka, SecantusDB and the five services"
 	@echo "make down    stop everything 'make up' started"
 	@echo "make logs    follow the logs"
 	@echo "make test    install what is missing, start the servers the tests need, run every test"
-	@echo "make lint    ruff"
+	@echo "make lint    ruff, and tsc and eslint for web/"
+	@echo "make web     build the web application (web/dist) from the services' OpenAPI documents"
 	@echo "make bench  throughput and latency ratios against baselines (bench/results/latest.json)"
 	@echo "make chaos  faults under load, then lost / double-counted checks (CHAOS_ARGS=--records N)"
 	@echo "make fuzz   schemathesis on every operation, FUZZ_EXAMPLES per operation (100)"
@@ -31,7 +32,7 @@ $(UV_HOME)/bin/uv:
 install: $(UV)
 	$(UV) sync --frozen --quiet
 
-up: install
+up: install web gateway
 	$(UV) run sanjin-dev up
 
 down: $(UV)
@@ -57,12 +58,43 @@ browser:
 			apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
 	fi
 
+# the gateway in front of the web application and the five APIs (one origin): Debian's nginx,
+# installed without starting Debian's own nginx service (the devstack runs its own)
+gateway:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		echo "installing Debian's nginx"; \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+		RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
+			apt-get install -y -qq --no-install-recommends nginx >/dev/null; \
+	fi
+
+# the web application: the services' OpenAPI documents (from the app objects) -> typed client ->
+# web/dist. npm ci works offline from npm's cache once it has run; rebuilt only when its inputs change
+NODE_OK := $(shell node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a===20&&b>=19)?0:1)' 2>/dev/null && echo yes)
+WEB_INPUTS := $(shell find web/src web/scripts web/index.html web/package.json web/tsconfig.json web/vite.config.ts -type f -not -path 'web/src/api/generated/*' 2>/dev/null) \
+	$(shell find shared/src services -name '*.py' -not -path '*/tests/*' 2>/dev/null)
+
+web: web/dist/index.html
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	@test "$(NODE_OK)" = yes || { echo "the web application needs Node.js 20.19 or newer (with npm)"; exit 1; }
+	cd web && npm ci --prefer-offline --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web/openapi/.stamp: web/node_modules/.package-lock.json $(WEB_INPUTS) | install
+	$(UV) run sanjin openapi --out web/openapi >/dev/null
+	@touch $@
+
+web/dist/index.html: web/openapi/.stamp
+	cd web && npm run --silent build
+	@touch $@
+
 $(KUSTOMIZE):
 	GOBIN=$(dir $(KUSTOMIZE)) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 
 tools: $(KUSTOMIZE)
 
-test: servers browser tools
+test: servers browser gateway web tools
 	$(UV) run pytest
 
 # `make test` runs the same fuzzing with 5 examples per operation
@@ -73,9 +105,10 @@ fuzz: servers
 test-unit: install
 	$(UV) run pytest tests/unit
 
-lint: install
+lint: install web/openapi/.stamp
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	cd web && npm run --silent lint
 
 # deployment files: the Dockerfile, every YAML file under deploy/, and both Kubernetes overlays
 # rendered and validated against the Kubernetes schemas (the Strimzi resources have none there)

@@ -4,6 +4,7 @@ sanjin token --role province --province 110000     mint a local HS256 token
 sanjin topics                                      create/update the Kafka topics
 sanjin schemas [--check]                           write (or check) the event JSON Schemas
 sanjin replay [--drop-previous]                    rebuild the aggregator's read models
+sanjin openapi --out web/openapi                   write each service's OpenAPI document
 
 Services add commands through the entry point group `sanjin.commands` (a function that takes
 the subparsers), so this package needs none of them.
@@ -13,14 +14,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import os
 import sys
 from importlib.metadata import entry_points
+from pathlib import Path
 
 from sanjin_shared.auth import Role, mint_token
 from sanjin_shared.events.catalogue import SCHEMA_DIR, current_schemas, write_schema_snapshots
 from sanjin_shared.provisioning import provision_topics
+from sanjin_shared.registry import SERVICES
 from sanjin_shared.settings import ServiceSettings
 
 
@@ -78,6 +82,25 @@ def _schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _openapi(args: argparse.Namespace) -> int:
+    """Each service's OpenAPI document, from its app object (nothing is started): the web
+    application's typed client is generated from these, so it cannot drift from the services.
+    Without `servers`: behind the gateway a service lives at `/api/<slug>/`, which the client
+    sets itself."""
+    # the documents do not depend on the environment; `test` builds an app without secrets
+    os.environ["SANJIN_ENVIRONMENT"] = "test"
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for spec in SERVICES:
+        module, factory = spec.factory.split(":")
+        app = getattr(importlib.import_module(module), factory)()
+        document = {k: v for k, v in app.openapi().items() if k != "servers"}
+        path = out / f"{spec.slug}.json"
+        path.write_text(json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+        print(path)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sanjin", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -97,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     schemas = sub.add_parser("schemas", help="write the event JSON Schema snapshots")
     schemas.add_argument("--check", action="store_true", help="fail if a snapshot is out of date")
     schemas.set_defaults(func=_schemas)
+
+    openapi = sub.add_parser("openapi", help="write each service's OpenAPI document (JSON)")
+    openapi.add_argument("--out", default="web/openapi", help="directory, one <slug>.json each")
+    openapi.set_defaults(func=_openapi)
 
     for plugin in entry_points(group="sanjin.commands"):
         plugin.load()(sub)

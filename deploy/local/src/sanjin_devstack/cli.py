@@ -13,8 +13,6 @@ import os
 import sys
 import time
 
-import httpx
-
 from sanjin_devstack import kafka, mongo
 from sanjin_devstack.paths import run_dir
 from sanjin_devstack.stack import Infra, Stack
@@ -34,6 +32,7 @@ def _stack(args: argparse.Namespace) -> Stack:
     stack = Stack(infra)
     if args.command == "up" and args.port_offset:
         stack.ports = {n: p + args.port_offset for n, p in stack.ports.items()}
+        stack.gateway_port += args.port_offset
     ports_file = directory / "ports"
     if args.command == "up":
         ports_file.write_text(" ".join(f"{n}={p}" for n, p in stack.ports.items()))
@@ -64,12 +63,7 @@ def _up(stack: Stack) -> int:
     print(f"\nSanjin is up in {time.monotonic() - started:.0f}s (run directory {stack.run_dir}):")
     for s in SERVICES:
         print(f"  {s.name:<16} {stack.url(s.name)}/docs")
-    try:
-        dashboard = httpx.get(stack.url("aggregator") + "/dashboard", timeout=2)
-        if dashboard.status_code == 200:
-            print(f"  {'dashboard':<16} {stack.url('aggregator')}/dashboard")
-    except httpx.HTTPError:
-        pass
+    print(f"  {'web application':<16} {stack.gateway.url}/  (each service at /api/<slug>/)")
     print("\nA token for headquarters:  uv run sanjin token --role hq")
     print("A token for Beijing:       uv run sanjin token --role province --province 110000")
     print("Stop with: make down    Logs: make logs")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from sanjin_devstack import procs
+from sanjin_devstack import gateway, procs
 from sanjin_devstack.kafka import KafkaNode
 from sanjin_devstack.mongo import MongoServer
 from sanjin_devstack.paths import REPO
@@ -100,6 +100,13 @@ class Stack:
     infra: Infra
     ports: dict[str, int] = field(default_factory=lambda: {s.name: s.port for s in SERVICES})
     env: dict[str, str] = field(default_factory=dict)
+    gateway_port: int = gateway.PORT
+
+    @property
+    def gateway(self) -> gateway.Gateway:
+        return gateway.Gateway(
+            self.run_dir, self.ports, gateway.runtime_config(), port=self.gateway_port
+        )
 
     @property
     def run_dir(self) -> Path:
@@ -110,6 +117,7 @@ class Stack:
             "SANJIN_ENVIRONMENT": "development",
             "SANJIN_MONGODB_URI": self.infra.mongo.uri,
             "SANJIN_KAFKA_BOOTSTRAP": self.infra.kafka.bootstrap,
+            "SANJIN_DASHBOARD_URL": f"{self.gateway.url}/hq",
             **self.env,
         }
 
@@ -150,14 +158,17 @@ class Stack:
             self.start_service(s.name)
         for s in SERVICES:
             self.wait_service(s.name)
+        self.gateway.start()
+        self.gateway.wait_ready()
 
     def down(self) -> None:
+        self.gateway.stop()
         for s in SERVICES:
             procs.stop(s.name, run_dir=self.run_dir)
         self.infra.down()
 
     def pids(self) -> dict[str, int | None]:
-        names = [*(s.name for s in SERVICES), "kafka", "mongodb"]
+        names = [*(s.name for s in SERVICES), "kafka", "mongodb", self.gateway.name]
         return {n: procs.pid_of(n, run_dir=self.run_dir) for n in names}
 
 

@@ -1,0 +1,79 @@
+"""The gateway's configuration is rendered from the registry, and a service behind it honours
+`X-Forwarded-Prefix`, so its `/docs` and OpenAPI work at `/api/<slug>/`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sanjin_aggregator.main import build_app
+from sanjin_aggregator.settings import AggregatorSettings
+from sanjin_devstack import gateway
+from sanjin_shared.registry import SERVICES
+
+
+def test_the_compose_configuration_is_the_rendered_one() -> None:
+    assert gateway.COMPOSE_CONF.read_text() == gateway.compose_conf(), (
+        "deploy/gateway/nginx.compose.conf is stale: python -c 'from sanjin_devstack.gateway "
+        "import COMPOSE_CONF, compose_conf; COMPOSE_CONF.write_text(compose_conf())'"
+    )
+
+
+def test_every_service_of_the_registry_is_routed_with_its_prefix() -> None:
+    conf = gateway.compose_conf()
+    for spec in SERVICES:
+        block = re.search(rf"location /api/{spec.slug}/ \{{(.*?)\}}", conf, re.S)
+        assert block, spec.slug
+        assert f"proxy_pass http://{spec.slug}/;" in block.group(1)  # the prefix is stripped
+        assert f"X-Forwarded-Prefix /api/{spec.slug};" in block.group(1)
+        assert f"server {spec.name}:8000;" in conf
+
+
+@pytest.mark.skipif(
+    not Path(gateway.NGINX).exists(), reason="nginx is not installed (make gateway)"
+)
+def test_the_local_configuration_is_valid_nginx(tmp_path: Path) -> None:
+    (tmp_path / "dist").mkdir()
+    gw = gateway.Gateway(
+        tmp_path,
+        {s.name: 20000 + i for i, s in enumerate(SERVICES)},
+        gateway.runtime_config("http://127.0.0.1:8180/realms/sanjin"),
+        dist=tmp_path / "dist",
+    )
+    gw.check()  # nginx -t, or a RuntimeError with nginx's message
+    conf = tmp_path / "gateway" / "nginx.conf"
+    assert "connect-src 'self' http://127.0.0.1:8180;" in conf.read_text()
+
+
+def _app() -> TestClient:
+    return TestClient(build_app(AggregatorSettings(environment="test")))
+
+
+def test_docs_and_openapi_follow_the_forwarded_prefix() -> None:
+    client = _app()
+    prefix = {"X-Forwarded-Prefix": "/api/aggregator"}
+    docs = client.get("/docs", headers=prefix)
+    assert "/api/aggregator/openapi.json" in docs.text
+    document = client.get("/openapi.json", headers=prefix).json()
+    assert document["servers"] == [{"url": "/api/aggregator"}]
+    redirect = client.get("/dashboard", headers=prefix, follow_redirects=False)
+    assert redirect.status_code == 307  # routing sees the stripped path
+
+
+@pytest.mark.parametrize(
+    "header", ["https://evil.example", "/api/../x", "/api/x?y=1", "//evil.example", "/a b"]
+)
+def test_a_prefix_that_is_not_a_plain_path_is_ignored(header: str) -> None:
+    client = _app()
+    assert (
+        "servers" not in client.get("/openapi.json", headers={"X-Forwarded-Prefix": header}).json()
+    )
+    assert "'/openapi.json'" in client.get("/docs", headers={"X-Forwarded-Prefix": header}).text
+
+
+def test_without_the_header_nothing_changes() -> None:
+    client = _app()
+    assert "servers" not in client.get("/openapi.json").json()
