@@ -113,7 +113,7 @@ lint: install web/openapi/.stamp
 # deployment files: the Dockerfile, every YAML file under deploy/, and both Kubernetes overlays
 # rendered and validated against the Kubernetes schemas (the Strimzi resources have none there)
 lint-deploy: install tools
-	$(UV) run hadolint Dockerfile
+	$(UV) run hadolint Dockerfile deploy/gateway/Dockerfile
 	$(UV) run yamllint --strict deploy/
 	@mkdir -p .run; for overlay in dev prod; do \
 		echo "kustomize build deploy/k8s/overlays/$$overlay | kubernetes-validate --strict"; \

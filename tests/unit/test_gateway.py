@@ -77,3 +77,19 @@ def test_a_prefix_that_is_not_a_plain_path_is_ignored(header: str) -> None:
 def test_without_the_header_nothing_changes() -> None:
     client = _app()
     assert "servers" not in client.get("/openapi.json").json()
+
+
+def test_the_compose_gateway_serves_the_build_with_the_rendered_configuration() -> None:
+    import yaml
+
+    compose = yaml.safe_load(
+        (gateway.REPO / "deploy" / "compose" / "docker-compose.yml").read_text()
+    )
+    spec = compose["services"]["gateway"]
+    assert spec["build"]["dockerfile"] == "deploy/gateway/Dockerfile"
+    assert spec["ports"] == [f"{gateway.PORT}:{gateway.PORT}"]
+    assert "../gateway/config.compose.json:/etc/sanjin/config.json:ro" in spec["volumes"]
+    assert set(spec["depends_on"]) == {s.name for s in SERVICES}
+    dockerfile = (gateway.REPO / "deploy" / "gateway" / "Dockerfile").read_text()
+    assert "COPY deploy/gateway/nginx.compose.conf /etc/nginx/nginx.conf" in dockerfile
+    assert '"sanjin", "openapi"' in dockerfile  # the client is generated from the services

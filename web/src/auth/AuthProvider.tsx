@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import type { User, UserManager } from "oidc-client-ts";
-import { CALLBACK_PATH, identityOf, type Identity } from "./session";
+import { CALLBACK_PATH, identityOf, SIGNED_OUT_PATH, type Identity } from "./session";
 
 export type SignedOutReason = "signed-out" | "expired" | "failed" | null;
 
@@ -42,7 +42,11 @@ export function AuthProvider({ manager, children }: { manager: UserManager; chil
     let cancelled = false;
     (async () => {
       try {
-        if (window.location.pathname === CALLBACK_PATH) {
+        if (window.location.pathname === SIGNED_OUT_PATH) {
+          // back from the provider's sign-out: say so, and stay signed out
+          window.history.replaceState(null, "", "/");
+          if (!cancelled) setReason("signed-out");
+        } else if (window.location.pathname === CALLBACK_PATH) {
           const signedIn = await manager.signinRedirectCallback();
           const state = signedIn.state as { returnTo?: string } | undefined;
           const returnTo = state?.returnTo && state.returnTo.startsWith("/") && !state.returnTo.startsWith("//") ? state.returnTo : "/";

@@ -7,6 +7,8 @@ import type { RuntimeConfig } from "../config";
 
 export const CALLBACK_PATH = "/auth/callback";
 export const SILENT_PATH = "/auth/silent";
+/** where the provider sends the browser back after sign-out */
+export const SIGNED_OUT_PATH = "/signed-out";
 
 /** The roles of the realm; the claims `role` and `province` are in the id and access tokens. */
 export type Role = "province" | "hq" | "viewer" | "admin";
@@ -34,7 +36,7 @@ export function createUserManager(config: RuntimeConfig): UserManager {
     client_id: config.client_id,
     redirect_uri: origin + CALLBACK_PATH,
     silent_redirect_uri: origin + SILENT_PATH,
-    post_logout_redirect_uri: origin + "/",
+    post_logout_redirect_uri: origin + SIGNED_OUT_PATH,
     response_type: "code",
     scope: config.scope ?? "openid profile",
     userStore: new WebStorageStateStore({ store: new InMemoryWebStorage() }),

@@ -20,7 +20,7 @@ export function AppLayout() {
     ...(role === "province" ? [{ key: "/province", label: t("navProvince") }] : []),
   ];
   return (
-    <Layout style={{ minHeight: "100%" }}>
+    <Layout style={{ minHeight: "100vh" }}>
       <Layout.Header className="app-header">
         <div className="brand">{t("appTitle")}<small>{t("appSubtitle")}</small></div>
         <Menu theme="dark" mode="horizontal" selectedKeys={[location.pathname]} items={items} onClick={({ key }) => navigate(key)} />
