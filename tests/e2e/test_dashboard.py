@@ -17,7 +17,7 @@ from tests.support.services import ServiceProcess
 
 pytest.importorskip("sanjin_devstack.keycloak", reason="the identity provider is not merged yet")
 
-from tests.support.web import WebStack, browser_page, needs_browser, screenshot, sign_in
+from tests.support.web import WebStack, browser_page, needs_browser, screenshot, sign_in, until
 
 pytestmark = needs_browser
 
@@ -36,13 +36,14 @@ MAP_STATE = """() => {
 
 
 async def choose(page, select: str, option: str) -> None:  # type: ignore[no-untyped-def]
-    """Pick `option` (its label) in the Ant Design select `#<select>`."""
-    await page.click(f"#{select}")
-    await (
-        page.locator(".ant-select-dropdown:visible .ant-select-item-option")
-        .filter(has_text=option)
-        .first.click()
-    )
+    """Pick `option` in the Ant Design select `#<select>` as a person does with a long list:
+    open it, type, press Enter (its list is virtual: only the options in view exist)."""
+    await page.locator(f".ant-select:has(#{select})").click()
+    await page.locator(f"#{select}").fill(option)
+    await page.locator(
+        f".ant-select-dropdown:visible .ant-select-item-option[title={option!r}]"
+    ).wait_for()
+    await page.keyboard.press("Enter")
 
 
 async def test_dashboard_in_headless_chromium(
@@ -78,11 +79,12 @@ async def test_dashboard_in_headless_chromium(
     async with browser_page(web_stack) as page:
         await sign_in(page, web_stack, "hq")
         await page.wait_for_url(f"{web_stack.url}/hq")
-        await page.wait_for_function("window.sanjin && window.sanjin.state.ready === true")
+        await until(page, "() => window.sanjin && window.sanjin.state.ready === true")
         await choose(page, "campaign", campaign)
-        await page.wait_for_function(f"window.sanjin.state.campaign === {campaign!r}")
-        await page.wait_for_function(
-            "window.sanjin.charts.map.getOption().series[0].data.some((d) => d.value === 500)"
+        await until(page, f"() => window.sanjin.state.campaign === {campaign!r}")
+        await until(
+            page,
+            "() => window.sanjin.charts.map.getOption().series[0].data.some((d) => d.value === 500)",
         )
         assert await page.evaluate("window.sanjin.state.metric") == "participants"
 
@@ -114,8 +116,8 @@ async def test_dashboard_in_headless_chromium(
         await screenshot(page, "dashboard")
 
         renders = await page.evaluate("window.sanjin.state.renders")
-        await choose(page, "metric", "宣传教育活动")
-        await page.wait_for_function(f"window.sanjin.state.renders > {renders}")
+        await choose(page, "metric", "宣传教育活动(场)")
+        await until(page, f"() => window.sanjin.state.renders > {renders}")
         switched = await page.evaluate(MAP_STATE)
         assert (
             {r["name"]: r["value"] for r in switched}["北京"]

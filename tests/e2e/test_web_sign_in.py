@@ -16,6 +16,7 @@ from tests.support.web import (
     screenshot,
     sign_in,
     stored_tokens,
+    until,
 )
 
 pytestmark = needs_browser
@@ -24,12 +25,13 @@ pytestmark = needs_browser
 async def test_hq_officer_signs_in_sees_the_board_and_signs_out(web_stack: WebStack) -> None:
     async with browser_page(web_stack) as page:
         await page.goto(web_stack.url + "/hq")
+        await page.wait_for_selector("#signin")
         assert "请使用统一身份认证账号登录" in await page.locator("body").inner_text()
         await screenshot(page, "sign-in")
         await sign_in(page, web_stack, "hq", path="/hq")
         await page.wait_for_url(f"{web_stack.url}/hq")
         await page.wait_for_selector("#tracker")
-        await page.wait_for_function("window.sanjin && window.sanjin.state.ready === true")
+        await until(page, "() => window.sanjin && window.sanjin.state.ready === true")
         header = await page.locator(".app-header").inner_text()
         assert "全国看板" in header and "总局" in header and "退出登录" in header
         assert await stored_tokens(page) == []  # tokens live in memory only

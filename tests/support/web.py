@@ -9,23 +9,27 @@ the realm's web client, as an operator registers a deployment's address.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
 from sanjin_devstack import procs
-from sanjin_devstack.gateway import DIST, Gateway, runtime_config
-from sanjin_devstack.keycloak import WEB_CLIENT, KeycloakServer
+from sanjin_devstack.gateway import DIST, WEB_CLIENT, Gateway, runtime_config
 from sanjin_devstack.paths import REPO
 from sanjin_shared.registry import SERVICES
 from tests.support.services import ServiceProcess
+
+if TYPE_CHECKING:
+    from sanjin_devstack.keycloak import KeycloakServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("SANJIN_TEST_ARTIFACTS", REPO / ".run" / "artifacts"))
@@ -83,7 +87,10 @@ def web_stack(
     world: Any, events_service: ServiceProcess, keycloak: KeycloakServer
 ) -> Iterator[WebStack]:
     aggregator = world.service("aggregator", instance="-web")
-    aggregator.env.update(keycloak.service_env())
+    # RS256 tokens of the test realm, verified through its JWKS
+    aggregator.env.update(
+        {"SANJIN_JWT_JWKS_URL": keycloak.jwks_url, "SANJIN_JWT_ISSUER": keycloak.issuer}
+    )
     aggregator.start().wait_ready()
     run_dir = REPO / ".run" / f"gateway-{os.getpid()}"  # reaped if this process dies
     unreachable = procs.free_port()  # services this stack does not start answer 502
@@ -124,7 +131,15 @@ async def browser_page(stack: WebStack, *, lang: str = "zh-CN") -> AsyncIterator
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.sanjin_requests = requests
             page.sanjin_errors = errors
-            yield page
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            try:
+                yield page
+            except BaseException:
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, tiny
+                await page.screenshot(path=str(ARTIFACTS / "failure.png"), full_page=True)
+                print(f"\n[web] at failure: {page.url}\n[web] page errors: {errors}")
+                print("[web] last requests:\n  " + "\n  ".join(requests[-12:]))
+                raise
         finally:
             await browser.close()
 
@@ -132,13 +147,26 @@ async def browser_page(stack: WebStack, *, lang: str = "zh-CN") -> AsyncIterator
 async def sign_in(page: Any, stack: WebStack, username: str, path: str = "/") -> None:
     """From the application's sign-in page through Keycloak's real login form and back."""
     await page.goto(stack.url + path)
-    await page.click("#signin")
+    await page.click("#signin")  # after the quiet attempt at the provider found no session
     await page.wait_for_url(f"{stack.keycloak.url}/**")
     await page.fill("#username", username)
     await page.fill("#password", stack.keycloak.identity()["users"][username])
     await page.click("#kc-login")
     await page.wait_for_url(f"{stack.url}/**")
     await page.wait_for_selector("#signout")
+
+
+async def until(page: Any, predicate: str, *, timeout_s: float = 60, what: str = "") -> None:
+    """Poll `predicate` (a JavaScript function's text) in the page until it returns true.
+
+    Playwright's wait_for_function compiles its predicate with eval, which the gateway's
+    Content-Security-Policy (script-src 'self') forbids, as it should; page.evaluate is not
+    affected."""
+    deadline = time.monotonic() + timeout_s
+    while not await page.evaluate(predicate):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true after {timeout_s:.0f}s: {what or predicate}")
+        await asyncio.sleep(0.1)
 
 
 async def screenshot(page: Any, name: str) -> Path:

@@ -62,7 +62,7 @@ const zh = {
   provinceComing: "本省工作台正在建设中",
   currentCampaign: "本年度活动",
   daysLeft: "距报送截止还有 {days} 天",
-  daysPast: "报送截止已过 {days} 天",
+  deadlinePassed: "报送已截止",
   mySubmission: "本省报送状态",
   noCampaign: "尚无活动年度",
 };
@@ -128,7 +128,7 @@ const en: Record<Key, string> = {
   provinceComing: "The province workspace is being built",
   currentCampaign: "Current campaign",
   daysLeft: "{days} days left to the deadline",
-  daysPast: "the deadline passed {days} days ago",
+  deadlinePassed: "the deadline has passed",
   mySubmission: "Your report",
   noCampaign: "No campaign yet",
 };

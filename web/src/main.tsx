@@ -17,7 +17,7 @@ const THEME = { token: { colorPrimary: "#a61d24", borderRadius: 4 } };
 function Localised({ children }: { children: ReactNode }) {
   const { lang } = useI18n();
   const locale = useMemo(() => (lang === "zh" ? zhCN : enUS), [lang]);
-  return <ConfigProvider locale={locale} theme={THEME}><AntApp>{children}</AntApp></ConfigProvider>;
+  return <ConfigProvider locale={locale} theme={THEME} button={{ autoInsertSpace: false }}><AntApp>{children}</AntApp></ConfigProvider>;
 }
 
 async function start() {

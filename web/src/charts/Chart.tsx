@@ -19,7 +19,8 @@ export function Chart({ option, height, onReady }: { option: Option; height: num
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption(option, true);
+    // no animation: officers' machines are modest, and a printout or screenshot shows the figures
+    chart.current?.setOption({ animation: false, ...option }, true);
     if (chart.current && onReady) onReady(chart.current);
   }, [option, onReady]);
   return <div ref={ref} style={{ width: "100%", height }} />;

@@ -87,7 +87,7 @@ export default function Dashboard() {
     grid: { left: 60, right: 20, top: 20, bottom: 30 },
     tooltip: { trigger: "axis" as const },
     xAxis: { type: "category" as const, data: daily.days.map((d) => d.date) },
-    yAxis: { type: "value" as const },
+    yAxis: { type: "value" as const, minInterval: 1 },
     series: [{ type: "line" as const, name: metricLabel(metric), data: daily.days.map((d) => d.metrics[metric]), areaStyle: {}, itemStyle: { color: "#b91c1c" } }],
   } : null), [daily, metric, metricLabel]);
 
@@ -113,7 +113,7 @@ export default function Dashboard() {
           <Typography.Title level={4} style={{ margin: 0 }}>{t("boardTitle")}</Typography.Title>
           <Space>
             <label htmlFor="campaign">{t("campaign")}</label>
-            <Select id="campaign" style={{ width: 120 }} value={campaign ?? undefined} onChange={setCampaign} loading={campaigns.loading}
+            <Select id="campaign" style={{ width: 160 }} value={campaign ?? undefined} onChange={setCampaign} loading={campaigns.loading} showSearch
               options={(campaigns.data?.items ?? []).map((c) => ({ value: c.campaign, label: c.campaign }))} />
           </Space>
           <Space>
@@ -184,12 +184,13 @@ function mapChart(table: Statistics, metric: Metric, label: string, xpccName: st
   return {
     tooltip: { trigger: "item" as const, formatter: (p: { name: string; value?: unknown }) => `${p.name}: ${number(Array.isArray(p.value) ? (p.value[2] as number) : typeof p.value === "number" ? p.value : null)}` },
     visualMap: { seriesIndex: 0, min: 0, max: Math.max(1, ...values), calculable: true, left: 10, bottom: 10, text: [label, ""], inRange: { color: ["#fde2e2", "#f87171", "#991b1b"] } },
-    geo: { map: "china", roam: true, itemStyle: { areaColor: "#e5e7eb", borderColor: "#fff" }, emphasis: { label: { show: false } } },
+    // China fills the card (the South China Sea inset included)
+    geo: { map: "china", roam: true, layoutCenter: ["52%", "50%"], layoutSize: "118%", itemStyle: { areaColor: "#e5e7eb", borderColor: "#fff" }, emphasis: { label: { show: false } } },
     series: [
       { name: label, type: "map" as const, geoIndex: 0,
         data: table.provinces.filter((p) => p.province !== XPCC).map((p) => ({ name: REGION_BY_CODE[p.province], value: p.metrics[metric] ?? "-" })) },
       { name: xpccName, type: "scatter" as const, coordinateSystem: "geo", symbol: "pin", symbolSize: 34, itemStyle: { color: "#1d4ed8" },
-        label: { show: true, position: "right" as const, formatter: () => `${xpccShort} ${number(value(XPCC))}` },
+        label: { show: true, position: "right" as const, formatter: () => `${xpccShort} ${number(value(XPCC))}`, backgroundColor: "#fff", borderColor: "#1d4ed8", borderWidth: 1, borderRadius: 3, padding: [2, 4], color: "#1f1f1f" },
         data: [{ name: xpccName, value: [...XPCC_AT, value(XPCC)] }] },
     ],
   };
@@ -198,10 +199,11 @@ function mapChart(table: Statistics, metric: Metric, label: string, xpccName: st
 function rankingChart(table: Statistics, metric: Metric, unitName: (code: string) => string) {
   const sorted = [...table.provinces].sort((a, b) => (a.metrics[metric] ?? -1) - (b.metrics[metric] ?? -1));
   return {
-    grid: { left: 150, right: 40, top: 10, bottom: 20 },
-    xAxis: { type: "value" as const },
+    grid: { left: 8, right: 48, top: 10, bottom: 20, containLabel: true },
+    xAxis: { type: "value" as const, minInterval: 1 },
     yAxis: { type: "category" as const, data: sorted.map((p) => unitName(p.province)), axisLabel: { fontSize: 11 } },
     tooltip: { trigger: "axis" as const },
-    series: [{ type: "bar" as const, data: sorted.map((p) => p.metrics[metric] ?? 0), itemStyle: { color: "#b91c1c" } }],
+    series: [{ type: "bar" as const, data: sorted.map((p) => p.metrics[metric] ?? 0), itemStyle: { color: "#b91c1c" },
+      label: { show: true, position: "right" as const, fontSize: 11, formatter: (p: { value: unknown }) => (p.value ? String(p.value) : "") } }],
   };
 }

@@ -27,8 +27,8 @@ export function AppLayout() {
         <Space className="who">
           <span id="who">{identity?.name}</span>
           {role && <Tag color="gold">{t(ROLE_LABEL[role])}</Tag>}
-          <Button id="lang" size="small" ghost onClick={toggle}>{t("language")}</Button>
-          <Button id="signout" size="small" ghost onClick={() => void signOut()}>{t("signOut")}</Button>
+          <Button id="lang" size="small" onClick={toggle}>{t("language")}</Button>
+          <Button id="signout" size="small" onClick={() => void signOut()}>{t("signOut")}</Button>
         </Space>
       </Layout.Header>
       <Layout.Content className="app-content">

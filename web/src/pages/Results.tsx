@@ -11,7 +11,7 @@ export function HqOnly() {
   const navigate = useNavigate();
   const unit = useUnitName(identity?.province ?? null);
   return (
-    <Result status="403" title={t("hqOnlyTitle")} subTitle={t("hqOnlyText", { unit: unit ?? identity?.province ?? "" })}
+    <Result status="warning" title={t("hqOnlyTitle")} subTitle={t("hqOnlyText", { unit: unit ?? identity?.province ?? "" })}
       extra={<Button type="primary" id="go-province" onClick={() => navigate("/province")}>{t("goProvince")}</Button>} />
   );
 }
@@ -25,5 +25,5 @@ export function NoRole() {
 export function NotFound() {
   const { t } = useI18n();
   const navigate = useNavigate();
-  return <Result status="404" title={t("notFound")} extra={<Button type="primary" onClick={() => navigate("/")}>{t("backHome")}</Button>} />;
+  return <Result status="info" title={t("notFound")} extra={<Button type="primary" onClick={() => navigate("/")}>{t("backHome")}</Button>} />;
 }

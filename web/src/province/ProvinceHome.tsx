@@ -33,8 +33,10 @@ export default function ProvinceHome() {
           <Descriptions column={1} size="small">
             <Descriptions.Item label={t("campaign")}>{latest.campaign}（{latest.starts_on} – {latest.ends_on}）</Descriptions.Item>
             <Descriptions.Item label={t("deadline")}>
-              {beijingTime(latest.report_deadline)}{" "}
-              {days !== null && (days >= 0 ? <Tag color={days <= 7 ? "red" : "blue"}>{t("daysLeft", { days })}</Tag> : <Tag>{t("daysPast", { days: -days })}</Tag>)}
+              <Space>
+                {beijingTime(latest.report_deadline)}
+                {days !== null && (days >= 0 ? <Tag color={days <= 7 ? "red" : "blue"}>{t("daysLeft", { days })}</Tag> : <Tag>{t("deadlinePassed")}</Tag>)}
+              </Space>
             </Descriptions.Item>
             {submission.data && (
               <Descriptions.Item label={t("mySubmission")}>

@@ -64,7 +64,7 @@ def render(layout: Layout, upstreams: Mapping[str, str], issuer: str) -> str:
     csp = (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
         f"img-src 'self' data:; font-src 'self'; connect-src 'self' {provider}; "
-        f"frame-src {provider}; frame-ancestors 'self'; form-action 'self' {provider}; "
+        f"frame-src 'self' {provider}; frame-ancestors 'self'; form-action 'self' {provider}; "
         "object-src 'none'; base-uri 'self'"
     )
 
