@@ -3,8 +3,8 @@
 sanjin token --role province --province 110000     mint a local HS256 token
 sanjin topics                                      create/update the Kafka topics
 sanjin schemas [--check]                           write (or check) the event JSON Schemas
+sanjin openapi [--out DIR]                         write each service's OpenAPI document
 sanjin replay [--drop-previous]                    rebuild the aggregator's read models
-sanjin openapi --out web/openapi                   write each service's OpenAPI document
 
 Services add commands through the entry point group `sanjin.commands` (a function that takes
 the subparsers), so this package needs none of them.
@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import json
 import os
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
+from sanjin_shared.apidocs import write_openapi
 from sanjin_shared.auth import Role, mint_token
 from sanjin_shared.events.catalogue import SCHEMA_DIR, current_schemas, write_schema_snapshots
 from sanjin_shared.provisioning import provision_topics
-from sanjin_shared.registry import SERVICES
 from sanjin_shared.settings import ServiceSettings
 
 
@@ -83,20 +82,7 @@ def _schemas(args: argparse.Namespace) -> int:
 
 
 def _openapi(args: argparse.Namespace) -> int:
-    """Each service's OpenAPI document, from its app object (nothing is started): the web
-    application's typed client is generated from these, so it cannot drift from the services.
-    Without `servers`: behind the gateway a service lives at `/api/<slug>/`, which the client
-    sets itself."""
-    # the documents do not depend on the environment; `test` builds an app without secrets
-    os.environ["SANJIN_ENVIRONMENT"] = "test"
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for spec in SERVICES:
-        module, factory = spec.factory.split(":")
-        app = getattr(importlib.import_module(module), factory)()
-        document = {k: v for k, v in app.openapi().items() if k != "servers"}
-        path = out / f"{spec.slug}.json"
-        path.write_text(json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    for path in write_openapi(Path(args.out)):
         print(path)
     return 0
 
@@ -121,8 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     schemas.add_argument("--check", action="store_true", help="fail if a snapshot is out of date")
     schemas.set_defaults(func=_schemas)
 
-    openapi = sub.add_parser("openapi", help="write each service's OpenAPI document (JSON)")
-    openapi.add_argument("--out", default="web/openapi", help="directory, one <slug>.json each")
+    openapi = sub.add_parser("openapi", help="write each service's OpenAPI document (no servers)")
+    openapi.add_argument("--out", default=".run/openapi", help="directory (default .run/openapi)")
     openapi.set_defaults(func=_openapi)
 
     for plugin in entry_points(group="sanjin.commands"):

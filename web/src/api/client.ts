@@ -1,11 +1,11 @@
 // One typed client per service, each behind the gateway at `<api_base>/<slug>` (one origin, no
-// CORS). The types are generated from the services' OpenAPI documents (src/api/generated/).
+// CORS; the slug is the registry's name with "-" for "_"). The types are generated from the services' OpenAPI documents (src/api/generated/).
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { UserManager } from "oidc-client-ts";
 import type { paths as AggregatorPaths, components as AggregatorComponents } from "./generated/aggregator";
 import type { paths as EventsPaths } from "./generated/events";
 import type { paths as InspectionPaths } from "./generated/inspection";
-import type { paths as RiskMonitoringPaths } from "./generated/risk-monitoring";
+import type { paths as RiskMonitoringPaths } from "./generated/risk_monitoring";
 import type { paths as SurveyPaths } from "./generated/survey";
 
 export type AggregatorSchemas = AggregatorComponents["schemas"];

@@ -9,17 +9,24 @@ import asyncio
 
 from fastapi import FastAPI
 
+from sanjin_aggregator.adapters.package import CaseRepository, FileStore
+from sanjin_aggregator.adapters.reminders import ReminderRepository
 from sanjin_aggregator.adapters.submissions import CampaignRepository, SubmissionRepository
 from sanjin_aggregator.api import dashboard
 from sanjin_aggregator.api.campaigns import router as campaigns_router
+from sanjin_aggregator.api.package import router as package_router
 from sanjin_aggregator.api.register import router as register_router
+from sanjin_aggregator.api.reminders import router as reminders_router
 from sanjin_aggregator.api.routes import router
 from sanjin_aggregator.service.readmodels import LiveReadModels
+from sanjin_aggregator.service.reminders import reminders_of
 from sanjin_aggregator.service.submissions import SubmissionService, watch_deadlines
 from sanjin_aggregator.settings import AggregatorSettings
 from sanjin_shared.app import Platform, create_app
+from sanjin_shared.logging import get_logger
 from sanjin_shared.topics import ACTIVITIES, INSPECTION, MONITORING, SURVEYS
 
+log = get_logger(__name__)
 CONSUMED_TOPICS = (ACTIVITIES.name, MONITORING.name, INSPECTION.name, SURVEYS.name)
 
 
@@ -47,17 +54,29 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
     async def start_deadline_watch(platform: Platform) -> None:
         await CampaignRepository(platform.db).seed_defaults()
         await SubmissionRepository(platform.db).ensure_indexes()
+        await ReminderRepository(platform.db).ensure_indexes()
+        await FileStore(platform.db).ensure_indexes()
+        await CaseRepository(platform.db).ensure_indexes()
         stopping = asyncio.Event()
         platform.extras["deadline_watch_stopping"] = stopping
+        platform.extras["reminders"] = reminders_of(settings)
 
         def service() -> SubmissionService:
             live: LiveReadModels = platform.extras["read_models"]
             assert live.current is not None
             return SubmissionService(platform.unit_of_work(), live.current.statistics)
 
+        async def one_round() -> None:
+            for campaign, province in await service().mark_overdue():
+                log.info("submission overdue", campaign=campaign, province=province)
+            reminders = platform.extras["reminders"](platform.unit_of_work())
+            for said in await reminders.remind():
+                log.info("reminder", campaign=said.campaign, province=said.province, step=said.step)
+            await reminders.deliver()
+
         platform.tasks.append(
             asyncio.create_task(
-                watch_deadlines(service, settings.deadline_check_interval_s, stopping),
+                watch_deadlines(one_round, settings.deadline_check_interval_s, stopping),
                 name="deadline-watch",
             )
         )
@@ -66,7 +85,15 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         await platform.extras["read_models"].stop()
         platform.extras["deadline_watch_stopping"].set()
 
-    routers = [router, register_router, campaigns_router, dashboard.reference, dashboard.page]
+    routers = [
+        router,
+        register_router,
+        campaigns_router,
+        reminders_router,
+        package_router,
+        dashboard.reference,
+        dashboard.page,
+    ]
     app = create_app(
         settings,
         title="Sanjin aggregator",

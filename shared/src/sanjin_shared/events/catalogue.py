@@ -40,8 +40,10 @@ from sanjin_shared.events.monitoring import (
 )
 from sanjin_shared.events.submissions import (
     SubmissionApproved,
+    SubmissionDeadlineExtended,
     SubmissionDeadlineMissed,
     SubmissionReceived,
+    SubmissionReminderSent,
     SubmissionReturned,
 )
 from sanjin_shared.events.surveys import (
@@ -83,6 +85,8 @@ CATALOGUE: dict[str, type[DomainEvent]] = {
         SubmissionApproved,
         SubmissionReturned,
         SubmissionDeadlineMissed,
+        SubmissionDeadlineExtended,
+        SubmissionReminderSent,
     )
 }
 

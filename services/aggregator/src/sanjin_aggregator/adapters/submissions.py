@@ -1,5 +1,5 @@
 """MongoDB storage of campaigns, report submissions and overdue notices. All of their queries
-live here."""
+live here. A submission's document holds its whole history (steps, snapshots, extensions)."""
 
 from __future__ import annotations
 
@@ -154,6 +154,8 @@ def _submission(doc: dict[str, Any]) -> Submission:
         campaign=doc["campaign"],
         province=doc["province"],
         status=SubmissionStatus(doc["status"]),
-        history=tuple(Step(**step) for step in doc["history"]),
+        history=tuple(
+            Step(**{**step, "files": tuple(step.get("files", ()))}) for step in doc["history"]
+        ),
         version=doc["version"],
     )

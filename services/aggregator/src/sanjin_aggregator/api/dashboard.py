@@ -17,6 +17,7 @@ reference = APIRouter(prefix="/v1", tags=["dashboard"])
 
 @page.get(
     "/dashboard",
+    operation_id="dashboard-get",
     response_class=RedirectResponse,
     status_code=307,
     summary="The headquarters dashboard: a redirect to the web application (SANJIN_DASHBOARD_URL)",
@@ -50,7 +51,10 @@ class ReferenceOut(BaseModel):
 
 
 @reference.get(
-    "/reference", response_model=ReferenceOut, summary="Metrics, reporting units, venue types"
+    "/reference",
+    operation_id="reference-get",
+    response_model=ReferenceOut,
+    summary="Metrics, reporting units, venue types",
 )
 async def reference_data(_ctx: Context) -> ReferenceOut:
     return ReferenceOut(

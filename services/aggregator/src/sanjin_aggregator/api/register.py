@@ -65,7 +65,9 @@ Store = Annotated[RegisterStore, Depends(get_store)]
 
 
 def _row(p: MonitoringPointState, principal: Principal) -> RegisterRow:
-    sees_phone = principal.role is Role.admin or principal.province == p.province
+    # the host organisation's contact is what Attachment 2 collects for headquarters; other
+    # readers (a viewer, other provinces) see it masked
+    sees_phone = principal.role in (Role.hq, Role.admin) or principal.province == p.province
     latest = p.latest_evaluation
     return RegisterRow(
         id=p.id,
@@ -99,6 +101,7 @@ async def _register(campaign: str, principal: Principal, store: RegisterStore) -
 
 @router.get(
     "/campaigns/{campaign}/monitoring-points",
+    operation_id="register-list",
     response_model=Register,
     summary="The national register of monitoring points (a province sees its own)",
 )
@@ -139,6 +142,7 @@ def _offset(cursor: str | None) -> int:
 
 @router.get(
     "/campaigns/{campaign}/monitoring-points.xlsx",
+    operation_id="register-export-xlsx",
     summary="The register as a spreadsheet, laid out as Attachment 2 of the notice",
     response_class=Response,
     responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -30,7 +31,15 @@ class StatisticsTable:
 
 
 async def statistics(store: StatisticsStore, campaign: str) -> StatisticsTable:
-    cells = await store.cells(campaign)
+    """The live figures: the read model's cells as they stand."""
+    return compile_table(campaign, await store.cells(campaign), await store.as_of(campaign))
+
+
+def compile_table(
+    campaign: str, cells: Iterable[Mapping[str, Any]], as_of: datetime | None
+) -> StatisticsTable:
+    """The table from counter cells ({province, venue_type, c}): the live cells of the read
+    model, or the cells of the approved snapshots."""
     per_province: dict[str, Counters] = {p: {} for p in PROVINCES}
     per_venue: dict[str, dict[str, Counters]] = {p: {v: {} for v in VENUE_TYPES} for p in PROVINCES}
     national: Counters = {}
@@ -52,12 +61,21 @@ async def statistics(store: StatisticsStore, campaign: str) -> StatisticsTable:
         )
         for code, name in PROVINCES.items()
     ]
-    return StatisticsTable(
-        campaign=campaign,
-        as_of=await store.as_of(campaign),
-        totals=finish(national),
-        provinces=rows,
-    )
+    return StatisticsTable(campaign=campaign, as_of=as_of, totals=finish(national), provinces=rows)
+
+
+def counters_of(cells: Iterable[Mapping[str, Any]], province: str) -> dict[str, Counters]:
+    """One unit's counters per venue type (what a submission's snapshot keeps)."""
+    out: dict[str, Counters] = {}
+    for cell in cells:
+        if cell["province"] == province and cell.get("c"):
+            add_into(out.setdefault(cell["venue_type"], {}), cell["c"])
+    return out
+
+
+def cells_of(province: str, counters: Mapping[str, Mapping[str, float]]) -> list[dict[str, Any]]:
+    """The cells of one unit's snapshot (the inverse of `counters_of`)."""
+    return [{"province": province, "venue_type": v, "c": dict(c)} for v, c in counters.items()]
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,6 +79,7 @@ def _booking(ctx: RequestContext, stored: Stored, *, in_list: bool = False) -> B
 
 @router.post(
     "/inspection-sessions",
+    operation_id="inspection-sessions-schedule",
     status_code=201,
     response_model=SessionOut,
     tags=SESSIONS,
@@ -108,6 +109,7 @@ async def schedule_session(
 
 @router.get(
     "/inspection-sessions",
+    operation_id="inspection-sessions-list",
     response_model=SessionList,
     tags=SESSIONS,
     summary="List inspection sessions",
@@ -140,6 +142,7 @@ async def list_sessions(
 
 @router.get(
     "/inspection-sessions/{session_id}",
+    operation_id="inspection-sessions-get",
     response_model=SessionOut,
     tags=SESSIONS,
     summary="One inspection session, with its places",
@@ -150,6 +153,7 @@ async def get_session(session_id: str, ctx: Context, sessions: Sessions) -> Sess
 
 @router.patch(
     "/inspection-sessions/{session_id}",
+    operation_id="inspection-sessions-update",
     response_model=SessionOut,
     tags=SESSIONS,
     summary="Change a session (a larger capacity promotes waiting bookings in order)",
@@ -169,6 +173,7 @@ async def update_session(
 
 @router.post(
     "/inspection-sessions/{session_id}/cancel",
+    operation_id="inspection-sessions-cancel",
     response_model=SessionOut,
     tags=SESSIONS,
     summary="Cancel a session and its open bookings",
@@ -185,6 +190,7 @@ async def cancel_session(
 
 @router.post(
     "/inspection-sessions/{session_id}/bookings",
+    operation_id="bookings-create",
     status_code=201,
     response_model=BookingOut,
     tags=BOOKINGS,
@@ -221,6 +227,7 @@ async def book(
 
 @router.get(
     "/inspection-sessions/{session_id}/bookings",
+    operation_id="bookings-list",
     response_model=BookingList,
     tags=BOOKINGS,
     summary="A session's bookings (names and phones masked)",
@@ -246,7 +253,11 @@ async def list_bookings(
 
 
 @router.get(
-    "/bookings/{booking_id}", response_model=BookingOut, tags=BOOKINGS, summary="One booking"
+    "/bookings/{booking_id}",
+    operation_id="bookings-get",
+    response_model=BookingOut,
+    tags=BOOKINGS,
+    summary="One booking",
 )
 async def get_booking(booking_id: str, ctx: Context, bookings: Bookings) -> BookingOut:
     return _booking(ctx, await bookings.get(ctx, booking_id))
@@ -254,6 +265,7 @@ async def get_booking(booking_id: str, ctx: Context, bookings: Bookings) -> Book
 
 @router.post(
     "/bookings/{booking_id}/cancel",
+    operation_id="bookings-cancel",
     response_model=BookingOut,
     tags=BOOKINGS,
     summary="Cancel a booking; the first waitlisted booking takes the freed place",
@@ -278,6 +290,7 @@ def _result_input(body: ResultCreate) -> ResultInput:
 
 @router.post(
     "/inspection-sessions/{session_id}/results",
+    operation_id="inspection-results-record",
     status_code=201,
     response_model=ResultOut,
     tags=RESULTS,
@@ -306,6 +319,7 @@ async def record_result(
 
 @router.post(
     "/inspection-sessions/{session_id}/results:batch",
+    operation_id="inspection-results-import",
     response_model=ImportSummary,
     tags=RESULTS,
     summary="Import up to 1,000 results of a session (idempotent by external_id)",
@@ -324,6 +338,7 @@ async def import_results(
 
 @router.get(
     "/inspection-sessions/{session_id}/results",
+    operation_id="session-results-list",
     response_model=ResultList,
     tags=RESULTS,
     summary="A session's results",
@@ -347,6 +362,7 @@ async def list_session_results(
 
 @router.get(
     "/inspection-results",
+    operation_id="inspection-results-list",
     response_model=ResultList,
     tags=RESULTS,
     summary="List results across sessions",
@@ -377,6 +393,7 @@ async def list_results(
 
 @router.get(
     "/inspection-results/{result_id}",
+    operation_id="inspection-results-get",
     response_model=ResultOut,
     tags=RESULTS,
     summary="One result",

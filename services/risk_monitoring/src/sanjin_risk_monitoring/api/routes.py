@@ -69,6 +69,7 @@ def _point(ctx: RequestContext, stored: Stored) -> PointOut:
 
 @router.post(
     "/monitoring-points",
+    operation_id="monitoring-points-register",
     status_code=201,
     response_model=PointOut,
     tags=["monitoring points"],
@@ -98,6 +99,7 @@ async def register_point(
 
 @router.get(
     "/monitoring-points",
+    operation_id="monitoring-points-list",
     response_model=PointList,
     tags=["monitoring points"],
     summary="List monitoring points",
@@ -123,6 +125,7 @@ async def list_points(
 
 @router.get(
     "/monitoring-points/{point_id}",
+    operation_id="monitoring-points-get",
     response_model=PointOut,
     tags=["monitoring points"],
     summary="One monitoring point",
@@ -133,6 +136,7 @@ async def get_point(point_id: str, ctx: Context, points: Points) -> PointOut:
 
 @router.patch(
     "/monitoring-points/{point_id}",
+    operation_id="monitoring-points-update",
     response_model=PointOut,
     tags=["monitoring points"],
     summary="Change a point's details",
@@ -149,6 +153,7 @@ async def update_point(point_id: str, body: PointUpdate, ctx: Context, points: P
 
 @router.post(
     "/monitoring-points/{point_id}/evaluations",
+    operation_id="monitoring-points-evaluate",
     response_model=PointOut,
     tags=["monitoring points"],
     summary="Record an evaluation (the latest counts)",
@@ -162,6 +167,7 @@ async def evaluate_point(
 
 @router.post(
     "/monitoring-points/{point_id}/deactivate",
+    operation_id="monitoring-points-deactivate",
     response_model=PointOut,
     tags=["monitoring points"],
     summary="Deactivate a point, with the reason",
@@ -174,6 +180,7 @@ async def deactivate_point(
 
 @router.post(
     "/monitoring-points/{point_id}/reactivate",
+    operation_id="monitoring-points-reactivate",
     response_model=PointOut,
     tags=["monitoring points"],
     summary="Reactivate a point",
@@ -191,6 +198,7 @@ def _report_fields(body: ReportCreate) -> dict[str, Any]:
 
 @router.post(
     "/risk-reports",
+    operation_id="risk-reports-submit",
     status_code=201,
     response_model=ReportOut,
     tags=["risk reports"],
@@ -219,6 +227,7 @@ async def create_report(
 
 @router.post(
     "/risk-reports:batch",
+    operation_id="risk-reports-import",
     response_model=ImportSummary,
     tags=["risk reports"],
     summary="Import up to 1,000 risk reports (idempotent by external_id)",
@@ -261,7 +270,11 @@ async def import_reports(
 
 
 @router.get(
-    "/risk-reports", response_model=ReportList, tags=["risk reports"], summary="List risk reports"
+    "/risk-reports",
+    operation_id="risk-reports-list",
+    response_model=ReportList,
+    tags=["risk reports"],
+    summary="List risk reports",
 )
 async def list_reports(
     ctx: Context,
@@ -294,6 +307,7 @@ async def list_reports(
 
 @router.get(
     "/risk-reports/{report_id}",
+    operation_id="risk-reports-get",
     response_model=ReportOut,
     tags=["risk reports"],
     summary="One risk report",
