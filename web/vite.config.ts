@@ -7,19 +7,10 @@ export default defineConfig({
   build: {
     target: "es2020",
     sourcemap: false,
+    manifest: true, // read by scripts/first-load.mjs
     chunkSizeWarningLimit: 1200,
-    rollupOptions: {
-      output: {
-        // libraries change less often than the application: separate, long-cached chunks
-        manualChunks(id) {
-          if (id.includes("node_modules/echarts") || id.includes("node_modules/zrender")) return "echarts";
-          if (id.includes("china-echarts")) return "china-map";
-          if (id.includes("node_modules/antd") || id.includes("node_modules/@ant-design") || id.includes("node_modules/rc-")) return "antd";
-          if (id.includes("node_modules/react") || id.includes("node_modules/scheduler")) return "react";
-          return undefined;
-        },
-      },
-    },
+    // no manual vendor chunks: what only the board uses (echarts, the map, antd's Table and
+    // Select) then stays out of the first load, which a slow intranet link feels most
   },
   server: {
     // `npm run dev` beside a running gateway: the APIs and config.json come from it

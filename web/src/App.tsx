@@ -3,12 +3,13 @@ import { lazy, Suspense, type ReactNode } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { useAuth } from "./auth/AuthProvider";
 import { useI18n } from "./i18n";
-import { AppLayout } from "./layout/AppLayout";
 import { SignIn } from "./pages/SignIn";
 import { HqOnly, NoRole, NotFound } from "./pages/Results";
 import { BOARD_ROLES, HOME } from "./roles";
 
-// each workspace is its own chunk: a province officer never downloads the board's charts
+// the frame and each workspace are chunks of their own: the sign-in page loads little, and a
+// province officer never downloads the board's charts
+const AppLayout = lazy(() => import("./layout/AppLayout").then((m) => ({ default: m.AppLayout })));
 const Dashboard = lazy(() => import("./hq/Dashboard"));
 const ProvinceHome = lazy(() => import("./province/ProvinceHome"));
 

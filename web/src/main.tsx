@@ -1,4 +1,4 @@
-import { App as AntApp, ConfigProvider } from "antd";
+import { ConfigProvider } from "antd";
 import enUS from "antd/locale/en_US";
 import zhCN from "antd/locale/zh_CN";
 import { StrictMode, useMemo, type ReactNode } from "react";
@@ -17,7 +17,7 @@ const THEME = { token: { colorPrimary: "#a61d24", borderRadius: 4 } };
 function Localised({ children }: { children: ReactNode }) {
   const { lang } = useI18n();
   const locale = useMemo(() => (lang === "zh" ? zhCN : enUS), [lang]);
-  return <ConfigProvider locale={locale} theme={THEME} button={{ autoInsertSpace: false }}><AntApp>{children}</AntApp></ConfigProvider>;
+  return <ConfigProvider locale={locale} theme={THEME} button={{ autoInsertSpace: false }}>{children}</ConfigProvider>;
 }
 
 async function start() {

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Space, Typography } from "antd";
+import { Alert, Button, Space, Typography } from "antd";
 import { useState } from "react";
 import { useAuth } from "../auth/AuthProvider";
 import { useI18n } from "../i18n";
@@ -10,8 +10,14 @@ export function SignIn() {
   const notice = reason === "signed-out" ? t("signedOut") : reason === "expired" ? t("sessionExpired") : reason === "failed" ? t("signInFailed") : null;
   return (
     <div className="signin-page">
-      <Card title={<Space direction="vertical" size={0}><span>{t("appTitle")}</span><Typography.Text type="secondary" style={{ fontWeight: 400 }}>{t("appSubtitle")}</Typography.Text></Space>}
-        extra={<Button type="link" onClick={toggle}>{t("language")}</Button>}>
+      <main className="signin-card">
+        <header>
+          <div>
+            <div className="title">{t("appTitle")}</div>
+            <Typography.Text type="secondary">{t("appSubtitle")}</Typography.Text>
+          </div>
+          <Button type="link" onClick={toggle}>{t("language")}</Button>
+        </header>
         <Space direction="vertical" size="middle" style={{ width: "100%" }}>
           {notice && <Alert type={reason === "failed" ? "warning" : "info"} showIcon message={notice} description={reason === "failed" ? error : undefined} />}
           <Typography.Title level={4} style={{ margin: 0 }}>{t("signInTitle")}</Typography.Title>
@@ -21,7 +27,7 @@ export function SignIn() {
             {t("signIn")}
           </Button>
         </Space>
-      </Card>
+      </main>
     </div>
   );
 }
