@@ -10,7 +10,8 @@ an id that does not exist) and compares the status with what the rule says:
 - broken object level authorisation: another province's record is a 404, as if it did not exist;
 - broken authentication: every operation but the public ones answers 401 to the four bad tokens;
 - broken function level authorisation: hq-only, admin-only and province-only operations are 403
-  for the others;
+  for the others; the viewer is refused everything but national statistics, exports, the
+  tracker and the campaigns (no approval, return, campaign definition, records or personal data);
 - broken property level authorisation: every create and change refuses, with 422, each
   server-owned field (those of its answer that its request does not have), and a province body
   naming another province is a 403;
@@ -105,6 +106,7 @@ def _callers() -> list[Caller]:
         good("owner", "province", A),
         good("other-province", "province", B),
         good("hq", "hq"),
+        good("viewer", "viewer"),
         good("admin", "admin"),
     ]
 
@@ -192,6 +194,7 @@ class Entry:
     record: str | None = None  # the kind of record the path points at
     body: Body | None = None
     fresh: bool = False  # the call changes the record: a new one for each caller
+    viewer: bool = False  # the viewer may call it, reading as hq does; otherwise a 403
 
 
 @dataclass
@@ -347,22 +350,23 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ),
     ("survey", "GET", "/v1/surveys/{survey_id}/results"): Entry(P.READ, record="survey"),
     # aggregator
-    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics"): Entry(P.HQ),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics/daily"): Entry(P.LIST),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics"): Entry(P.HQ, viewer=True),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics/daily"): Entry(P.LIST, viewer=True),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics/{province}"): Entry(
-        P.READ, record="province"
+        P.READ, record="province", viewer=True
     ),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.xlsx"): Entry(P.HQ),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.csv"): Entry(P.HQ),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.xlsx"): Entry(P.HQ, viewer=True),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.csv"): Entry(P.HQ, viewer=True),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points"): Entry(P.LIST),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points.xlsx"): Entry(P.LIST),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points.csv"): Entry(P.LIST),
     ("aggregator", "PUT", "/v1/campaigns/{campaign}"): Entry(P.ADMIN, body=_campaign_body),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}"): Entry(P.LIST),
-    ("aggregator", "GET", "/v1/campaigns"): Entry(P.LIST),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}"): Entry(P.LIST, viewer=True),
+    ("aggregator", "GET", "/v1/campaigns"): Entry(P.LIST, viewer=True),
     ("aggregator", "POST", "/v1/campaigns/{campaign}/submissions"): Entry(
         P.PROVINCE, 201, body=lambda r: {"summary": "本省三进活动总结"}
     ),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}/submissions"): Entry(P.HQ),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/submissions"): Entry(P.HQ, viewer=True),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/submissions/{province}"): Entry(
         P.READ, record="province"
     ),
@@ -397,8 +401,9 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ("aggregator", "PUT", "/v1/unit-contacts/{province}"): Entry(
         P.HQ, record="unsubmitted", body=lambda r: {"emails": ["zhijian@example.gov.cn"]}
     ),
-    ("aggregator", "GET", "/v1/reference"): Entry(P.LIST),
+    ("aggregator", "GET", "/v1/reference"): Entry(P.LIST, viewer=True),
     ("aggregator", "GET", "/dashboard"): Entry(P.PUBLIC, ok=307),  # to the web application
+    ("aggregator", "GET", "/asyncapi.json"): Entry(P.PUBLIC),
 }
 
 SERVICE_NAMES = {
@@ -465,7 +470,9 @@ def expected(entry: Entry, caller: Caller, owner: str | None) -> int:
         return entry.ok
     if not caller.valid:
         return 401
-    national = caller.role in ("hq", "admin")
+    if caller.role == "viewer" and not entry.viewer:
+        return 403  # national statistics, exports and campaigns only
+    national = caller.role in ("hq", "viewer", "admin")
     if entry.access is Access.ADMIN:
         return entry.ok if caller.role == "admin" else 403
     if entry.access is Access.HQ:

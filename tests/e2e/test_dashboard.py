@@ -9,14 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 
 from tests.support.activities import reported_activity
 from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
-
-pytest.importorskip("sanjin_devstack.keycloak", reason="the identity provider is not merged yet")
-
 from tests.support.web import WebStack, browser_page, needs_browser, screenshot, sign_in, until
 
 pytestmark = needs_browser

@@ -5,10 +5,6 @@ never a blank page. No token is ever kept in Web Storage."""
 
 from __future__ import annotations
 
-import pytest
-
-pytest.importorskip("sanjin_devstack.keycloak", reason="the identity provider is not merged yet")
-
 from tests.support.web import (
     WebStack,
     browser_page,

@@ -17,19 +17,17 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 import pytest
 
 from sanjin_devstack import procs
-from sanjin_devstack.gateway import DIST, WEB_CLIENT, Gateway, runtime_config
+from sanjin_devstack.gateway import DIST, Gateway, runtime_config
+from sanjin_devstack.keycloak import WEB_CLIENT, KeycloakServer
 from sanjin_devstack.paths import REPO
 from sanjin_shared.registry import SERVICES
 from tests.support.services import ServiceProcess
-
-if TYPE_CHECKING:
-    from sanjin_devstack.keycloak import KeycloakServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("SANJIN_TEST_ARTIFACTS", REPO / ".run" / "artifacts"))
@@ -87,10 +85,9 @@ def web_stack(
     world: Any, events_service: ServiceProcess, keycloak: KeycloakServer
 ) -> Iterator[WebStack]:
     aggregator = world.service("aggregator", instance="-web")
-    # RS256 tokens of the test realm, verified through its JWKS
-    aggregator.env.update(
-        {"SANJIN_JWT_JWKS_URL": keycloak.jwks_url, "SANJIN_JWT_ISSUER": keycloak.issuer}
-    )
+    # the test realm's tokens only, verified with the keys its discovery document names
+    aggregator.env.pop("SANJIN_JWT_SECRET", None)
+    aggregator.env["SANJIN_JWT_ISSUER"] = keycloak.issuer
     aggregator.start().wait_ready()
     run_dir = REPO / ".run" / f"gateway-{os.getpid()}"  # reaped if this process dies
     unreachable = procs.free_port()  # services this stack does not start answer 502

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from sanjin_devstack import procs
+from sanjin_devstack.keycloak import WEB_CLIENT
 from sanjin_devstack.paths import REPO
 from sanjin_shared.registry import SERVICES
 
@@ -32,9 +33,6 @@ DIST = REPO / "web" / "dist"
 COMPOSE_CONF = REPO / "deploy" / "gateway" / "nginx.compose.conf"
 COMPOSE_RUNTIME_CONFIG = REPO / "deploy" / "gateway" / "config.compose.json"
 PORT = 8080
-# the identity provider the browser signs in with, and the web application's public client
-ISSUER = os.environ.get("SANJIN_OIDC_ISSUER", "http://127.0.0.1:8180/realms/sanjin")
-WEB_CLIENT = "sanjin-web"
 # each service refuses a body over its own limit (413 problem+json, `limits.py`); the gateway only
 # stops what no service takes, and streams bodies through instead of buffering them to disk
 MAX_BODY = "256m"
@@ -165,8 +163,9 @@ http {{
 """
 
 
-def runtime_config(issuer: str = ISSUER) -> dict[str, str]:
-    """What the web application reads from /config.json (one build for every environment)."""
+def runtime_config(issuer: str) -> dict[str, str]:
+    """What the web application reads from /config.json (one build for every environment): the
+    identity provider the browser signs in with, and the web application's public client."""
     return {"issuer": issuer, "client_id": WEB_CLIENT, "api_base": "/api"}
 
 

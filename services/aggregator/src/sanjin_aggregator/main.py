@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from sanjin_aggregator.adapters.package import CaseRepository, FileStore
 from sanjin_aggregator.adapters.reminders import ReminderRepository
 from sanjin_aggregator.adapters.submissions import CampaignRepository, SubmissionRepository
-from sanjin_aggregator.api import dashboard
+from sanjin_aggregator.api import asyncapi, dashboard
 from sanjin_aggregator.api.campaigns import router as campaigns_router
 from sanjin_aggregator.api.package import router as package_router
 from sanjin_aggregator.api.register import router as register_router
@@ -93,6 +93,7 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         package_router,
         dashboard.reference,
         dashboard.page,
+        asyncapi.router,
     ]
     app = create_app(
         settings,

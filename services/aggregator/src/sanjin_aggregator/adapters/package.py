@@ -21,8 +21,8 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from sanjin_aggregator.domain.package import Case, FileKind, StoredFile
+from sanjin_shared.errors import ConcurrentModification
 from sanjin_shared.office import MediaType
-from sanjin_shared.records import ConcurrentModification
 
 BUCKET = "package_files"
 CASES = "cases"
@@ -139,7 +139,7 @@ class CaseRepository:
             session=session,
         )
         if result.matched_count != 1:
-            raise ConcurrentModification(case.id)
+            raise ConcurrentModification(f"the case {case.id}")
 
     async def get(self, case_id: str) -> tuple[Case, datetime, datetime] | None:
         doc = await self._col.find_one({"_id": case_id})

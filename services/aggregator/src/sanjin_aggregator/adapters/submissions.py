@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 
 from sanjin_aggregator.domain.campaign import DEFAULT_CAMPAIGNS, Campaign
 from sanjin_aggregator.domain.submission import Step, Submission, SubmissionStatus
-from sanjin_shared.records import ConcurrentModification
+from sanjin_shared.errors import ConcurrentModification
 
 CAMPAIGNS = "campaigns"
 SUBMISSIONS = "submissions"
@@ -112,13 +112,13 @@ class SubmissionRepository:
             try:
                 await self._col.insert_one({"_id": s.id, **doc}, session=session)
             except DuplicateKeyError as exc:
-                raise ConcurrentModification(s.id) from exc
+                raise ConcurrentModification(f"the submission {s.id}") from exc
             return
         result = await self._col.update_one(
             {"_id": s.id, "version": expected_version}, {"$set": doc}, session=session
         )
         if result.matched_count != 1:
-            raise ConcurrentModification(s.id)
+            raise ConcurrentModification(f"the submission {s.id}")
 
     # -- overdue notices ----------------------------------------------------------------------------
 

@@ -6,23 +6,33 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Response, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
+from sanjin_aggregator.api.package import Package
 from sanjin_aggregator.api.routes import CampaignId, Store
 from sanjin_aggregator.domain.campaign import Campaign
 from sanjin_aggregator.domain.submission import Channel, Step, Submission
 from sanjin_aggregator.service.submissions import SubmissionService, Tracker
 from sanjin_shared.app import PlatformDep
-from sanjin_shared.auth import Admin, HQReader, ProvinceOnly
+from sanjin_shared.auth import Admin, HQReader, ProvinceOnly, StatisticsReader
 from sanjin_shared.clock import BEIJING
 from sanjin_shared.problems import NotFound
-from sanjin_shared.records import Context
+from sanjin_shared.records import Context, ReaderContext
 from sanjin_shared.reference import PROVINCES, ProvinceCode
 
 router = APIRouter(prefix="/v1", tags=["campaigns and submissions"])
 
 
-async def get_submissions(platform: PlatformDep, store: Store, ctx: Context) -> SubmissionService:
+async def get_submissions(
+    platform: PlatformDep, store: Store, ctx: ReaderContext
+) -> SubmissionService:
     return SubmissionService(platform.unit_of_work(ctx.actor), store)
 
 
@@ -84,10 +94,20 @@ class ReturnIn(BaseModel):
     comment: Comment
 
 
+def _plausible(moment: datetime) -> datetime:
+    """A time of this century (far ones overflow when moved between time zones)."""
+    if not 2000 <= moment.year <= 2099:
+        raise ValueError("a time between the years 2000 and 2099")
+    return moment
+
+
+PlausibleTime = Annotated[AwareDatetime, AfterValidator(_plausible)]
+
+
 class ExtendIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    deadline: AwareDatetime = Field(
+    deadline: PlausibleTime = Field(
         description="The unit's own deadline, later than the campaign's, e.g. "
         "2019-12-07T23:59:59+08:00 (inclusive to the end of its last second)"
     )
@@ -104,11 +124,13 @@ class OnBehalfIn(BaseModel):
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
     ]
     channel: Literal["email", "paper"] = Field(description="How the report reached headquarters")
-    received_at: AwareDatetime = Field(
+    received_at: PlausibleTime = Field(
         description="When it reached headquarters (decides timeliness), not in the future"
     )
     files: list[FileId] = Field(
-        default=[], max_length=50, description="Ids of the files that came with it"
+        default=[],
+        max_length=50,
+        description="Ids of the files that came with it, in the unit's package of the campaign",
     )
 
 
@@ -332,7 +354,7 @@ async def put_campaign(
     response_model=CampaignList,
     summary="The campaigns",
 )
-async def list_campaigns(_ctx: Context, submissions: Submissions) -> CampaignList:
+async def list_campaigns(_ctx: ReaderContext, submissions: Submissions) -> CampaignList:
     return CampaignList(items=[CampaignOut.of(c) for c in await submissions.campaigns()])
 
 
@@ -343,7 +365,7 @@ async def list_campaigns(_ctx: Context, submissions: Submissions) -> CampaignLis
     summary="One campaign",
 )
 async def get_campaign(
-    campaign: CampaignId, _ctx: Context, submissions: Submissions
+    campaign: CampaignId, _ctx: ReaderContext, submissions: Submissions
 ) -> CampaignOut:
     return CampaignOut.of(await submissions.campaign(campaign))
 
@@ -379,9 +401,11 @@ async def submit(
     "/campaigns/{campaign}/submissions",
     operation_id="submissions-track",
     response_model=TrackerOut,
-    summary="The tracker: all 32 reporting units with their deadline, timeliness and days late",
+    summary="The tracker: all 32 reporting units with their deadline, timeliness and days late (hq, viewer)",
 )
-async def tracker(campaign: CampaignId, _reader: HQReader, submissions: Submissions) -> TrackerOut:
+async def tracker(
+    campaign: CampaignId, _reader: StatisticsReader, submissions: Submissions
+) -> TrackerOut:
     return TrackerOut.of(await submissions.tracker(campaign), submissions.now())
 
 
@@ -464,7 +488,8 @@ async def extend(
     operation_id="submissions-record-on-behalf",
     summary="Record a report that reached headquarters by e-mail or on paper, for the unit (hq)",
     description="Marked with its channel and audited. Its arrival time decides timeliness. The "
-    "snapshot is the unit's figures in Sanjin now.",
+    "snapshot is the unit's figures in Sanjin now. The files that came with it are uploaded "
+    "first into the unit's package (POST .../files with its province) and named by their ids.",
     responses={409: {"description": "The submission is approved and locked"}},
 )
 async def record_on_behalf(
@@ -474,7 +499,9 @@ async def record_on_behalf(
     _hq: HQReader,
     ctx: Context,
     submissions: Submissions,
+    package: Package,
 ) -> SubmissionOut:
+    await package.package_of(campaign, province, body.files, [])
     changed = await submissions.record_on_behalf(
         ctx,
         campaign,

@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
 from sanjin_aggregator.domain.metrics import METRIC_LABELS, METRIC_LABELS_EN, METRICS
-from sanjin_shared.records import Context
+from sanjin_shared.records import ReaderContext
 from sanjin_shared.reference import PROVINCES, PROVINCES_EN, XPCC, VenueType
 
 page = APIRouter(tags=["dashboard"])
@@ -56,7 +56,7 @@ class ReferenceOut(BaseModel):
     response_model=ReferenceOut,
     summary="Metrics, reporting units, venue types",
 )
-async def reference_data(_ctx: Context) -> ReferenceOut:
+async def reference_data(_ctx: ReaderContext) -> ReferenceOut:
     return ReferenceOut(
         metrics=[
             MetricOut(name=m, label_zh=METRIC_LABELS[m], label_en=METRIC_LABELS_EN[m])

@@ -1,4 +1,4 @@
-"""The national register of monitoring points (CONTRACT.md: GET /v1/campaigns/{c}/monitoring-points)."""
+"""The national register of monitoring points (docs/api.md: GET /v1/campaigns/{c}/monitoring-points)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import CurrentPrincipal, Principal, Role
 from sanjin_shared.events.monitoring import MonitoringPointState
 from sanjin_shared.pagination import MAX_LIMIT
-from sanjin_shared.personal import mask_phone
+from sanjin_shared.personal import mask_phone, sees_personal_data
 from sanjin_shared.problems import Unprocessable
 from sanjin_shared.reference import PROVINCES, VenueType
+from sanjin_shared.sheets import write_csv
 
 router = APIRouter(prefix="/v1", tags=["register"])
 
@@ -65,9 +66,8 @@ Store = Annotated[RegisterStore, Depends(get_store)]
 
 
 def _row(p: MonitoringPointState, principal: Principal) -> RegisterRow:
-    # the host organisation's contact is what Attachment 2 collects for headquarters; other
-    # readers (a viewer, other provinces) see it masked
-    sees_phone = principal.role in (Role.hq, Role.admin) or principal.province == p.province
+    # the host organisation's contact is what Attachment 2 collects for headquarters
+    sees_phone = sees_personal_data(principal, p.province, collected_for_hq=True)
     latest = p.latest_evaluation
     return RegisterRow(
         id=p.id,
@@ -150,14 +150,34 @@ def _offset(cursor: str | None) -> int:
 async def national_register_xlsx(
     campaign: CampaignId, principal: CurrentPrincipal, store: Store
 ) -> Response:
-    register = await _register(campaign, principal, store)
+    headers, rows = _attachment_2(await _register(campaign, principal, store))
+    body = workbook(f"{campaign}年{REGISTER_TITLE}", "监测点登记表", headers, rows)
+    return attachment(body, XLSX_MEDIA_TYPE, f"{REGISTER_TITLE}-{campaign}.xlsx")
+
+
+@router.get(
+    "/campaigns/{campaign}/monitoring-points.csv",
+    operation_id="register-export-csv",
+    summary="The register as CSV (UTF-8 with BOM, the spreadsheet's Chinese headers)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+async def national_register_csv(
+    campaign: CampaignId, principal: CurrentPrincipal, store: Store
+) -> Response:
+    headers, rows = _attachment_2(await _register(campaign, principal, store))
+    body = write_csv(headers, rows)
+    return attachment(body, "text/csv; charset=utf-8", f"{REGISTER_TITLE}-{campaign}.csv")
+
+
+REGISTER_TITLE = "消费品质量安全风险信息监测点登记表"
+
+
+def _attachment_2(register: Register) -> tuple[list[str], list[list[object]]]:
+    """The register's rows as Attachment 2 lays them out (the .xlsx and the .csv alike)."""
     headers = ["序号", *(h for h, _ in ATTACHMENT_2)]
     rows = [
         [i, *(getattr(row, attr) for _, attr in ATTACHMENT_2)]
         for i, row in enumerate(register.items, 1)
     ]
-    rows = [[v.isoformat() if isinstance(v, date) else v for v in r] for r in rows]
-    body = workbook(
-        f"{campaign}年消费品质量安全风险信息监测点登记表", "监测点登记表", headers, rows
-    )
-    return attachment(body, XLSX_MEDIA_TYPE, f"风险信息监测点登记表-{campaign}.xlsx")
+    return headers, [[v.isoformat() if isinstance(v, date) else v for v in r] for r in rows]

@@ -31,7 +31,7 @@ from sanjin_shared.clock import Clock, utc_now
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.office import EXTENSIONS, UnsafeFile
 from sanjin_shared.problems import NotFound, Problem, Unprocessable
-from sanjin_shared.records import ConcurrentModification, RequestContext
+from sanjin_shared.records import RequestContext
 from sanjin_shared.uploads import inspect
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\\/:*?\"<>|]+")
@@ -205,10 +205,7 @@ class PackageService:
             await self._cases.save(case, now=now, session=tx.session)
             self._audit(tx, ctx, "CaseRevised", case)
 
-        try:
-            await self._uow.run(save)
-        except ConcurrentModification as exc:
-            raise Problem("该案例刚被修改，请刷新后再试", status=409, slug="conflict") from exc
+        await self._uow.run(save)  # a ConcurrentModification is answered by problems.py
         return case, created_at, now
 
     @staticmethod

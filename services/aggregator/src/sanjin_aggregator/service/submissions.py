@@ -19,15 +19,15 @@ from sanjin_aggregator.adapters.submissions import CampaignRepository, Submissio
 from sanjin_aggregator.domain.campaign import Campaign
 from sanjin_aggregator.domain.submission import Channel, Submission, SubmissionStatus
 from sanjin_aggregator.domain.timeliness import Timeliness, is_past
-from sanjin_aggregator.service.statistics import compile_table, counters_of
+from sanjin_aggregator.service.statistics import compile_table, counters_of, live_cells
 from sanjin_shared.auth import Principal, Role
 from sanjin_shared.clock import Clock, utc_now
 from sanjin_shared.errors import RuleViolation
 from sanjin_shared.events.submissions import SubmissionDeadlineMissed
 from sanjin_shared.logging import get_logger
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.problems import Conflict, NotFound
-from sanjin_shared.records import ConcurrentModification, RequestContext, envelopes
+from sanjin_shared.problems import NotFound
+from sanjin_shared.records import RequestContext, envelopes
 from sanjin_shared.reference import PROVINCES
 
 PRODUCER = "aggregator"
@@ -145,7 +145,7 @@ class SubmissionService:
         files: tuple[str, ...],
     ) -> Submission:
         campaign = await self.campaign(campaign_id)
-        cells = await self._store.cells(campaign_id)
+        cells = await live_cells(self._store, campaign_id)
         as_of = await self._store.as_of(campaign_id)
         table = compile_table(campaign_id, cells, as_of)
         row = next(r for r in table.provinces if r.province == province)
@@ -241,13 +241,7 @@ class SubmissionService:
             )
             return changed
 
-        try:
-            return await self._uow.run(body)
-        except ConcurrentModification as exc:
-            raise Conflict(
-                "the submission was changed by another request; try again",
-                slug="concurrent-modification",
-            ) from exc
+        return await self._uow.run(body)  # a ConcurrentModification: problems.py answers
 
     # -- the deadline ------------------------------------------------------------------------------
 
