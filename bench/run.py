@@ -28,6 +28,7 @@ from bench.profile import CpuMeter, profiled
 from bench.query import measure_query
 from bench.tokens import verify_costs
 from bench.tuning import knobs
+from bench.workbook import workbook_vs_batch
 from sanjin_devstack import procs
 from sanjin_devstack.kafka import KafkaNode
 from sanjin_devstack.mongo import MongoServer
@@ -389,10 +390,13 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["ingest", "pipeline", "query", "tokens", "tuning"],
+        choices=["ingest", "pipeline", "query", "tokens", "workbook", "tuning"],
         help="run one part only; `tuning` (the settings' alternatives) runs only when named",
     )
     parser.add_argument("--events", type=int, default=20_000, help="events for relay/apply/replay")
+    parser.add_argument(
+        "--workbook-rows", type=int, default=5000, help="rows of the Excel-in workbook"
+    )
     parser.add_argument(
         "--profile",
         action="store_true",
@@ -528,6 +532,16 @@ def main() -> int:
             )
         if args.only is None:
             results |= asyncio.run(verify_costs(args.rounds + 2))
+        if args.only in (None, "workbook"):
+            results |= asyncio.run(
+                workbook_vs_batch(
+                    f"http://127.0.0.1:{ports['events']}",
+                    bearer("province", "110000"),
+                    activity,
+                    rows=args.workbook_rows,
+                    rounds=args.rounds,
+                )
+            )
         if args.only in (None, "query"):
             hq = bearer("hq")
             results |= asyncio.run(

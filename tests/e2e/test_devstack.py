@@ -56,6 +56,7 @@ def _processes_mentioning(text: str) -> list[int]:
     bool(os.environ.get("SANJIN_MONGODB_URI")) or docker_available(),
     reason="exercises the local servers; with external ones or Docker the stack is not local",
 )
+@pytest.mark.timeout(900)  # Kafka, SecantusDB, Keycloak and five services on a loaded machine
 def test_up_starts_everything_ready_and_down_leaves_no_process() -> None:
     name = f"devstack-test-{os.getpid()}"
     run_dir = REPO / ".run" / name

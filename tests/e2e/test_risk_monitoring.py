@@ -288,6 +288,14 @@ async def test_the_national_register_and_its_spreadsheet(
     ]  # GB/T order, XPCC last
     # hq sees the host organisations' contacts in full: collecting them is Attachment 2's purpose
     assert {r["contact_phone"] for r in rows} == {"13512345678"}
+    # the viewer reads the register without personal data
+    viewed = (await http.get(register_url, headers=auth("viewer"))).json()["items"]
+    assert [r["id"] for r in viewed] == [r["id"] for r in rows]
+    assert {r["contact_phone"] for r in viewed} == {"135****5678"}
+    assert all(
+        v["contact_name"] != r["contact_name"] and v["contact_name"].endswith("*")
+        for v, r in zip(viewed, rows, strict=True)
+    )
     own = (await http.get(register_url, headers=auth("province", "110000"))).json()["items"]
     assert [r["province"] for r in own] == ["110000", "110000"]
     assert {r["contact_phone"] for r in own} == {"13512345678"}

@@ -75,8 +75,17 @@ def test_contract_operation_is_served(service: str, op: contract.Operation) -> N
         properties = _resolve(spec, schema).get("properties", {})
         missing = [f for f in op.response if f not in properties]
         assert not missing, f"{op.method} {op.path}: response lacks {missing}"
-    # reports (over a record, or of the fixed 32 units), files and documents, not paged
-    views = ("statistics", "results", "dashboard", "submissions", ".xlsx", ".csv", ".json")
+    # reports (over a record, or of the fixed 32 units), files, previews and documents, not paged
+    views = (
+        "statistics",
+        "results",
+        "dashboard",
+        "submissions",
+        "preview",
+        ".xlsx",
+        ".csv",
+        ".json",
+    )
     if (
         op.method == "GET"
         and not op.path.endswith("{}")

@@ -335,12 +335,14 @@ def test_prod_kafka_is_strimzi_with_replication_3_and_min_isr_2() -> None:
 
 def test_dev_runs_single_nodes_of_the_local_stack_versions() -> None:
     sets = of_kind("dev", "StatefulSet")
-    assert set(sets) == {"kafka", "mongodb"}
+    assert set(sets) == {"kafka", "mongodb", "keycloak"}
     compose = yaml.safe_load((REPO / "deploy" / "compose" / "docker-compose.yml").read_text())
-    for name, service in (("kafka", "kafka"), ("mongodb", "mongo")):
+    for name, service in (("kafka", "kafka"), ("mongodb", "mongo"), ("keycloak", "keycloak")):
         image = sets[name]["spec"]["template"]["spec"]["containers"][0]["image"]
         assert image == compose["services"][service]["image"]
         assert re.fullmatch(r"[\w./-]+:\d+\.\d+\.\d+", image), image  # no floating tag
+    data = config("dev")
+    assert data["SANJIN_JWT_ISSUER"] and "SANJIN_JWT_SECRET" not in data
 
 
 def test_dev_kafka_keeps_its_logs_below_the_volume_root() -> None:

@@ -73,3 +73,23 @@ def test_every_spreadsheet_writer_goes_through_the_rule() -> None:
     assert csv_writers == {"shared/src/sanjin_shared/sheets.py"}
     assert "services/aggregator/src/sanjin_aggregator/adapters/xlsx.py" in xlsx_writers
     assert all(xlsx_writers.values()), xlsx_writers
+
+
+def test_a_records_export_keeps_hostile_texts_as_text() -> None:
+    """The records' exports are write-only workbooks (no cells to go over before saving): their
+    rows go through text_safe_row. Without it a title such as =HYPERLINK(...) was a live
+    formula, and going over such a sheet was an AttributeError (a 500)."""
+    from pydantic import BaseModel
+
+    from sanjin_shared.workbook.columns import Part, RecordSheet
+    from sanjin_shared.workbook.writer import export
+
+    class Named(BaseModel):
+        name: str
+
+    hostile = '=HYPERLINK("http://example.invalid","点击")'
+    sheet = RecordSheet(name="测试", parts=(Part(Named),))
+    book = load_workbook(io.BytesIO(export(sheet, [([{"name": hostile}], ["-1"])])))
+    cells = [c for row in book["测试"].iter_rows(min_row=2) for c in row]
+    assert [c.value for c in cells] == [hostile, "-1"]
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)

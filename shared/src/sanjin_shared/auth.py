@@ -141,7 +141,7 @@ class SigningKeys:
             self._attempted_at = time.monotonic()
             try:
                 keys = await self._fetch()
-            except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+            except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError) as exc:
                 JWKS_FETCHES.labels(self._service, "failed").inc()
                 log.warning(
                     "jwks fetch failed; the cached keys stay",

@@ -386,7 +386,7 @@ class KeycloakServer:
             self.token_url,
             data={"grant_type": "client_credentials"},
             auth=(client_id, secret),
-            timeout=10,
+            timeout=60,  # a first request warms Keycloak up: slow on a loaded machine
         )
         answer.raise_for_status()
         return str(answer.json()["access_token"])
@@ -402,7 +402,7 @@ class KeycloakServer:
                 "username": admin["username"],
                 "password": admin["password"],
             },
-            timeout=10,
+            timeout=60,  # a first request warms Keycloak up: slow on a loaded machine
         )
         answer.raise_for_status()
         return str(answer.json()["access_token"])

@@ -68,9 +68,11 @@ class Infra:
         return KeycloakServer(self.run_dir, port=self.keycloak_port)
 
     def up(self) -> None:
+        """Start the three and wait for Kafka and SecantusDB; Keycloak, the slowest, goes on
+        starting meanwhile (`wait_identity`): services need it only for their first token."""
         self.save()
-        mongo, kafka, keycloak = self.mongo, self.kafka, self.keycloak
-        keycloak.start()  # the slowest to start: first
+        mongo, kafka = self.mongo, self.kafka
+        self.keycloak.start()
         flavour = mongo.start()
         kafka.start()
         mongo.wait_ready()
@@ -79,6 +81,9 @@ class Infra:
             f"[devstack] SecantusDB ({flavour}) on {mongo.uri}; Kafka on {kafka.bootstrap}",
             flush=True,
         )
+
+    def wait_identity(self) -> None:
+        keycloak = self.keycloak
         keycloak.wait_ready()
         print(f"[devstack] Keycloak on {keycloak.url}, issuer {keycloak.issuer}", flush=True)
 
@@ -172,6 +177,7 @@ class Stack:
         self.provision_topics()
         for s in SERVICES:
             self.start_service(s.name)
+        self.infra.wait_identity()
         for s in SERVICES:
             self.wait_service(s.name)
         self.gateway.start()

@@ -67,6 +67,18 @@ class FileStore:
         doc = await self._files.find_one({"_id": file_id})
         return _file(doc) if doc else None
 
+    async def same(self, file: StoredFile) -> StoredFile | None:
+        """A file of the same package and kind with the same content, stored earlier."""
+        doc = await self._files.find_one(
+            {
+                "metadata.campaign": file.campaign,
+                "metadata.province": file.province,
+                "metadata.kind": file.kind.value,
+                "metadata.sha256": file.sha256,
+            }
+        )
+        return _file(doc) if doc else None
+
     async def many(self, file_ids: list[str]) -> dict[str, StoredFile]:
         return {d["_id"]: _file(d) async for d in self._files.find({"_id": {"$in": file_ids}})}
 

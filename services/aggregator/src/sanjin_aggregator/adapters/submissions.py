@@ -155,7 +155,14 @@ def _submission(doc: dict[str, Any]) -> Submission:
         province=doc["province"],
         status=SubmissionStatus(doc["status"]),
         history=tuple(
-            Step(**{**step, "files": tuple(step.get("files", ()))}) for step in doc["history"]
+            Step(
+                **{
+                    **step,
+                    "files": tuple(step.get("files", ())),
+                    "cases": tuple(step.get("cases", ())),
+                }
+            )
+            for step in doc["history"]
         ),
         version=doc["version"],
     )

@@ -15,7 +15,6 @@ from pydantic import (
     StringConstraints,
 )
 
-from sanjin_aggregator.api.package import Package
 from sanjin_aggregator.api.routes import CampaignId, Store
 from sanjin_aggregator.domain.campaign import Campaign
 from sanjin_aggregator.domain.submission import Channel, Step, Submission
@@ -74,12 +73,23 @@ class CampaignList(BaseModel):
     items: list[CampaignOut]
 
 
+FileId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z_.-]{1,64}$")]
+
+
 class SubmissionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     summary: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
     ]
+    files: list[FileId] = Field(
+        default=[],
+        max_length=50,
+        description="The report package's files (POST .../files): the summary, photos",
+    )
+    cases: list[FileId] = Field(
+        default=[], max_length=50, description="The typical cases (POST .../cases) it names"
+    )
 
 
 class ApproveIn(BaseModel):
@@ -112,9 +122,6 @@ class ExtendIn(BaseModel):
         "2019-12-07T23:59:59+08:00 (inclusive to the end of its last second)"
     )
     reason: Comment
-
-
-FileId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z_.-]{1,64}$")]
 
 
 class OnBehalfIn(BaseModel):
@@ -155,6 +162,7 @@ class StepOut(BaseModel):
         default=None, description="Recorded on behalf: when the report reached headquarters"
     )
     files: list[str] = []
+    cases: list[str] = []
     as_of: datetime | None = Field(default=None, description="The snapshot's figures' time")
     deadline: datetime | None = Field(
         default=None, description="extended: the unit's new deadline; approved: the one judged by"
@@ -176,6 +184,7 @@ class StepOut(BaseModel):
             channel=step.channel,  # type: ignore[arg-type]
             received_at=_beijing(step.received_at) if step.received_at else None,
             files=list(step.files),
+            cases=list(step.cases),
             as_of=_beijing(step.as_of) if step.as_of else None,
             deadline=_beijing(step.deadline) if step.deadline else None,
             days_late=step.days_late,
@@ -394,14 +403,18 @@ async def submit(
     ctx: Context,
     submissions: Submissions,
 ) -> SubmissionOut:
-    return await _out(submissions, await submissions.submit(ctx, campaign, body.summary))
+    submitted = await submissions.submit(
+        ctx, campaign, body.summary, files=tuple(body.files), cases=tuple(body.cases)
+    )
+    return await _out(submissions, submitted)
 
 
 @router.get(
     "/campaigns/{campaign}/submissions",
     operation_id="submissions-track",
     response_model=TrackerOut,
-    summary="The tracker: all 32 reporting units with their deadline, timeliness and days late (hq, viewer)",
+    summary="The tracker: the 32 reporting units with their deadline, timeliness and days late "
+    "(hq, viewer)",
 )
 async def tracker(
     campaign: CampaignId, _reader: StatisticsReader, submissions: Submissions
@@ -417,7 +430,7 @@ async def tracker(
     "the returns' comments (hq, viewer, or the province itself)",
 )
 async def one_submission(
-    campaign: CampaignId, province: ProvinceCode, ctx: Context, submissions: Submissions
+    campaign: CampaignId, province: ProvinceCode, ctx: ReaderContext, submissions: Submissions
 ) -> SubmissionOut:
     if not ctx.principal.can_read(province):
         raise NotFound(f"no submission of {province} for this token")
@@ -499,9 +512,7 @@ async def record_on_behalf(
     _hq: HQReader,
     ctx: Context,
     submissions: Submissions,
-    package: Package,
 ) -> SubmissionOut:
-    await package.package_of(campaign, province, body.files, [])
     changed = await submissions.record_on_behalf(
         ctx,
         campaign,

@@ -16,10 +16,10 @@ from sanjin_aggregator.adapters.xlsx import XLSX_MEDIA_TYPE, workbook
 from sanjin_aggregator.api.routes import CampaignId, attachment
 from sanjin_aggregator.service.register import ATTACHMENT_2, ordered
 from sanjin_shared.app import PlatformDep
-from sanjin_shared.auth import CurrentPrincipal, Principal, Role
+from sanjin_shared.auth import AnyPrincipal, Principal, Role
 from sanjin_shared.events.monitoring import MonitoringPointState
 from sanjin_shared.pagination import MAX_LIMIT
-from sanjin_shared.personal import mask_phone, sees_personal_data
+from sanjin_shared.personal import mask_name, mask_phone, sees_personal_data
 from sanjin_shared.problems import Unprocessable
 from sanjin_shared.reference import PROVINCES, VenueType
 from sanjin_shared.sheets import write_csv
@@ -66,7 +66,8 @@ Store = Annotated[RegisterStore, Depends(get_store)]
 
 
 def _row(p: MonitoringPointState, principal: Principal) -> RegisterRow:
-    # the host organisation's contact is what Attachment 2 collects for headquarters
+    # the host organisation's contact is what Attachment 2 collects for headquarters; a viewer
+    # sees it masked, name and phone (no personal data)
     sees_phone = sees_personal_data(principal, p.province, collected_for_hq=True)
     latest = p.latest_evaluation
     return RegisterRow(
@@ -80,7 +81,7 @@ def _row(p: MonitoringPointState, principal: Principal) -> RegisterRow:
         county=p.county,
         address=p.address,
         host_organization=p.host_organization,
-        contact_name=p.contact_name,
+        contact_name=p.contact_name if sees_phone else mask_name(p.contact_name),
         contact_phone=p.contact_phone if sees_phone else mask_phone(p.contact_phone),
         established_on=p.established_on,
         capabilities=p.capabilities,
@@ -107,7 +108,7 @@ async def _register(campaign: str, principal: Principal, store: RegisterStore) -
 )
 async def national_register(
     campaign: CampaignId,
-    principal: CurrentPrincipal,
+    principal: AnyPrincipal,
     store: Store,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = MAX_LIMIT,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
@@ -148,7 +149,7 @@ def _offset(cursor: str | None) -> int:
     responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
 )
 async def national_register_xlsx(
-    campaign: CampaignId, principal: CurrentPrincipal, store: Store
+    campaign: CampaignId, principal: AnyPrincipal, store: Store
 ) -> Response:
     headers, rows = _attachment_2(await _register(campaign, principal, store))
     body = workbook(f"{campaign}年{REGISTER_TITLE}", "监测点登记表", headers, rows)
@@ -163,7 +164,7 @@ async def national_register_xlsx(
     responses={200: {"content": {"text/csv": {}}}},
 )
 async def national_register_csv(
-    campaign: CampaignId, principal: CurrentPrincipal, store: Store
+    campaign: CampaignId, principal: AnyPrincipal, store: Store
 ) -> Response:
     headers, rows = _attachment_2(await _register(campaign, principal, store))
     body = write_csv(headers, rows)

@@ -17,7 +17,7 @@ from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import HQReader, Role
 from sanjin_shared.clock import BEIJING
 from sanjin_shared.problems import NotFound
-from sanjin_shared.records import Context
+from sanjin_shared.records import Context, ReaderContext
 from sanjin_shared.reference import PROVINCES, ProvinceCode
 
 router = APIRouter(prefix="/v1", tags=["reminders"])
@@ -35,7 +35,7 @@ def _email(value: str) -> str:
 Email = Annotated[str, AfterValidator(_email)]
 
 
-async def get_reminders(platform: PlatformDep, ctx: Context) -> ReminderService:
+async def get_reminders(platform: PlatformDep, ctx: ReaderContext) -> ReminderService:
     return platform.extras["reminders"](platform.unit_of_work(ctx.actor))
 
 
@@ -107,11 +107,11 @@ class ContactsList(BaseModel):
     "/campaigns/{campaign}/reminders",
     response_model=ReminderList,
     operation_id="reminders-list",
-    summary="The reminders and escalations sent, newest first (a province sees its own)",
+    summary="The reminders and escalations sent, newest first (hq, viewer; a province its own)",
 )
 async def list_reminders(
     campaign: CampaignId,
-    ctx: Context,
+    ctx: ReaderContext,
     reminders: Reminders,
     province: ProvinceCode | None = None,
 ) -> ReminderList:

@@ -29,6 +29,7 @@ from sanjin_aggregator.adapters.generations import Generation, GenerationPointer
 from sanjin_aggregator.service.readmodels import ReadModels
 from sanjin_aggregator.settings import AggregatorSettings
 from sanjin_shared.consumer import OFFSETS
+from sanjin_shared.kafka import client_kwargs
 from sanjin_shared.mongo import make_client
 from sanjin_shared.topics import physical
 
@@ -45,7 +46,7 @@ async def partition_bounds(
     bootstrap: str, topics: list[str]
 ) -> tuple[dict[TopicPartition, int], dict[TopicPartition, int]]:
     """The first and the next-to-write offset of every partition of the topics."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**client_kwargs(bootstrap), enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = []

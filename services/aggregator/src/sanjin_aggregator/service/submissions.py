@@ -19,6 +19,7 @@ from sanjin_aggregator.adapters.submissions import CampaignRepository, Submissio
 from sanjin_aggregator.domain.campaign import Campaign
 from sanjin_aggregator.domain.submission import Channel, Submission, SubmissionStatus
 from sanjin_aggregator.domain.timeliness import Timeliness, is_past
+from sanjin_aggregator.service.package import package_contents
 from sanjin_aggregator.service.statistics import compile_table, counters_of, live_cells
 from sanjin_shared.auth import Principal, Role
 from sanjin_shared.clock import Clock, utc_now
@@ -114,9 +115,21 @@ class SubmissionService:
 
     # -- submissions -------------------------------------------------------------------------------
 
-    async def submit(self, ctx: RequestContext, campaign_id: str, summary: str) -> Submission:
+    async def submit(
+        self,
+        ctx: RequestContext,
+        campaign_id: str,
+        summary: str,
+        *,
+        files: tuple[str, ...] = (),
+        cases: tuple[str, ...] = (),
+    ) -> Submission:
+        """The province's report, with its package: the files and typical cases it names."""
         province = ctx.principal.write_province(None)
-        return await self._submit(ctx, campaign_id, province, summary, Channel.sanjin, None, ())
+        await package_contents(self._uow.db, campaign_id, province, files, cases)
+        return await self._submit(
+            ctx, campaign_id, province, summary, Channel.sanjin, None, files, cases
+        )
 
     async def record_on_behalf(
         self,
@@ -132,6 +145,7 @@ class SubmissionService:
         the unit: marked with its channel; its arrival, not its recording, decides timeliness."""
         if channel is Channel.sanjin:
             raise RuleViolation("channel", "a report recorded on behalf came by email or paper")
+        await package_contents(self._uow.db, campaign_id, province, files, ())
         return await self._submit(ctx, campaign_id, province, summary, channel, received_at, files)
 
     async def _submit(
@@ -143,6 +157,7 @@ class SubmissionService:
         channel: Channel,
         received_at: datetime | None,
         files: tuple[str, ...],
+        cases: tuple[str, ...] = (),
     ) -> Submission:
         campaign = await self.campaign(campaign_id)
         cells = await live_cells(self._store, campaign_id)
@@ -163,6 +178,7 @@ class SubmissionService:
                 channel=channel,
                 received_at=received_at,
                 files=files,
+                cases=cases,
             )
 
         return await self._change(ctx, campaign_id, province, change)
