@@ -5,6 +5,7 @@ import { Alert, Button, Card, Col, Row, Select, Space, Table, Tag, Typography } 
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { unwrap, type AggregatorSchemas } from "../api/client";
 import { useApi } from "../api/ApiProvider";
+import { currentCampaign } from "../campaigns";
 import { Chart } from "../charts/Chart";
 import { REGION_BY_CODE, type echarts } from "../charts/echarts";
 import { useI18n } from "../i18n";
@@ -13,7 +14,6 @@ import { useAsync } from "../useAsync";
 type Metric = keyof AggregatorSchemas["Metrics"];
 type Statistics = AggregatorSchemas["Statistics"];
 type TrackerRow = AggregatorSchemas["TrackerRowOut"];
-type Campaign = AggregatorSchemas["CampaignOut"];
 
 const XPCC = "660000";
 const XPCC_AT: [number, number] = [86.08, 44.31]; // Shihezi, the Corps' seat, beside Xinjiang
@@ -32,14 +32,6 @@ declare global {
 }
 const probe: BoardProbe = { state: { ready: false, renders: 0, campaign: null, metric: "participants" }, charts: {} };
 
-/** The campaign under way today, else the latest that has started, else the first. */
-function currentCampaign(items: Campaign[]): string | null {
-  const today = new Date().toISOString().slice(0, 10);
-  const started = items.filter((c) => c.starts_on <= today).sort((a, b) => b.starts_on.localeCompare(a.starts_on));
-  const running = started.find((c) => c.ends_on >= today);
-  return (running ?? started[0] ?? items[0])?.campaign ?? null;
-}
-
 export default function Dashboard() {
   const api = useApi();
   const { t, lang, beijingTime, number } = useI18n();
@@ -49,7 +41,7 @@ export default function Dashboard() {
   const reference = useAsync(() => unwrap(api.aggregator.GET("/v1/reference")), [api]);
   const campaigns = useAsync(() => unwrap(api.aggregator.GET("/v1/campaigns")), [api]);
   useEffect(() => {
-    if (campaign === null && campaigns.data) setCampaign(currentCampaign(campaigns.data.items));
+    if (campaign === null && campaigns.data) setCampaign(currentCampaign(campaigns.data.items)?.campaign ?? null);
   }, [campaign, campaigns.data]);
 
   const figures = useAsync(async () => {

@@ -2,6 +2,7 @@
 // unit, the campaign and how long is left to the deadline, and the unit's report status.
 import { Alert, Card, Descriptions, Space, Tag, Typography } from "antd";
 import { useApi } from "../api/ApiProvider";
+import { currentCampaign } from "../campaigns";
 import { unwrap } from "../api/client";
 import { useAuth } from "../auth/AuthProvider";
 import { useI18n } from "../i18n";
@@ -17,7 +18,7 @@ export default function ProvinceHome() {
   const province = identity?.province ?? "";
   const unit = useUnitName(province);
   const campaigns = useAsync(() => unwrap(api.aggregator.GET("/v1/campaigns")), [api]);
-  const latest = [...(campaigns.data?.items ?? [])].sort((a, b) => b.starts_on.localeCompare(a.starts_on))[0];
+  const latest = currentCampaign(campaigns.data?.items ?? []);
   const submission = useAsync(async () => {
     if (!latest || !province) return null;
     return unwrap(api.aggregator.GET("/v1/campaigns/{campaign}/submissions/{province}", { params: { path: { campaign: latest.campaign, province } } }));
