@@ -15,11 +15,17 @@ from sanjin_devstack import gateway
 from sanjin_shared.registry import SERVICES
 
 
-def test_the_compose_configuration_is_the_rendered_one() -> None:
-    assert gateway.COMPOSE_CONF.read_text() == gateway.compose_conf(), (
-        "deploy/gateway/nginx.compose.conf is stale: python -c 'from sanjin_devstack.gateway "
-        "import COMPOSE_CONF, compose_conf; COMPOSE_CONF.write_text(compose_conf())'"
-    )
+def test_the_image_configurations_are_the_rendered_ones() -> None:
+    for path, rendered in (
+        (gateway.COMPOSE_CONF, gateway.compose_conf()),
+        (gateway.WEB_CONF, gateway.web_conf()),
+    ):
+        assert path.read_text() == rendered, (
+            f"{path.name} is stale: python -c 'from sanjin_devstack.gateway import *; "
+            "COMPOSE_CONF.write_text(compose_conf()); WEB_CONF.write_text(web_conf())'"
+        )
+    web = gateway.web_conf()
+    assert "upstream" not in web and "proxy_pass" not in web  # starts without the services
 
 
 def test_every_service_of_the_registry_is_routed_with_its_prefix() -> None:
@@ -89,7 +95,8 @@ def test_the_compose_gateway_serves_the_build_with_the_rendered_configuration() 
     assert spec["build"]["dockerfile"] == "deploy/gateway/Dockerfile"
     assert spec["ports"] == [f"{gateway.PORT}:{gateway.PORT}"]
     assert "../gateway/config.compose.json:/etc/sanjin/config.json:ro" in spec["volumes"]
+    assert "../gateway/nginx.compose.conf:/etc/nginx/nginx.conf:ro" in spec["volumes"]
     assert set(spec["depends_on"]) == {s.name for s in SERVICES}
     dockerfile = (gateway.REPO / "deploy" / "gateway" / "Dockerfile").read_text()
-    assert "COPY deploy/gateway/nginx.compose.conf /etc/nginx/nginx.conf" in dockerfile
+    assert "COPY deploy/gateway/nginx.web.conf /etc/nginx/nginx.conf" in dockerfile
     assert '"sanjin", "openapi"' in dockerfile  # the client is generated from the services

@@ -31,6 +31,7 @@ from sanjin_shared.registry import SERVICES
 NGINX = "/usr/sbin/nginx"
 DIST = REPO / "web" / "dist"
 COMPOSE_CONF = REPO / "deploy" / "gateway" / "nginx.compose.conf"
+WEB_CONF = REPO / "deploy" / "gateway" / "nginx.web.conf"
 COMPOSE_RUNTIME_CONFIG = REPO / "deploy" / "gateway" / "config.compose.json"
 PORT = 8080
 # each service refuses a body over its own limit (413 problem+json, `limits.py`); the gateway only
@@ -53,12 +54,13 @@ class Layout:
     workers: str = "1"
 
 
-def render(layout: Layout, upstreams: Mapping[str, str], issuer: str) -> str:
+def render(layout: Layout, upstreams: Mapping[str, str], issuer: str | None) -> str:
     """nginx.conf for `upstreams` ({slug: "host:port"}, one per service of the registry).
 
     `issuer` is the identity provider the browser talks to (token requests, silent renewal):
-    the only other origin the Content-Security-Policy allows."""
-    provider = _origin(issuer)
+    the only other origin the Content-Security-Policy allows. None (the web image, whose issuer
+    is known only where it runs): no policy here; the proxy in front of it sets one."""
+    provider = _origin(issuer) if issuer else ""
     csp = (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
         f"img-src 'self' data:; font-src 'self'; connect-src 'self' {provider}; "
@@ -71,7 +73,7 @@ def render(layout: Layout, upstreams: Mapping[str, str], issuer: str) -> str:
             f"            add_header {name} {value} always;"
             for name, value in (
                 ("Cache-Control", f'"{cache}"'),
-                ("Content-Security-Policy", f'"{csp}"'),
+                *([("Content-Security-Policy", f'"{csp}"')] if issuer else []),
                 ("X-Content-Type-Options", "nosniff"),
                 ("Referrer-Policy", "same-origin"),
             )
@@ -174,10 +176,8 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def compose_conf() -> str:
-    """The compose gateway (the nginx image): every service on its container port 8000, the
-    runtime configuration mounted from `deploy/gateway/config.compose.json`."""
-    layout = Layout(
+def _image_layout() -> Layout:
+    return Layout(
         listen="8080",
         root="/usr/share/nginx/html",
         config_json="/etc/sanjin/config.json",
@@ -187,8 +187,19 @@ def compose_conf() -> str:
         user="nginx",
         workers="auto",
     )
+
+
+def compose_conf() -> str:
+    """The compose gateway (the web image with this file mounted): every service on its
+    container port 8000, the runtime configuration mounted from `config.compose.json`."""
     issuer = json.loads(COMPOSE_RUNTIME_CONFIG.read_text())["issuer"]
-    return render(layout, {s.slug: f"{s.name}:8000" for s in SERVICES}, issuer)
+    return render(_image_layout(), {s.slug: f"{s.name}:8000" for s in SERVICES}, issuer)
+
+
+def web_conf() -> str:
+    """The web image's own configuration: the application and /config.json only, so it starts
+    wherever it runs (behind a Kubernetes Ingress that routes /api/<slug>/ itself)."""
+    return render(_image_layout(), {}, None)
 
 
 @dataclass
