@@ -11,6 +11,10 @@ export UV_PYTHON_PREFERENCE := only-system
 KUSTOMIZE_VERSION := v5.7.1
 KUSTOMIZE := $(HOME)/.cache/sanjin/kustomize-$(KUSTOMIZE_VERSION)/kustomize
 export SANJIN_KUSTOMIZE := $(KUSTOMIZE)
+# openapi-generator (the jar from Maven Central) for the e2e test of a generated client
+OPENAPI_GENERATOR_VERSION := 7.25.0
+OPENAPI_GENERATOR := $(HOME)/.cache/sanjin/openapi-generator-$(OPENAPI_GENERATOR_VERSION)/openapi-generator-cli-$(OPENAPI_GENERATOR_VERSION).jar
+export SANJIN_OPENAPI_GENERATOR := $(OPENAPI_GENERATOR)
 # the API documents' linters (npm @redocly/cli, @asyncapi/cli), pinned with their whole tree by
 # tools/api-lint/package-lock.json and installed once per lock file into the cache
 API_LINT := $(HOME)/.cache/sanjin/api-lint-$(shell sha256sum tools/api-lint/package-lock.json | cut -c1-12)
@@ -116,7 +120,11 @@ print-check: install
 $(KUSTOMIZE):
 	GOBIN=$(dir $(KUSTOMIZE)) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 
-tools: $(KUSTOMIZE)
+$(OPENAPI_GENERATOR):
+	mvn -q -B dependency:copy -Dartifact=org.openapitools:openapi-generator-cli:$(OPENAPI_GENERATOR_VERSION) \
+		-DoutputDirectory=$(dir $(OPENAPI_GENERATOR))
+
+tools: $(KUSTOMIZE) $(OPENAPI_GENERATOR)
 
 $(API_LINT)/.installed:
 	@command -v npm >/dev/null || { echo "make lint needs Node.js 20+ with npm"; exit 1; }

@@ -518,12 +518,14 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ("aggregator", "POST", "/v1/campaigns/{campaign}/files"): Entry(
         P.CREATE, 201, upload=_file_upload
     ),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}/files"): Entry(P.LIST),
-    ("aggregator", "GET", "/v1/files/{file_id}"): Entry(P.READ, record="file"),
-    ("aggregator", "GET", "/v1/files/{file_id}/preview"): Entry(P.READ, record="photo"),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/files"): Entry(P.LIST, viewer=True),
+    ("aggregator", "GET", "/v1/files/{file_id}"): Entry(P.READ, record="file", viewer=True),
+    ("aggregator", "GET", "/v1/files/{file_id}/preview"): Entry(
+        P.READ, record="photo", viewer=True
+    ),
     ("aggregator", "POST", "/v1/campaigns/{campaign}/cases"): Entry(P.CREATE, 201, body=_case),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}/cases"): Entry(P.LIST),
-    ("aggregator", "GET", "/v1/cases/{case_id}"): Entry(P.READ, record="case"),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/cases"): Entry(P.LIST, viewer=True),
+    ("aggregator", "GET", "/v1/cases/{case_id}"): Entry(P.READ, record="case", viewer=True),
     ("aggregator", "PUT", "/v1/cases/{case_id}"): Entry(
         P.CHANGE,
         record="case",

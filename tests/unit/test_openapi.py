@@ -77,3 +77,24 @@ def test_batch_envelopes_refuse_unknown_fields(service: str) -> None:
         ref = op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
         schema = spec["components"]["schemas"][ref.rsplit("/", 1)[-1]]
         assert schema.get("additionalProperties") is False, path
+
+
+def test_the_docs_page_loads_only_its_own_assets_and_signs_in_at_the_issuer() -> None:
+    from fastapi.testclient import TestClient
+
+    from sanjin_shared.apidocs import build
+
+    issuer = "http://127.0.0.1:8180/realms/sanjin"
+    behind_gateway = TestClient(build("events", jwt_issuer=issuer), root_path="/api/events")
+    page = behind_gateway.get("/docs").text
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert sources and all(s.startswith("/api/events/docs/assets/") for s in sources), sources
+    assert "'/api/events/openapi.json'" in page
+    assert '"validatorUrl": null' in page
+    assert (
+        '"clientId": "sanjin-web"' in page and '"usePkceWithAuthorizationCodeGrant": true' in page
+    )
+    for asset in sources:
+        assert behind_gateway.get(asset).status_code == 200
+    without = TestClient(build("events")).get("/docs").text
+    assert "initOAuth" not in without

@@ -16,7 +16,7 @@ from sanjin_aggregator.domain.metrics import METRICS
 from sanjin_aggregator.service.exports import csv_bytes, xlsx_layout
 from sanjin_aggregator.service.statistics import ProvinceRow, StatisticsTable
 from sanjin_devstack.paths import REPO
-from sanjin_shared.sheets import csv_cell, is_formula_text, write_csv
+from sanjin_shared.sheets import csv_cell, is_formula_text, text_row, write_csv
 
 HOSTILE = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x","点击")']
 
@@ -28,6 +28,24 @@ def test_formula_like_texts_are_written_as_text(text: str) -> None:
     cell = load_workbook(io.BytesIO(workbook("t", "s", ["a"], [[text]]))).active["A3"]
     stored = text.replace("\r", "\n")  # XML reads a carriage return back as a line feed
     assert (cell.value, cell.data_type, cell.quotePrefix) == (stored, "s", True)
+
+
+def test_write_only_sheets_keep_texts_as_text() -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("s")
+    sheet.append(text_row(sheet, ["=1+1", "北京", -1, "-1"]))
+    out = io.BytesIO()
+    book.save(out)
+    cells = load_workbook(out).active[1]
+    assert [(c.value, c.data_type) for c in cells] == [
+        ("=1+1", "s"),
+        ("北京", "s"),
+        (-1, "n"),
+        ("-1", "s"),
+    ]
+    assert cells[0].quotePrefix and cells[3].quotePrefix
 
 
 @pytest.mark.parametrize("value", ["北京市", "a=b", "", 5, -3, 2.5, None])
@@ -77,7 +95,7 @@ def test_every_spreadsheet_writer_goes_through_the_rule() -> None:
 
 def test_a_records_export_keeps_hostile_texts_as_text() -> None:
     """The records' exports are write-only workbooks (no cells to go over before saving): their
-    rows go through text_safe_row. Without it a title such as =HYPERLINK(...) was a live
+    rows go through text_row. Without it a title such as =HYPERLINK(...) was a live
     formula, and going over such a sheet was an AttributeError (a 500)."""
     from pydantic import BaseModel
 

@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from sanjin_shared.events.catalogue import CATALOGUE
@@ -47,9 +48,8 @@ DEAD_LETTER_HEADERS = {
 
 def asyncapi_document() -> dict[str, Any]:
     events = sorted(CATALOGUE.values(), key=lambda cls: (cls.topic, cls.event_type))
-    refs, defs = models_json_schema(
-        [(cls, "serialization") for cls in [EventEnvelope, *events]], ref_template=_REF
-    )
+    models: list[type[BaseModel]] = [EventEnvelope, *events]
+    refs, defs = models_json_schema([(cls, "serialization") for cls in models], ref_template=_REF)
     schemas: dict[str, Any] = defs["$defs"]
     envelope = schemas[_name(refs[(EventEnvelope, "serialization")])]
     messages: dict[str, Any] = {}
@@ -151,7 +151,9 @@ def render(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _message(cls: type[DomainEvent], envelope: dict[str, Any], ref: dict[str, Any]) -> dict:
+def _message(
+    cls: type[DomainEvent], envelope: dict[str, Any], ref: dict[str, Any]
+) -> dict[str, Any]:
     properties = dict(envelope["properties"])
     properties["type"] = {"const": cls.event_type, "type": "string"}
     properties["version"] = {"const": cls.schema_version, "type": "integer"}

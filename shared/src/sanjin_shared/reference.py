@@ -1,4 +1,4 @@
-"""Reference data of BRIEF.md: the 32 reporting units and the enumerations, with Chinese labels.
+"""Reference data of the campaign: the 32 reporting units and the enumerations, with Chinese labels.
 
 Pure data, no I/O. The order of PROVINCES is the GB/T 2260 order, with the Xinjiang Production
 and Construction Corps (660000, no GB/T 2260 code) last, as in the campaign's statistics table.

@@ -10,7 +10,7 @@ would be a live link in headquarters' register. Every writer of a spreadsheet fi
 - xlsx has them: the text stays as it is, stored as a string with Excel's quote prefix, so it
   is shown and kept as text even when the cell is edited (`texts_stay_text`, which every xlsx
   writer runs over each sheet before saving: the aggregator's exports, the workbook templates;
-  a write-only sheet, which cannot be read back, gets its rows through `text_safe_row`).
+  a write-only sheet, which cannot be read back, appends its rows through `text_row`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,32 +32,27 @@ def is_formula_text(value: object) -> bool:
 
 def texts_stay_text(worksheet: Any) -> None:
     """Every cell of an openpyxl worksheet that holds a formula-like text (openpyxl writes a
-    string starting with `=` as a formula) becomes a string cell with Excel's quote prefix.
-    A write-only sheet keeps no cells to go over: its rows were written by `text_safe_row`."""
-    if isinstance(worksheet, WriteOnlyWorksheet):
-        return
+    string starting with `=` as a formula) becomes a string cell with Excel's quote prefix."""
     for line in worksheet.iter_rows():
         for cell in line:
             if is_formula_text(cell.value):
-                _as_text(cell)
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
-def text_safe_row(worksheet: Any, values: Iterable[Any]) -> list[Any]:
-    """A row for a write-only sheet's `append`: formula-like texts as quoted string cells."""
+def text_row(worksheet: Any, values: Iterable[Any]) -> list[Any]:
+    """A row for a write-only worksheet's `append`: each formula-like text as a string cell with
+    the quote prefix, the other values as they are."""
     row: list[Any] = []
     for value in values:
         if is_formula_text(value):
             cell = WriteOnlyCell(worksheet, value=value)
-            _as_text(cell)
+            cell.data_type = "s"
+            cell.quotePrefix = True
             row.append(cell)
         else:
             row.append(value)
     return row
-
-
-def _as_text(cell: Any) -> None:
-    cell.data_type = "s"
-    cell.quotePrefix = True
 
 
 def csv_cell(value: Any) -> Any:

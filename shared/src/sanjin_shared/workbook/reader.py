@@ -157,7 +157,7 @@ def _read_rows(
         raw: dict[int, Any] = {}
         for cell in cells:
             column = mapping.get(cell.column)
-            if cell.formula or (isinstance(cell.value, str) and cell.value.startswith("=")):
+            if cell.formula:  # a text that merely starts with "=" is text (a quote prefix)
                 if len(formulas) < MAX_FORMULA_PLACES:
                     formulas.append(
                         CellError(

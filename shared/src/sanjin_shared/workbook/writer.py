@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sanjin_shared.sheets import text_safe_row, texts_stay_text
+from sanjin_shared.sheets import text_row, texts_stay_text
 from sanjin_shared.workbook.columns import NO, YES, Column, Kind, RecordSheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,11 +91,9 @@ def export(
         data.column_dimensions[get_column_letter(index)].width = max(
             10, min(40, 2 * len(column.title) + 4)
         )
-    data.append(text_safe_row(data, [c.title for c in columns] + list(extra_titles)))
+    data.append(text_row(data, [c.title for c in columns] + list(extra_titles)))
     for parts, extra in rows:
-        data.append(
-            text_safe_row(data, [cell_value(c, parts[c.part]) for c in columns] + list(extra))
-        )
+        data.append(text_row(data, [cell_value(c, parts[c.part]) for c in columns] + list(extra)))
     return _save(book)
 
 
@@ -245,8 +243,9 @@ def _instructions(
 
 
 def _save(book: Workbook) -> bytes:
-    for worksheet in book.worksheets:
-        texts_stay_text(worksheet)  # no text of a sheet is ever a formula (sheets.py)
+    if not book.write_only:  # a write-only sheet took its rows through text_row
+        for worksheet in book.worksheets:
+            texts_stay_text(worksheet)  # no text of a sheet is ever a formula (sheets.py)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

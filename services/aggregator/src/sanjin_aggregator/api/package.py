@@ -24,7 +24,7 @@ from sanjin_aggregator.domain.package import (
 from sanjin_aggregator.service.package import PackageService, SizeLimits
 from sanjin_aggregator.settings import AggregatorSettings
 from sanjin_shared.app import PlatformDep
-from sanjin_shared.records import Context
+from sanjin_shared.records import Context, ReaderContext
 from sanjin_shared.reference import ProvinceCode
 
 router = APIRouter(prefix="/v1", tags=["report package"])
@@ -37,7 +37,12 @@ async def get_package(platform: PlatformDep, ctx: Context) -> PackageService:
     return PackageService(platform.unit_of_work(ctx.actor), limits)
 
 
+async def get_reader_package(platform: PlatformDep, ctx: ReaderContext) -> PackageService:
+    return await get_package(platform, ctx)
+
+
 Package = Annotated[PackageService, Depends(get_package)]
+ReaderPackage = Annotated[PackageService, Depends(get_reader_package)]  # the viewer reads too
 RecordId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
@@ -160,8 +165,8 @@ async def upload_file(
 )
 async def list_files(
     campaign: CampaignId,
-    ctx: Context,
-    package: Package,
+    ctx: ReaderContext,
+    package: ReaderPackage,
     province: ProvinceCode | None = None,
     kind: FileKind | None = None,
 ) -> FileList:
@@ -182,7 +187,9 @@ async def list_files(
         }
     },
 )
-async def download_file(file_id: str, ctx: Context, package: Package) -> StreamingResponse:
+async def download_file(
+    file_id: str, ctx: ReaderContext, package: ReaderPackage
+) -> StreamingResponse:
     found = await package.file(ctx, file_id)
     return StreamingResponse(
         package.content(found.id),
@@ -206,7 +213,7 @@ async def download_file(file_id: str, ctx: Context, package: Package) -> Streami
         200: {"content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}}
     },
 )
-async def preview_file(file_id: str, ctx: Context, package: Package) -> Response:
+async def preview_file(file_id: str, ctx: ReaderContext, package: ReaderPackage) -> Response:
     thumbnail = await package.preview(ctx, file_id)
     return Response(
         thumbnail,
@@ -248,8 +255,8 @@ async def create_case(
 )
 async def list_cases(
     campaign: CampaignId,
-    ctx: Context,
-    package: Package,
+    ctx: ReaderContext,
+    package: ReaderPackage,
     province: Annotated[ProvinceCode | None, Query()] = None,
 ) -> CaseList:
     return CaseList(
@@ -260,7 +267,7 @@ async def list_cases(
 @router.get(
     "/cases/{case_id}", operation_id="cases-get", response_model=CaseOut, summary="One typical case"
 )
-async def get_case(case_id: str, ctx: Context, package: Package) -> CaseOut:
+async def get_case(case_id: str, ctx: ReaderContext, package: ReaderPackage) -> CaseOut:
     return CaseOut.of(await package.case(ctx, case_id))
 
 

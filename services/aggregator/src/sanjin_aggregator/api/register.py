@@ -55,7 +55,6 @@ class Register(BaseModel):
     total: int
     items: list[RegisterRow]
     next_cursor: str | None = None
-    next_cursor: str | None = None
 
 
 async def get_store(platform: PlatformDep) -> RegisterStore:

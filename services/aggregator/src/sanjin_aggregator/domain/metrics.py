@@ -68,7 +68,7 @@ METRICS: tuple[str, ...] = tuple(METRIC_LABELS)
 COUNT_METRICS: tuple[str, ...] = tuple(m for m in METRICS if m != "satisfaction_index")
 
 # Accumulators behind the satisfaction index: the number of responses and the sum of their
-# indices, so an index over any set of cells is sum/n (response-weighted, BRIEF.md).
+# indices, so an index over any set of cells is sum/n (response-weighted).
 SATISFACTION_N = "satisfaction_n"
 SATISFACTION_SUM = "satisfaction_sum"
 ACCUMULATORS: tuple[str, ...] = (*COUNT_METRICS, SATISFACTION_N, SATISFACTION_SUM)

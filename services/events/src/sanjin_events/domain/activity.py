@@ -27,7 +27,7 @@ from sanjin_shared.events.activities import (
 from sanjin_shared.events.envelope import DomainEvent
 from sanjin_shared.reference import ActivityKind, EducationFormat, VenueType
 
-# Where each kind of activity may be held (BRIEF.md): education goes into communities, campuses
+# Where each kind of activity may be held (the campaign notice): education goes into communities, campuses
 # and townships; seminars also into hospitals; the launch ceremony is a national event anywhere.
 ALLOWED_VENUES: dict[ActivityKind, frozenset[VenueType]] = {
     ActivityKind.education: frozenset({VenueType.community, VenueType.campus, VenueType.township}),

@@ -188,7 +188,7 @@ class ReportOut(BaseModel):
     victim_sex: str | None
     description: str
     external_id: str | None
-    risk_level: RiskLevel = Field(description="Computed by the triage of BRIEF.md, never given")
+    risk_level: RiskLevel = Field(description="Computed by the platform's triage, never given")
     signal: bool = Field(description="The product reached 3 reports in the campaign")
     version: int
     created_at: datetime

@@ -1,4 +1,4 @@
-"""The deterministic triage of a risk report (BRIEF.md).
+"""The deterministic triage of a risk report.
 
 severity none/minor → low, moderate → medium, severe → high, fatal → serious; one level higher
 (capped at serious) when the victim is a child under 14; one level higher again when the same

@@ -1,6 +1,6 @@
 """Risk-information intake: reports from active monitoring points, triaged, with the signal rule.
 
-The signal rule (BRIEF.md): when the same product (category + brand + model, compared without
+The signal rule: when the same product (category + brand + model, compared without
 case, width or spaces) reaches three reports in a campaign, the report that reaches it and the
 earlier ones are re-triaged once, and one `RiskSignalRaised` says so. A per-product counter,
 written in each report's transaction, makes this exact under concurrency.

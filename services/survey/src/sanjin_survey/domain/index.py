@@ -1,4 +1,4 @@
-"""The satisfaction index (BRIEF.md), ACSI-style, 0–100.
+"""The satisfaction index, ACSI-style, 0–100.
 
 One response's index = 100 · Σ w·(x−1)/(m−1) / Σ w over the questions it answered (x the score,
 m the question's scale, w its weight). A survey's (a province's, the nation's) index is the mean
