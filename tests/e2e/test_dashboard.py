@@ -9,13 +9,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 
 from tests.support.activities import reported_activity
 from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
 from tests.support.web import WebStack, browser_page, needs_browser, screenshot, sign_in, until
 
-pytestmark = needs_browser
+# the first of them starts Keycloak (half a minute idle, minutes on a loaded machine)
+pytestmark = [needs_browser, pytest.mark.timeout(900)]
 
 MAP_STATE = """() => {
   const data = window.sanjin.charts.map.getModel().getSeriesByIndex(0).getData();

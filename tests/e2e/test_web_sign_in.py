@@ -5,6 +5,8 @@ never a blank page. No token is ever kept in Web Storage."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.support.web import (
     WebStack,
     browser_page,
@@ -15,7 +17,8 @@ from tests.support.web import (
     until,
 )
 
-pytestmark = needs_browser
+# the first of them starts Keycloak (half a minute idle, minutes on a loaded machine)
+pytestmark = [needs_browser, pytest.mark.timeout(900)]
 
 
 async def test_hq_officer_signs_in_sees_the_board_and_signs_out(web_stack: WebStack) -> None:
