@@ -24,14 +24,16 @@ export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 ASYNCAPI := $(API_LINT)/node_modules/.bin/asyncapi
 export ASYNCAPI_METRICS_CONFIG_PATH := $(API_LINT)/asyncapi-analytics.json
 
-.PHONY: help install servers browser tools api-lint-tools chaos fuzz up down logs status test test-unit lint lint-deploy format schemas bench print-check
+.PHONY: help install servers browser gateway web tools api-lint-tools chaos fuzz up down logs status test test-unit lint lint-deploy format schemas bench print-check
 
 help:
 	@echo "make up      install what is missing, start Kafka, SecantusDB, Keycloak and the five services"
 	@echo "make down    stop everything 'make up' started"
 	@echo "make logs    follow the logs"
 	@echo "make test    install what is missing, start the servers the tests need, run every test"
-	@echo "make lint    ruff; mypy (strict); Redocly on the five OpenAPI documents; AsyncAPI on docs/asyncapi.json"
+	@echo "make lint    ruff; mypy (strict); Redocly on the five OpenAPI documents; AsyncAPI on docs/asyncapi.json;"
+	@echo "             tsc and eslint for web/"
+	@echo "make web     build the web application (web/dist) from the services' OpenAPI documents"
 	@echo "make bench  throughput and latency ratios against baselines (bench/results/latest.json)"
 	@echo "make chaos  faults under load, then lost / double-counted checks (CHAOS_ARGS=--records N)"
 	@echo "make fuzz   schemathesis on every operation, FUZZ_EXAMPLES per operation (100)"
@@ -44,7 +46,7 @@ $(UV_HOME)/bin/uv:
 install: $(UV)
 	$(UV) sync --frozen --quiet
 
-up: install
+up: install web gateway
 	$(UV) run sanjin-dev up
 
 down: $(UV)
@@ -69,6 +71,38 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
 			apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
 	fi
+
+# the gateway in front of the web application and the five APIs (one origin): Debian's nginx,
+# installed without starting Debian's own nginx service (the devstack runs its own)
+gateway:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		echo "installing Debian's nginx"; \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+		RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
+			apt-get install -y -qq --no-install-recommends nginx >/dev/null; \
+	fi
+
+# the web application: the services' OpenAPI documents (from the app objects) -> typed client ->
+# web/dist. npm ci works offline from npm's cache once it has run; rebuilt only when its inputs change
+NODE_OK := $(shell node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a===20&&b>=19)?0:1)' 2>/dev/null && echo yes)
+WEB_INPUTS := $(shell find web/src web/scripts web/index.html web/package.json web/tsconfig.json web/vite.config.ts -type f -not -path 'web/src/api/generated/*' 2>/dev/null) \
+	$(shell find shared/src services -name '*.py' -not -path '*/tests/*' 2>/dev/null)
+
+web: web/dist/index.html
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	@test "$(NODE_OK)" = yes || { echo "the web application needs Node.js 20.19 or newer (with npm)"; exit 1; }
+	cd web && npm ci --prefer-offline --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web/openapi/.stamp: web/node_modules/.package-lock.json $(WEB_INPUTS) | install
+	rm -rf web/openapi web/src/api/generated
+	$(UV) run sanjin openapi --out web/openapi >/dev/null
+	@touch $@
+
+web/dist/index.html: web/openapi/.stamp
+	cd web && npm run --silent build
+	@touch $@
 
 # the official statistics workbook rendered by LibreOffice headless: A4 landscape pages, title and
 # header rows on each, as many pages as its notes state (Debian's libreoffice-calc and
@@ -103,7 +137,7 @@ $(API_LINT)/.installed:
 
 api-lint-tools: $(API_LINT)/.installed
 
-test: servers browser tools
+test: servers browser gateway web tools
 	$(UV) run pytest
 
 # `make test` runs the same fuzzing with 5 examples per operation
@@ -114,7 +148,7 @@ fuzz: servers
 test-unit: install
 	$(UV) run pytest tests/unit
 
-lint: install api-lint-tools
+lint: install api-lint-tools web/openapi/.stamp
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run mypy
@@ -122,6 +156,7 @@ lint: install api-lint-tools
 	$(REDOCLY) lint --config tools/api-lint/redocly.yaml --format=summary .run/openapi/*.json
 	$(UV) run sanjin asyncapi --check
 	$(ASYNCAPI) validate docs/asyncapi.json --fail-severity=warn
+	cd web && npm run --silent lint
 
 # deployment files: the Dockerfile, every YAML file under deploy/, the manifests generated from
 # the service registry up to date, both Kubernetes overlays rendered and validated against the
@@ -132,7 +167,7 @@ STRIMZI_JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
 CHECKOV_ENV := $(HOME)/.cache/sanjin/checkov-venv
 CHECKOV := UV_PROJECT_ENVIRONMENT=$(CHECKOV_ENV) $(UV) run --project deploy/checkov --frozen --quiet checkov --config-file deploy/checkov/config.yaml
 lint-deploy: install tools
-	$(UV) run hadolint Dockerfile
+	$(UV) run hadolint Dockerfile deploy/gateway/Dockerfile
 	$(UV) run yamllint --strict deploy/
 	$(UV) run python deploy/k8s/generate.py --check
 	@mkdir -p .run; for overlay in dev prod; do \

@@ -19,7 +19,10 @@ from tests.support.infra import Servers, servers
 from tests.support.personal import leaks_in
 from tests.support.services import ServiceProcess
 
-pytest_plugins = ["tests.support.identity"]  # the `keycloak` fixture
+pytest_plugins = [
+    "tests.support.identity",  # the `keycloak` fixture
+    "tests.support.web",  # the `web_stack` fixture and the browser
+]
 
 TEST_SECRET = "sanjin-test-secret-0123456789abcdef-0123456789"
 RUN_ID = uuid.uuid4().hex[:8]

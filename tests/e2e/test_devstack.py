@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sanjin_devstack import procs
+from sanjin_devstack import gateway, procs
 from sanjin_devstack.paths import REPO
 from sanjin_shared.registry import SERVICES
 from tests.support.infra import docker_available
@@ -33,7 +33,7 @@ def _free_offset() -> int:
     # below the ephemeral range (32768+), where clients' own ports would collide
     for _ in range(50):
         offset = random.randrange(10_000, 24_000, 10)
-        if all(_bindable(s.port + offset) for s in SERVICES):
+        if all(_bindable(p + offset) for p in (*(s.port for s in SERVICES), gateway.PORT)):
             return offset
     raise RuntimeError("no free port range")
 
@@ -95,8 +95,25 @@ def test_up_starts_everything_ready_and_down_leaves_no_process() -> None:
             "kafka, SecantusDB and Keycloak run from the run directory"
         )
         started = {p.stem: int(p.read_text()) for p in (run_dir / "pids").glob("*.pid")}
-        assert set(started) == {*(s.name for s in SERVICES), "kafka", "mongodb", "keycloak"}
+        assert set(started) == {
+            *(s.name for s in SERVICES),
+            "kafka",
+            "mongodb",
+            "keycloak",
+            "gateway",
+        }
         issuer = f"http://127.0.0.1:{keycloak_port}/realms/sanjin"
+        # the gateway: the web application, its configuration, and every service at its prefix
+        web = f"http://127.0.0.1:{gateway.PORT + offset}"
+        assert f"{web}/" in up.stdout
+        assert '<div id="root">' in httpx.get(f"{web}/hq", timeout=5).text  # the SPA's routes
+        assert httpx.get(f"{web}/config.json", timeout=5).json()["issuer"] == issuer
+        for service in SERVICES:
+            prefix = f"/api/{service.slug}"
+            assert httpx.get(f"{web}{prefix}/readyz", timeout=5).status_code == 200
+            assert f"{prefix}/openapi.json" in httpx.get(f"{web}{prefix}/docs", timeout=5).text
+        to_board = httpx.get(f"{web}/api/aggregator/dashboard", timeout=5)
+        assert to_board.status_code == 307 and to_board.headers["location"] == f"{web}/hq"
         identity = json.loads((run_dir / "identity.json").read_text())
         assert identity["issuer"] == issuer
         discovery = httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=5)
@@ -114,5 +131,7 @@ def test_up_starts_everything_ready_and_down_leaves_no_process() -> None:
     assert [name for name, pid in started.items() if procs.alive(pid)] == []
     for service in SERVICES:
         assert not procs.port_open(service.port + offset)
-    assert not any(procs.port_open(p) for p in (kafka_port, mongo_port, keycloak_port))
+    assert not any(
+        procs.port_open(p) for p in (kafka_port, mongo_port, keycloak_port, gateway.PORT + offset)
+    )
     shutil.rmtree(run_dir, ignore_errors=True)

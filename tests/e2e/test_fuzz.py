@@ -37,7 +37,7 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-SKIP = {"/metrics", "/dashboard"}  # Prometheus text and an HTML page: nothing to generate
+SKIP = {"/metrics", "/dashboard"}  # Prometheus text and a redirect: nothing to generate
 TOKENS = [
     {"Authorization": f"Bearer {token('province', '110000', sub='fuzz-province')}"},
     {"Authorization": f"Bearer {token('admin', sub='fuzz-admin')}"},

@@ -14,16 +14,9 @@ from sanjin_shared.registry import SERVICES
 
 OPERATION_ID = re.compile(r"^[a-z]+(-[a-z]+)+$")
 METHODS = {"get", "put", "post", "patch", "delete"}
-# the operations anyone may call: probes, metrics, the dashboard page (it signs in itself), the
-# AsyncAPI document, and the development token (absent in production); all others take a token
-PUBLIC = {
-    "health-get",
-    "readiness-get",
-    "metrics-get",
-    "dashboard-get",
-    "dev-tokens-create",
-    "asyncapi-get",
-}
+# the operations anyone may call: probes, metrics, the dashboard's address (a redirect to the web
+# application) and the AsyncAPI document; all others take a token
+PUBLIC = {"health-get", "readiness-get", "metrics-get", "dashboard-get", "asyncapi-get"}
 
 
 def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:

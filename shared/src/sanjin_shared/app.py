@@ -29,6 +29,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from sanjin_shared.audit import Actor, AuditLog, audit_router
 from sanjin_shared.auth import BEARER, TokenVerifier
+from sanjin_shared.forwarded import ForwardedPrefixMiddleware
 from sanjin_shared.health import KafkaProbe
 from sanjin_shared.limits import RequestLimitsMiddleware
 from sanjin_shared.logging import configure_logging, get_logger
@@ -180,7 +181,8 @@ def create_app(
         max_upload_bytes=settings.max_upload_bytes,
         max_json_depth=settings.max_json_depth,
     )
-    app.add_middleware(RequestContextMiddleware, service=settings.service_name)  # outermost
+    app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    app.add_middleware(ForwardedPrefixMiddleware)  # outermost: the gateway's prefix
     app.include_router(_operations_router())
     _api_docs(app, settings)
     app.include_router(audit_router())

@@ -17,8 +17,6 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
-
 from sanjin_devstack import kafka, keycloak, mongo
 from sanjin_devstack.paths import REPO, run_dir
 from sanjin_devstack.stack import Infra, Stack
@@ -39,6 +37,7 @@ def _stack(args: argparse.Namespace) -> Stack:
     stack = Stack(infra)
     if args.command == "up" and args.port_offset:
         stack.ports = {n: p + args.port_offset for n, p in stack.ports.items()}
+        stack.gateway_port += args.port_offset
     ports_file = directory / "ports"
     if args.command == "up":
         ports_file.write_text(" ".join(f"{n}={p}" for n, p in stack.ports.items()))
@@ -70,12 +69,7 @@ def _up(stack: Stack) -> int:
     print(f"\nSanjin is up in {time.monotonic() - started:.0f}s (run directory {stack.run_dir}):")
     for s in SERVICES:
         print(f"  {s.name:<16} {stack.url(s.name)}/docs")
-    try:
-        dashboard = httpx.get(stack.url("aggregator") + "/dashboard", timeout=2)
-        if dashboard.status_code == 200:
-            print(f"  {'dashboard':<16} {stack.url('aggregator')}/dashboard")
-    except httpx.HTTPError:
-        pass
+    print(f"  {'web application':<16} {stack.gateway.url}/  (each service at /api/<slug>/)")
     keycloak = stack.infra.keycloak
     admin = keycloak.admin_file.relative_to(REPO)
     print(f"  {'keycloak':<16} {keycloak.url}/admin (its administrator: {admin})")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from sanjin_devstack import procs
+from sanjin_devstack import gateway, procs
 from sanjin_devstack.kafka import KafkaNode
 from sanjin_devstack.keycloak import KeycloakServer
 from sanjin_devstack.mongo import MongoServer
@@ -116,6 +116,16 @@ class Stack:
     infra: Infra
     ports: dict[str, int] = field(default_factory=lambda: {s.name: s.port for s in SERVICES})
     env: dict[str, str] = field(default_factory=dict)
+    gateway_port: int = gateway.PORT
+
+    @property
+    def gateway(self) -> gateway.Gateway:
+        return gateway.Gateway(
+            self.run_dir,
+            self.ports,
+            gateway.runtime_config(self.infra.keycloak.issuer),
+            port=self.gateway_port,
+        )
 
     @property
     def run_dir(self) -> Path:
@@ -126,6 +136,7 @@ class Stack:
             "SANJIN_ENVIRONMENT": "development",
             "SANJIN_MONGODB_URI": self.infra.mongo.uri,
             "SANJIN_KAFKA_BOOTSTRAP": self.infra.kafka.bootstrap,
+            "SANJIN_DASHBOARD_URL": f"{self.gateway.url}/hq",
             # people and systems sign in through the local Keycloak; no shared secret
             "SANJIN_JWT_ISSUER": self.infra.keycloak.issuer,
             **self.env,
@@ -169,14 +180,17 @@ class Stack:
         self.infra.wait_identity()
         for s in SERVICES:
             self.wait_service(s.name)
+        self.gateway.start()
+        self.gateway.wait_ready()
 
     def down(self) -> None:
+        self.gateway.stop()
         for s in SERVICES:
             procs.stop(s.name, run_dir=self.run_dir)
         self.infra.down()
 
     def pids(self) -> dict[str, int | None]:
-        names = [*(s.name for s in SERVICES), "kafka", "mongodb", "keycloak"]
+        names = [*(s.name for s in SERVICES), "kafka", "mongodb", "keycloak", self.gateway.name]
         return {n: procs.pid_of(n, run_dir=self.run_dir) for n in names}
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from sanjin_aggregator.adapters.package import CaseRepository, FileStore
 from sanjin_aggregator.adapters.reminders import ReminderRepository
@@ -98,16 +97,14 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         dashboard.page,
         asyncapi.router,
     ]
-    if settings.effective_jwt_secret() is not None:  # HS256 stacks: the test environment
-        routers.append(dashboard.development)
     app = create_app(
         settings,
         title="Sanjin aggregator",
         description="The national statistics of the 三进 campaign for headquarters (SAMR) and "
-        "the national association, and their dashboard.",
+        "the national association.",
         routers=routers,
         on_startup=[start_read_models, start_deadline_watch],
         on_shutdown=[stop_background],
     )
-    app.mount("/dashboard/static", StaticFiles(directory=dashboard.STATIC), name="dashboard")
+    app.state.dashboard_url = settings.dashboard_url
     return app

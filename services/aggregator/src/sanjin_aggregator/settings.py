@@ -58,3 +58,6 @@ class AggregatorSettings(ServiceSettings):
     # the report package (files in GridFS): a file, and all of a province's files of a campaign
     max_file_bytes: int = 20 * 1024 * 1024
     max_package_bytes: int = 200 * 1024 * 1024
+    # where `GET /dashboard` sends a browser: the web application's national board ("/" is the
+    # gateway's origin, where the web application is served)
+    dashboard_url: str = "/hq"

@@ -1,37 +1,29 @@
-"""The headquarters dashboard: one static page (ECharts and the map vendored, so it works
-without internet) that signs in and then reads only the aggregator's API; the reference data it
-labels things with; and, in development only, the sign-in that mints an hq token."""
+"""The reference data the web application labels things with, and `GET /dashboard`, kept for
+the contract: the dashboard lives in the web application (`web/`), where this redirects."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Literal
-
-from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
 from sanjin_aggregator.domain.metrics import METRIC_LABELS, METRIC_LABELS_EN, METRICS
-from sanjin_shared.app import PlatformDep
-from sanjin_shared.auth import Role, mint_token
 from sanjin_shared.context import ReaderContext
 from sanjin_shared.reference import PROVINCES, PROVINCES_EN, XPCC, VenueType
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
-
 page = APIRouter(tags=["dashboard"])
 reference = APIRouter(prefix="/v1", tags=["dashboard"])
-development = APIRouter(prefix="/v1", tags=["development only"])
 
 
 @page.get(
     "/dashboard",
     operation_id="dashboard-get",
-    response_class=FileResponse,
-    summary="The headquarters dashboard (the page loads without a token; it signs in)",
+    response_class=RedirectResponse,
+    status_code=307,
+    summary="The headquarters dashboard: a redirect to the web application (SANJIN_DASHBOARD_URL)",
 )
-async def dashboard() -> FileResponse:
-    return FileResponse(STATIC / "dashboard.html", media_type="text/html; charset=utf-8")
+async def dashboard(request: Request) -> RedirectResponse:
+    return RedirectResponse(request.app.state.dashboard_url, status_code=307)
 
 
 class MetricOut(BaseModel):
@@ -76,28 +68,3 @@ async def reference_data(_ctx: ReaderContext) -> ReferenceOut:
         ],
         venue_types=[VenueTypeOut(name=v.value, label_zh=v.label_zh) for v in VenueType],
     )
-
-
-class DevToken(BaseModel):
-    access_token: str
-    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth token type, not a secret
-    role: str
-
-
-@development.post(
-    "/dev/token",
-    operation_id="dev-tokens-create",
-    response_model=DevToken,
-    summary="Mint an hq token (development and test stacks only; absent in production)",
-)
-async def development_token(platform: PlatformDep) -> DevToken:
-    secret = platform.settings.effective_jwt_secret()
-    assert secret is not None  # development always has one
-    token = mint_token(
-        secret,
-        sub="dashboard-dev",
-        role=Role.hq,
-        audience=platform.settings.jwt_audience,
-        ttl_s=8 * 3600,
-    )
-    return DevToken(access_token=token, role=Role.hq.value)
