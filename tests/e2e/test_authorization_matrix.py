@@ -40,6 +40,7 @@ from sanjin_events.api.workbooks import SHEET as ACTIVITIES
 from sanjin_inspection.api.workbooks import SHEET as RESULTS
 from sanjin_risk_monitoring.api.workbooks import POINTS, REPORTS
 from sanjin_shared.auth import mint_token
+from sanjin_shared.registry import SERVICES
 from sanjin_shared.workbook import RecordSheet
 from sanjin_shared.workbook import template as build_template
 from tests.conftest import TEST_SECRET, World
@@ -160,15 +161,17 @@ class World5:
             return (await self.post("events", "/v1/activities", activity_body(c), province))["id"]
         if kind == "point":
             body = point_body(c, name=f"点{self.n()}")
-            return (await self.post("risk", "/v1/monitoring-points", body, province))["id"]
+            return (await self.post("risk_monitoring", "/v1/monitoring-points", body, province))[
+                "id"
+            ]
         if kind == "inactive_point":
             point = await self.make("point", province)
             path = f"/v1/monitoring-points/{point}/deactivate"
-            await self.post("risk", path, {"reason": "撤并"}, province)
+            await self.post("risk_monitoring", path, {"reason": "撤并"}, province)
             return point
         if kind == "report":
             body = risk_report_body(await self.existing("point", province), c, brand=f"B{self.n()}")
-            return (await self.post("risk", "/v1/risk-reports", body, province))["id"]
+            return (await self.post("risk_monitoring", "/v1/risk-reports", body, province))["id"]
         if kind == "session":
             body = session_body(c, capacity=50)
             return (await self.post("inspection", "/v1/inspection-sessions", body, province))["id"]
@@ -315,18 +318,17 @@ def _case(r: Request) -> dict[str, Any]:
     return r.scoped({"title": "典型案例", "text": "做法与成效"})
 
 
+SERVICE_NAMES = [s.name for s in SERVICES]
+
 P = Access
 POLICY: dict[tuple[str, str, str], Entry] = {
     # every service
     **{
         (s, "GET", path): Entry(P.PUBLIC)
-        for s in ("aggregator", "events", "risk", "inspection", "survey")
+        for s in SERVICE_NAMES
         for path in ("/healthz", "/readyz", "/metrics")
     },
-    **{
-        (s, "GET", "/v1/audit"): Entry(P.HQ)
-        for s in ("aggregator", "events", "risk", "inspection", "survey")
-    },
+    **{(s, "GET", "/v1/audit"): Entry(P.HQ) for s in SERVICE_NAMES},
     # events
     ("events", "POST", "/v1/activities"): Entry(
         P.CREATE, 201, body=lambda r: r.scoped(activity_body(r.campaign))
@@ -344,32 +346,32 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ),
     ("events", "GET", "/v1/activities/{activity_id}"): Entry(P.READ, record="activity"),
     # risk_monitoring
-    ("risk", "POST", "/v1/monitoring-points"): Entry(
+    ("risk_monitoring", "POST", "/v1/monitoring-points"): Entry(
         P.CREATE, 201, body=lambda r: r.scoped(point_body(r.campaign, name=f"点{uuid.uuid4()}"))
     ),
-    ("risk", "GET", "/v1/monitoring-points"): Entry(P.LIST),
-    ("risk", "GET", "/v1/monitoring-points/{point_id}"): Entry(P.READ, record="point"),
-    ("risk", "PATCH", "/v1/monitoring-points/{point_id}"): Entry(
+    ("risk_monitoring", "GET", "/v1/monitoring-points"): Entry(P.LIST),
+    ("risk_monitoring", "GET", "/v1/monitoring-points/{point_id}"): Entry(P.READ, record="point"),
+    ("risk_monitoring", "PATCH", "/v1/monitoring-points/{point_id}"): Entry(
         P.CHANGE, record="point", body=lambda r: {"address": "新地址1号"}, fresh=True
     ),
-    ("risk", "POST", "/v1/monitoring-points/{point_id}/evaluations"): Entry(
+    ("risk_monitoring", "POST", "/v1/monitoring-points/{point_id}/evaluations"): Entry(
         P.CHANGE,
         record="point",
         body=lambda r: {"evaluated_on": "2019-10-01", "score": 90, "evaluator": "专家组"},
         fresh=True,
     ),
-    ("risk", "POST", "/v1/monitoring-points/{point_id}/deactivate"): Entry(
+    ("risk_monitoring", "POST", "/v1/monitoring-points/{point_id}/deactivate"): Entry(
         P.CHANGE, record="point", body=lambda r: {"reason": "撤并"}, fresh=True
     ),
-    ("risk", "POST", "/v1/monitoring-points/{point_id}/reactivate"): Entry(
+    ("risk_monitoring", "POST", "/v1/monitoring-points/{point_id}/reactivate"): Entry(
         P.CHANGE, record="inactive_point", fresh=True
     ),
-    ("risk", "POST", "/v1/risk-reports"): Entry(P.CREATE, 201, body=_risk_report),
-    ("risk", "GET", "/v1/risk-reports"): Entry(P.LIST),
-    ("risk", "POST", "/v1/risk-reports:batch"): Entry(
+    ("risk_monitoring", "POST", "/v1/risk-reports"): Entry(P.CREATE, 201, body=_risk_report),
+    ("risk_monitoring", "GET", "/v1/risk-reports"): Entry(P.LIST),
+    ("risk_monitoring", "POST", "/v1/risk-reports:batch"): Entry(
         P.CREATE, body=lambda r: {"items": [_risk_report(r)]}
     ),
-    ("risk", "GET", "/v1/risk-reports/{report_id}"): Entry(P.READ, record="report"),
+    ("risk_monitoring", "GET", "/v1/risk-reports/{report_id}"): Entry(P.READ, record="report"),
     # inspection
     ("inspection", "POST", "/v1/inspection-sessions"): Entry(
         P.CREATE, 201, body=lambda r: r.scoped(session_body(r.campaign))
@@ -490,14 +492,14 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ("events", "POST", "/v1/activities:import"): Entry(
         P.CREATE, upload=_workbook(ACTIVITIES, activity_body("2019") | {"external_id": None})
     ),
-    ("risk", "GET", "/v1/monitoring-points/template.xlsx"): Entry(P.LIST),
-    ("risk", "GET", "/v1/monitoring-points/export.xlsx"): Entry(P.LIST),
-    ("risk", "POST", "/v1/monitoring-points:import"): Entry(
+    ("risk_monitoring", "GET", "/v1/monitoring-points/template.xlsx"): Entry(P.LIST),
+    ("risk_monitoring", "GET", "/v1/monitoring-points/export.xlsx"): Entry(P.LIST),
+    ("risk_monitoring", "POST", "/v1/monitoring-points:import"): Entry(
         P.CREATE, upload=_workbook(POINTS, point_body("2019"))
     ),
-    ("risk", "GET", "/v1/risk-reports/template.xlsx"): Entry(P.LIST),
-    ("risk", "GET", "/v1/risk-reports/export.xlsx"): Entry(P.LIST),
-    ("risk", "POST", "/v1/risk-reports:import"): Entry(
+    ("risk_monitoring", "GET", "/v1/risk-reports/template.xlsx"): Entry(P.LIST),
+    ("risk_monitoring", "GET", "/v1/risk-reports/export.xlsx"): Entry(P.LIST),
+    ("risk_monitoring", "POST", "/v1/risk-reports:import"): Entry(
         P.CREATE, upload=_workbook(REPORTS, risk_report_body("-", "2019"))
     ),
     ("inspection", "GET", "/v1/inspection-results/template.xlsx"): Entry(P.LIST),
@@ -534,13 +536,6 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ),
 }
 
-SERVICE_NAMES = {
-    "aggregator": "aggregator",
-    "events": "events",
-    "risk": "risk_monitoring",
-    "inspection": "inspection",
-    "survey": "survey",
-}
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
@@ -555,13 +550,10 @@ def five(
     survey_service: ServiceProcess,
     aggregator: ServiceProcess,
 ) -> Iterator[dict[str, str]]:
-    yield {
-        "events": events_service.url,
-        "risk": risk_service.url,
-        "inspection": inspection_service.url,
-        "survey": survey_service.url,
-        "aggregator": aggregator.url,
-    }
+    running = [events_service, risk_service, inspection_service, survey_service, aggregator]
+    urls = {s.name: s.url for s in running}
+    assert sorted(urls) == sorted(SERVICE_NAMES), "a service of the registry is not in the matrix"
+    yield urls
 
 
 def _operations(http: httpx.Client, urls: dict[str, str]) -> dict[tuple[str, str, str], Any]:
