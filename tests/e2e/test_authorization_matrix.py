@@ -35,6 +35,7 @@ import pytest
 
 from sanjin_shared.auth import mint_token
 from tests.conftest import TEST_SECRET, World
+from tests.support.campaigns import CampaignTopic
 from tests.support.factories import (
     activity_body,
     booking_body,
@@ -123,6 +124,7 @@ class World5:
     http: httpx.AsyncClient
     urls: dict[str, str]
     campaign: str
+    topic: CampaignTopic
     cache: dict[tuple[str, str], str] = field(default_factory=dict)
     counter: int = 0
 
@@ -192,6 +194,7 @@ class Entry:
     record: str | None = None  # the kind of record the path points at
     body: Body | None = None
     fresh: bool = False  # the call changes the record: a new one for each caller
+    query: dict[str, str] | None = None
 
 
 @dataclass
@@ -231,7 +234,7 @@ def _answers(r: Request) -> dict[str, Any]:
 def _campaign_body(_r: Request) -> dict[str, Any]:
     return {
         "starts_on": "2019-09-01",
-        "ends_on": "2019-09-30",
+        "ends_on": "2019-11-30",
         "report_deadline": "2019-11-30T23:59:59+08:00",
     }
 
@@ -354,6 +357,12 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.xlsx"): Entry(P.HQ),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.csv"): Entry(P.HQ),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics/compare"): Entry(
+        P.HQ, query={"with": "2019"}
+    ),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics/compare.xlsx"): Entry(
+        P.HQ, query={"with": "2019"}
+    ),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points"): Entry(P.LIST),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points.xlsx"): Entry(P.LIST),
     ("aggregator", "PUT", "/v1/campaigns/{campaign}"): Entry(P.ADMIN, body=_campaign_body),
@@ -501,6 +510,7 @@ async def _define(world: World5, campaign: str) -> None:
         headers=ADMIN.headers,
     )
     assert r.status_code in (200, 201), r.text
+    await world.topic.published(campaign)  # the intake services learn it from the topic
 
 
 def _refs(entry: Entry) -> list[str]:
@@ -509,9 +519,11 @@ def _refs(entry: Entry) -> list[str]:
     return ["own", "others", "missing"]
 
 
-async def test_authorisation_matrix_of_every_operation(five: dict[str, str], world: World) -> None:
+async def test_authorisation_matrix_of_every_operation(
+    five: dict[str, str], world: World, campaign_topic: CampaignTopic
+) -> None:
     async with httpx.AsyncClient(timeout=60) as http:
-        w = World5(http, five, f"2019-matrix-{uuid.uuid4().hex[:8]}")
+        w = World5(http, five, f"2019-matrix-{uuid.uuid4().hex[:8]}", campaign_topic)
         await _define(w, w.campaign)
         wrong: list[str] = []
         checked: Counter[str] = Counter()
@@ -528,6 +540,7 @@ async def test_authorisation_matrix_of_every_operation(five: dict[str, str], wor
                         method,
                         w.urls[service] + path,
                         json=entry.body(request) if entry.body else None,
+                        params=entry.query,
                         headers=caller.headers | {"X-Correlation-Id": cid},
                     )
                     checked[entry.access.name] += 1
@@ -597,10 +610,12 @@ def _forged(name: str, schema: dict[str, Any]) -> Any:
 
 
 async def test_a_client_cannot_set_server_owned_fields(
-    five: dict[str, str], operations: dict[tuple[str, str, str], Any]
+    five: dict[str, str],
+    operations: dict[tuple[str, str, str], Any],
+    campaign_topic: CampaignTopic,
 ) -> None:
     async with httpx.AsyncClient(timeout=60) as http:
-        w = World5(http, five, f"2019-props-{uuid.uuid4().hex[:8]}")
+        w = World5(http, five, f"2019-props-{uuid.uuid4().hex[:8]}", campaign_topic)
         await _define(w, w.campaign)
         ops = operations
         owner = next(c for c in CALLERS if c.name == "owner")

@@ -10,18 +10,20 @@ import asyncio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from sanjin_aggregator.adapters.submissions import CampaignRepository, SubmissionRepository
+from sanjin_aggregator.adapters.campaigns import CampaignRepository
+from sanjin_aggregator.adapters.submissions import SubmissionRepository
 from sanjin_aggregator.api import dashboard
 from sanjin_aggregator.api.campaigns import router as campaigns_router
+from sanjin_aggregator.api.compare import router as compare_router
 from sanjin_aggregator.api.register import router as register_router
 from sanjin_aggregator.api.routes import router
 from sanjin_aggregator.service.readmodels import LiveReadModels
 from sanjin_aggregator.service.submissions import SubmissionService, watch_deadlines
 from sanjin_aggregator.settings import AggregatorSettings
 from sanjin_shared.app import Platform, create_app
-from sanjin_shared.topics import ACTIVITIES, INSPECTION, MONITORING, SURVEYS
+from sanjin_shared.topics import ACTIVITIES, CAMPAIGNS, INSPECTION, MONITORING, SURVEYS
 
-CONSUMED_TOPICS = (ACTIVITIES.name, MONITORING.name, INSPECTION.name, SURVEYS.name)
+CONSUMED_TOPICS = (ACTIVITIES.name, MONITORING.name, INSPECTION.name, SURVEYS.name, CAMPAIGNS.name)
 
 
 def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
@@ -67,7 +69,15 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         await platform.extras["read_models"].stop()
         platform.extras["deadline_watch_stopping"].set()
 
-    routers = [router, register_router, campaigns_router, dashboard.reference, dashboard.page]
+    # compare before router: its /statistics/{province} would take /statistics/compare
+    routers = [
+        compare_router,
+        router,
+        register_router,
+        campaigns_router,
+        dashboard.reference,
+        dashboard.page,
+    ]
     if settings.is_development:
         routers.append(dashboard.development)
     app = create_app(

@@ -9,6 +9,8 @@ Collections (a replay builds a new generation beside the live one, under a name 
 - `stats_meta`: per campaign, `as_of`, the time of the newest event applied;
 - `stats_daily`: per (campaign, province, Beijing date) the counters' changes that day, behind the
   daily series (the value of a day is the sum of the changes up to it).
+The monitoring-point metrics are not counted here: they come from the register (`register`) and
+the campaign's window (`windows`), see domain/register.py.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from pymongo import InsertOne, ReplaceOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from sanjin_aggregator.adapters.register import RegisterStore
+from sanjin_aggregator.adapters.windows import WindowStore
 from sanjin_aggregator.domain.contributions import Contribution
 from sanjin_aggregator.domain.projection import Cell, Plan, VenueId, Versioned
 
@@ -63,6 +67,9 @@ def _replace_or_insert(
 
 class StatisticsStore:
     def __init__(self, db: AsyncDatabase[Any], *, prefix: str = "") -> None:
+        # the monitoring-point figures are worked out from the register and the campaign's window
+        self.register = RegisterStore(db, prefix=prefix)
+        self.windows = WindowStore(db, prefix=prefix)
         self._contributions = db[f"{prefix}stats_contributions"]
         self._cells = db[f"{prefix}stats_cells"]
         self._venues = db[f"{prefix}stats_venues"]
@@ -70,6 +77,7 @@ class StatisticsStore:
         self._daily = db[f"{prefix}stats_daily"]
 
     async def ensure_indexes(self) -> None:
+        await self.register.ensure_indexes()
         await self._cells.create_index("campaign", name="by_campaign")
         await self._daily.create_index([("campaign", 1), ("day", 1)], name="by_campaign_day")
 

@@ -11,13 +11,13 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from sanjin_aggregator.adapters.register import RegisterStore
+from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.adapters.xlsx import XLSX_MEDIA_TYPE, workbook
 from sanjin_aggregator.api.routes import CampaignId, attachment
-from sanjin_aggregator.service.register import ATTACHMENT_2, ordered
+from sanjin_aggregator.domain.register import PointInCampaign
+from sanjin_aggregator.service.register import ATTACHMENT_2, ordered, points_in_campaign
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import CurrentPrincipal, Principal, Role
-from sanjin_shared.events.monitoring import MonitoringPointState
 from sanjin_shared.pagination import MAX_LIMIT
 from sanjin_shared.personal import mask_phone
 from sanjin_shared.problems import Unprocessable
@@ -57,16 +57,17 @@ class Register(BaseModel):
     next_cursor: str | None = None
 
 
-async def get_store(platform: PlatformDep) -> RegisterStore:
-    return platform.extras["read_models"].current.register
+async def get_store(platform: PlatformDep) -> StatisticsStore:
+    return platform.extras["read_models"].current.statistics  # type: ignore[no-any-return]
 
 
-Store = Annotated[RegisterStore, Depends(get_store)]
+Store = Annotated[StatisticsStore, Depends(get_store)]
 
 
-def _row(p: MonitoringPointState, principal: Principal) -> RegisterRow:
+def _row(listed: PointInCampaign, principal: Principal) -> RegisterRow:
+    p = listed.point
     sees_phone = principal.role is Role.admin or principal.province == p.province
-    latest = p.latest_evaluation
+    latest = listed.latest_evaluation
     return RegisterRow(
         id=p.id,
         province=p.province,
@@ -85,15 +86,19 @@ def _row(p: MonitoringPointState, principal: Principal) -> RegisterRow:
         capabilities_text="、".join(p.capabilities),
         status=p.status,
         status_zh="在用" if p.status == "active" else "停用",
-        evaluations=p.evaluations,
+        evaluations=len(listed.evaluations),
         latest_evaluated_on=latest.evaluated_on if latest else None,
         latest_score=latest.score if latest else None,
     )
 
 
-async def _register(campaign: str, principal: Principal, store: RegisterStore) -> Register:
+async def _register(campaign: str, principal: Principal, store: StatisticsStore) -> Register:
+    """Every point in use during the campaign, wherever it was registered, with its
+    evaluations in the campaign."""
     own = principal.province if principal.role is Role.province else None
-    rows = [_row(p, principal) for p in ordered(await store.of_campaign(campaign, own))]
+    window = await store.windows.get(campaign)
+    points = await points_in_campaign(store.register, window, own)
+    rows = [_row(p, principal) for p in ordered(points) if p.listed]
     return Register(campaign=campaign, total=len(rows), items=rows)
 
 

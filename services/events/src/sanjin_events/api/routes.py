@@ -19,6 +19,7 @@ from sanjin_events.service.activities import ActivityService, ListFilter, Schedu
 from sanjin_events.service.batch import ActivityImport, ImportItem
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import BatchRequest, ImportSummary, validate_items
+from sanjin_shared.campaigns import Campaigns
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT
 from sanjin_shared.params import Cursor, IdempotencyKey, Limit
@@ -46,9 +47,11 @@ async def schedule_activity(
     body: ActivityCreate,
     ctx: Context,
     service: Service,
+    campaigns: Campaigns,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> ActivityOut:
+    await campaigns.check(body.campaign, body.scheduled_on, "scheduled_on")
     outcome = await service.schedule(
         ctx,
         ScheduleActivity(
@@ -83,9 +86,17 @@ async def schedule_activity(
     "`ignored`, changed ones `updated`. With `dry_run=true` nothing is written.",
 )
 async def import_activities(
-    body: BatchRequest, ctx: Context, platform: PlatformDep, dry_run: bool = False
+    body: BatchRequest,
+    ctx: Context,
+    platform: PlatformDep,
+    campaigns: Campaigns,
+    dry_run: bool = False,
 ) -> ImportSummary:
     valid, conflicts = validate_items(body.items, ActivityCreate)
+    valid, refused = await campaigns.screen(
+        valid, lambda i: (i.campaign, i.scheduled_on, "scheduled_on")
+    )
+    conflicts += refused
     items = [
         ImportItem(
             index=index,
@@ -119,8 +130,10 @@ async def import_activities(
     summary="Report (or correct) what an activity achieved",
 )
 async def report_activity(
-    activity_id: str, body: ActivityReportIn, ctx: Context, service: Service
+    activity_id: str, body: ActivityReportIn, ctx: Context, service: Service, campaigns: Campaigns
 ) -> ActivityOut:
+    activity = (await service.get(ctx, activity_id)).record
+    await campaigns.check(activity.campaign, body.held_on, "held_on")
     stored = await service.report(
         ctx,
         activity_id,

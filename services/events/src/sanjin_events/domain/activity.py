@@ -9,7 +9,6 @@ Pure rules: no I/O, no framework. Dates are Beijing calendar dates; `today` is p
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -34,8 +33,6 @@ ALLOWED_VENUES: dict[ActivityKind, frozenset[VenueType]] = {
     ActivityKind.seminar: frozenset(VenueType),
     ActivityKind.launch_ceremony: frozenset(VenueType),
 }
-
-_CAMPAIGN_YEAR = re.compile(r"^(\d{4})")
 
 
 class ActivityStatus(StrEnum):
@@ -123,11 +120,6 @@ class Activity:
             )
         if self.formats and self.kind is not ActivityKind.education:
             raise RuleViolation("formats", "formats apply to education activities only")
-        year = campaign_year(self.campaign)
-        if year is not None and self.scheduled_on.year != year:
-            raise RuleViolation(
-                "scheduled_on", f"the activity must be scheduled within the campaign year {year}"
-            )
 
     # -- behaviour ------------------------------------------------------------------------------
 
@@ -161,9 +153,6 @@ class Activity:
             raise InvalidTransition("a cancelled activity cannot be reported")
         if report.held_on > today:
             raise RuleViolation("held_on", "held_on cannot be in the future")
-        year = campaign_year(self.campaign)
-        if year is not None and report.held_on.year != year:
-            raise RuleViolation("held_on", f"held_on must fall within the campaign year {year}")
         if report.recommendations and self.kind is not ActivityKind.seminar:
             raise RuleViolation("recommendations", "recommendations are reported for seminars only")
         correction = self.status is ActivityStatus.completed
@@ -214,9 +203,3 @@ class Activity:
             formats=list(self.formats),
             report=report,
         )
-
-
-def campaign_year(campaign: str) -> int | None:
-    """Campaigns named after their year ("2019", "2019-autumn") bind dates to that year."""
-    match = _CAMPAIGN_YEAR.match(campaign)
-    return int(match.group(1)) if match else None

@@ -25,6 +25,7 @@ from sanjin_inspection.service.results import ImportItem, ResultInput, ResultSer
 from sanjin_inspection.service.sessions import SessionService
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import BatchRequest, ImportSummary, validate_items
+from sanjin_shared.campaigns import CampaignBook, Campaigns
 from sanjin_shared.errors import RuleViolation
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT
@@ -89,9 +90,11 @@ async def schedule_session(
     body: SessionCreate,
     ctx: Context,
     sessions: Sessions,
+    campaigns: Campaigns,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> SessionOut:
+    await campaigns.check(body.campaign, body.date, "date")
     fields = body.model_dump(exclude={"province"})
     fields["services"] = tuple(body.services)
     outcome = await sessions.schedule(
@@ -180,6 +183,14 @@ async def cancel_session(
     return SessionOut.of(await sessions.cancel(ctx, session_id, body.reason))
 
 
+async def _in_campaign(
+    sessions: SessionService, ctx: RequestContext, session_id: str, campaigns: CampaignBook
+) -> None:
+    """Bookings and results are dated by their session: its campaign is known and holds its day."""
+    session = (await sessions.get(ctx, session_id)).record
+    await campaigns.check(session.campaign, session.date, "date")
+
+
 # -- bookings ---------------------------------------------------------------------------------------
 
 
@@ -199,9 +210,12 @@ async def book(
     body: BookingCreate,
     ctx: Context,
     bookings: Bookings,
+    sessions: Sessions,
+    campaigns: Campaigns,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> BookingOut:
+    await _in_campaign(sessions, ctx, session_id, campaigns)
     outcome = await bookings.book(
         ctx,
         session_id,
@@ -289,9 +303,12 @@ async def record_result(
     body: ResultCreate,
     ctx: Context,
     results: Results,
+    sessions: Sessions,
+    campaigns: Campaigns,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> ResultOut:
+    await _in_campaign(sessions, ctx, session_id, campaigns)
     outcome = await results.record(
         ctx,
         session_id,
@@ -315,8 +332,15 @@ async def record_result(
     "are only checked.",
 )
 async def import_results(
-    session_id: str, body: BatchRequest, ctx: Context, results: Results, dry_run: bool = False
+    session_id: str,
+    body: BatchRequest,
+    ctx: Context,
+    results: Results,
+    sessions: Sessions,
+    campaigns: Campaigns,
+    dry_run: bool = False,
 ) -> ImportSummary:
+    await _in_campaign(sessions, ctx, session_id, campaigns)  # the file's items share its session
     valid, conflicts = validate_items(body.items, ResultCreate)
     items = [ImportItem(i, fingerprint(item), _result_input(item)) for i, item in valid]
     return await results.record_many(ctx, session_id, items, conflicts, dry_run=dry_run)

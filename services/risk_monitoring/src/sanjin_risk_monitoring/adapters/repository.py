@@ -12,8 +12,14 @@ from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-from sanjin_risk_monitoring.domain.point import Evaluation, MonitoringPoint, PointStatus
+from sanjin_risk_monitoring.domain.point import (
+    Evaluation,
+    MonitoringPoint,
+    PointStatus,
+    StatusChange,
+)
 from sanjin_risk_monitoring.domain.report import RiskReport
+from sanjin_shared.clock import beijing_date
 from sanjin_shared.records import RecordRepository
 from sanjin_shared.reference import HazardType, ProductCategory, Severity, VenueType
 
@@ -59,8 +65,24 @@ def _point_doc(p: MonitoringPoint) -> dict[str, Any]:
             for e in p.evaluations
         ],
         "deactivation_reason": p.deactivation_reason,
+        "status_changes": [
+            {"on": c.on.isoformat(), "status": c.status.value} for c in p.status_changes
+        ],
         "version": p.version,
     }
+
+
+def _status_changes(doc: dict[str, Any]) -> tuple[StatusChange, ...]:
+    """A point stored before the days of its status changes were kept: an inactive one was
+    deactivated at the latest on the day of its last change."""
+    if "status_changes" in doc:
+        return tuple(
+            StatusChange(date.fromisoformat(c["on"]), PointStatus(c["status"]))
+            for c in doc["status_changes"]
+        )
+    if doc["status"] == PointStatus.inactive.value and "updated_at" in doc:
+        return (StatusChange(beijing_date(doc["updated_at"]), PointStatus.inactive),)
+    return ()
 
 
 def _point(doc: dict[str, Any]) -> MonitoringPoint:
@@ -87,6 +109,7 @@ def _point(doc: dict[str, Any]) -> MonitoringPoint:
             for e in doc.get("evaluations") or ()
         ),
         deactivation_reason=doc.get("deactivation_reason"),
+        status_changes=_status_changes(doc),
         version=doc["version"],
     )
 

@@ -1,7 +1,9 @@
 """A risk-information monitoring point (风险信息监测点) of the register, Attachment 2 of the notice.
 
 Lifecycle: registered (active) → details updated, evaluated any number of times (the latest
-evaluation counts), deactivated with a reason → reactivated. Pure: no I/O.
+evaluation counts), deactivated with a reason → reactivated. A point belongs to its province and
+stands across campaigns: the days of each deactivation and reactivation are kept, so the periods
+it was in use (`active_periods`) say in which campaigns it counts. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from enum import StrEnum
 from sanjin_shared.errors import InvalidTransition, RuleViolation
 from sanjin_shared.events.envelope import DomainEvent
 from sanjin_shared.events.monitoring import (
-    LatestEvaluation,
+    ActivePeriod,
+    EvaluationRecord,
     MonitoringPointDeactivated,
     MonitoringPointEvaluated,
     MonitoringPointReactivated,
@@ -51,6 +54,12 @@ class Evaluation:
 
 
 @dataclass(frozen=True, slots=True)
+class StatusChange:
+    on: date  # Beijing date
+    status: PointStatus
+
+
+@dataclass(frozen=True, slots=True)
 class MonitoringPoint:
     id: str
     province: str
@@ -69,6 +78,7 @@ class MonitoringPoint:
     status: PointStatus = PointStatus.active
     evaluations: tuple[Evaluation, ...] = ()
     deactivation_reason: str | None = None
+    status_changes: tuple[StatusChange, ...] = ()
     version: int = 1
     events: tuple[DomainEvent, ...] = field(default=(), compare=False)
 
@@ -98,21 +108,46 @@ class MonitoringPoint:
         )
         return changed._raised(MonitoringPointEvaluated)
 
-    def deactivate(self, reason: str) -> MonitoringPoint:
+    def deactivate(self, reason: str, *, today: date) -> MonitoringPoint:
         if self.status is PointStatus.inactive:
             raise InvalidTransition("the monitoring point is already inactive")
         changed = replace(
-            self, status=PointStatus.inactive, deactivation_reason=reason, version=self.version + 1
+            self,
+            status=PointStatus.inactive,
+            deactivation_reason=reason,
+            status_changes=(*self.status_changes, StatusChange(today, PointStatus.inactive)),
+            version=self.version + 1,
         )
         return changed._raised(MonitoringPointDeactivated)
 
-    def reactivate(self) -> MonitoringPoint:
+    def reactivate(self, *, today: date) -> MonitoringPoint:
         if self.status is PointStatus.active:
             raise InvalidTransition("the monitoring point is already active")
         changed = replace(
-            self, status=PointStatus.active, deactivation_reason=None, version=self.version + 1
+            self,
+            status=PointStatus.active,
+            deactivation_reason=None,
+            status_changes=(*self.status_changes, StatusChange(today, PointStatus.active)),
+            version=self.version + 1,
         )
         return changed._raised(MonitoringPointReactivated)
+
+    def active_periods(self) -> list[tuple[date, date | None]]:
+        """The spans it was in use: from `established_on`, each ended on the day of a
+        deactivation (that day not included) and begun again on the day of a reactivation. A
+        span of no day (deactivated on the day it began) is left out."""
+        periods: list[tuple[date, date | None]] = []
+        since: date | None = self.established_on
+        for change in self.status_changes:
+            if change.status is PointStatus.inactive and since is not None:
+                if change.on > since:
+                    periods.append((since, change.on))
+                since = None
+            elif change.status is PointStatus.active and since is None:
+                since = max(change.on, self.established_on)
+        if since is not None:
+            periods.append((since, None))
+        return periods
 
     @property
     def latest_evaluation(self) -> Evaluation | None:
@@ -129,7 +164,6 @@ class MonitoringPoint:
         return replace(self, events=(event_type(point=self.state()),))  # type: ignore[call-arg]
 
     def state(self) -> MonitoringPointState:
-        latest = self.latest_evaluation
         return MonitoringPointState(
             id=self.id,
             province=self.province,
@@ -145,11 +179,10 @@ class MonitoringPoint:
             established_on=self.established_on,
             capabilities=list(self.capabilities),
             status=self.status.value,
-            evaluations=len(self.evaluations),
-            latest_evaluation=LatestEvaluation(
-                evaluated_on=latest.evaluated_on, score=latest.score, evaluator=latest.evaluator
-            )
-            if latest
-            else None,
+            evaluations=[
+                EvaluationRecord(evaluated_on=e.evaluated_on, score=e.score, evaluator=e.evaluator)
+                for e in self.evaluations
+            ],
+            active=[ActivePeriod(since=a, until=b) for a, b in self.active_periods()],
             deactivation_reason=self.deactivation_reason,
         )

@@ -75,10 +75,10 @@ class PointService:
         )
 
     async def deactivate(self, ctx: RequestContext, point_id: str, reason: str) -> Point:
-        return await self._change(ctx, point_id, lambda p, _today: p.deactivate(reason))
+        return await self._change(ctx, point_id, lambda p, today: p.deactivate(reason, today=today))
 
     async def reactivate(self, ctx: RequestContext, point_id: str) -> Point:
-        return await self._change(ctx, point_id, lambda p, _today: p.reactivate())
+        return await self._change(ctx, point_id, lambda p, today: p.reactivate(today=today))
 
     async def get(self, ctx: RequestContext, point_id: str) -> Point:
         return await visible(self._points, ctx, point_id, what="monitoring point")

@@ -17,11 +17,12 @@ from sanjin_shared.batch import (
     ItemStatus,
     validate_items,
 )
+from sanjin_shared.campaigns import CampaignBook, Campaigns
 from sanjin_shared.errors import RuleViolation
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT
 from sanjin_shared.params import Cursor, IdempotencyKey, Limit
-from sanjin_shared.records import Context, next_cursor
+from sanjin_shared.records import Context, RequestContext, next_cursor
 from sanjin_shared.reference import ProductCategory, ProvinceCode
 from sanjin_survey.adapters.repository import StoredSurvey
 from sanjin_survey.domain.index import Moments, Question, estimate
@@ -192,9 +193,11 @@ async def publish_survey(
     body: SurveyCreate,
     ctx: Context,
     service: Service,
+    campaigns: Campaigns,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> SurveyOut:
+    await campaigns.check(body.campaign, body.opens_on, "opens_on")
     fields: dict[str, Any] = body.model_dump(exclude={"province", "questions"})
     fields["questions"] = _questions(body.questions)
     outcome = await service.publish(
@@ -261,6 +264,14 @@ async def close_survey(survey_id: str, ctx: Context, service: Service) -> Survey
     return SurveyOut.of(await service.close(ctx, survey_id))
 
 
+async def _in_campaign(
+    service: SurveyService, ctx: RequestContext, survey_id: str, campaigns: CampaignBook
+) -> None:
+    """A response is dated by its survey: the survey's campaign is known and holds its opening."""
+    survey = (await service.get(ctx, survey_id)).record
+    await campaigns.check(survey.campaign, survey.opens_on, "opens_on")
+
+
 @router.post(
     "/surveys/{survey_id}/responses",
     status_code=201,
@@ -271,8 +282,14 @@ async def close_survey(survey_id: str, ctx: Context, service: Service) -> Survey
     },
 )
 async def respond(
-    survey_id: str, body: ResponseIn, ctx: Context, service: Service, response: Response
+    survey_id: str,
+    body: ResponseIn,
+    ctx: Context,
+    service: Service,
+    campaigns: Campaigns,
+    response: Response,
 ) -> ResponseOut:
+    await _in_campaign(service, ctx, survey_id, campaigns)
     recorded, created = await service.respond(
         ctx, survey_id, body.respondent_id, dict(body.answers), body.channel
     )
@@ -290,8 +307,14 @@ async def respond(
     "conflict. With `dry_run=true` nothing is recorded.",
 )
 async def respond_batch(
-    survey_id: str, body: BatchRequest, ctx: Context, service: Service, dry_run: bool = False
+    survey_id: str,
+    body: BatchRequest,
+    ctx: Context,
+    service: Service,
+    campaigns: Campaigns,
+    dry_run: bool = False,
 ) -> ImportSummary:
+    await _in_campaign(service, ctx, survey_id, campaigns)  # the upload's items share its survey
     valid, conflicts = validate_items(body.items, ResponseIn)
     if dry_run:
         await service.get(ctx, survey_id)
