@@ -8,7 +8,6 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import httpx
@@ -16,7 +15,7 @@ import pytest
 
 from sanjin_shared.auth import Role, mint_token
 from sanjin_shared.provisioning import provision_topics
-from tests.support.campaigns import CampaignTopic
+from tests.support.campaigns import TEST_WINDOW, CampaignTopic
 from tests.support.infra import Servers, servers
 from tests.support.personal import leaks_in
 from tests.support.services import ServiceProcess
@@ -134,7 +133,7 @@ async def campaign(campaign_topic: CampaignTopic) -> str:
     """A campaign of its own per test, so statistics of different tests never mix. It covers
     the year 2019 and is defined on the campaigns topic, as the aggregator would define it."""
     name = f"2019-{uuid.uuid4().hex[:10]}"
-    await campaign_topic.define(name, date(2019, 1, 1), date(2019, 12, 31))
+    await campaign_topic.define(name, *TEST_WINDOW)
     return name
 
 

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import auth
 from tests.support.campaigns import CampaignTopic
+from tests.support.expected import all_pages
 from tests.support.factories import (
     activity_body,
     booking_body,
@@ -213,9 +214,9 @@ async def test_a_campaign_defined_while_the_services_run_is_usable_without_a_res
             f"{events_service.url}/v1/activities",
             activity_body(name, scheduled_on="2031-09-15"),
         ),
-        "point": (
+        "point": (  # set up already (not in the future), registered in the coming campaign
             f"{risk_service.url}/v1/monitoring-points",
-            point_body(name, established_on="2031-09-01"),
+            point_body(name, established_on="2026-01-01", name=f"点{uuid.uuid4()}"),
         ),
         "session": (
             f"{inspection_service.url}/v1/inspection-sessions",
@@ -235,6 +236,7 @@ async def test_a_campaign_defined_while_the_services_run_is_usable_without_a_res
     }
     defined = await http.put(f"{aggregator.url}/v1/campaigns/{name}", json=window, headers=ADMIN)
     assert defined.status_code == 201, defined.text
+    made = {}
     for kind, (url, body) in creates.items():
         created = await eventually(
             lambda url=url, body=body: http.post(url, json=body, headers=BJ),
@@ -243,13 +245,13 @@ async def test_a_campaign_defined_while_the_services_run_is_usable_without_a_res
             what=f"a {kind} in the campaign defined a moment ago",
         )
         assert created.json()["campaign"] == name
-    # the aggregator's own read models know it too: its register and statistics answer
-    register = await eventually(
-        lambda: http.get(f"{aggregator.url}/v1/campaigns/{name}/monitoring-points", headers=HQ),
-        until=lambda r: r.status_code == 200 and r.json()["total"] >= 1,
+        made[kind] = created.json()["id"]
+    # the aggregator's own read models know it too: the point stands in its register
+    await eventually(
+        lambda: all_pages(http, f"{aggregator.url}/v1/campaigns/{name}/monitoring-points", HQ),
+        until=lambda rows: any(p["id"] == made["point"] for p in rows),
         what="the new campaign's register",
     )
-    assert any(p["established_on"] == "2031-09-01" for p in register.json()["items"])
 
 
 async def _activities(
@@ -293,7 +295,7 @@ async def test_year_over_year_and_the_register_across_campaigns(
     ).json()
     for day, score in (("2018-10-01", 70), ("2019-10-01", 90), ("2019-10-08", 95)):
         r = await http.post(
-            f"{risk_service.url}/v1/monitoring-points/{point['id']}/evaluate",
+            f"{risk_service.url}/v1/monitoring-points/{point['id']}/evaluations",
             json={"evaluated_on": day, "score": score, "evaluator": "评估组", "findings": "好"},
             headers=BJ,
         )
@@ -337,14 +339,12 @@ async def test_year_over_year_and_the_register_across_campaigns(
     assert rows[0] == ["填报单位", "指标", f"{campaign}年", f"{earlier}年", "增减", "增减幅度(%)"]
     assert ["北京市", "参与人数(人次)", 300, 200, 100, 50] in rows
 
-    def row(r: httpx.Response) -> dict[str, Any] | None:
-        return next((p for p in r.json()["items"] if p["id"] == point["id"]), None)
+    def row(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+        return next((p for p in rows if p["id"] == point["id"]), None)
 
     for c, evaluations, latest in ((campaign, 2, 95), (earlier, 1, 70)):
         listed = await eventually(
-            lambda c=c: http.get(
-                f"{aggregator.url}/v1/campaigns/{c}/monitoring-points", headers=HQ
-            ),
+            lambda c=c: all_pages(http, f"{aggregator.url}/v1/campaigns/{c}/monitoring-points", HQ),
             until=lambda r, evaluations=evaluations: (
                 (row(r) or {}).get("evaluations") == evaluations
             ),

@@ -13,6 +13,9 @@ from sanjin_shared.events.campaigns import CampaignChanged, CampaignDefined, Cam
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.topics import CAMPAIGNS, physical
 
+# the window of the campaigns the tests define for themselves (their bodies are dated in 2019)
+TEST_WINDOW = (date(2019, 1, 1), date(2019, 12, 31))
+
 
 def campaign_envelope(
     name: str, starts_on: date, ends_on: date, *, version: int = 1

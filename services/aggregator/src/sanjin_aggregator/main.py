@@ -17,6 +17,7 @@ from sanjin_aggregator.api.campaigns import router as campaigns_router
 from sanjin_aggregator.api.compare import router as compare_router
 from sanjin_aggregator.api.register import router as register_router
 from sanjin_aggregator.api.routes import router
+from sanjin_aggregator.service.campaigns import CampaignService
 from sanjin_aggregator.service.readmodels import LiveReadModels
 from sanjin_aggregator.service.submissions import SubmissionService, watch_deadlines
 from sanjin_aggregator.settings import AggregatorSettings
@@ -49,6 +50,7 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
 
     async def start_deadline_watch(platform: Platform) -> None:
         await CampaignRepository(platform.db).seed_defaults()
+        await CampaignService(platform.unit_of_work()).announce_earlier()
         await SubmissionRepository(platform.db).ensure_indexes()
         stopping = asyncio.Event()
         platform.extras["deadline_watch_stopping"] = stopping

@@ -50,6 +50,19 @@ class CampaignRepository:
         )
         return (int(before.get("version", 0)) + 1 if before else 1), before is None
 
+    async def unannounced(self) -> list[Campaign]:
+        """Campaigns written before campaigns were events (no version): never published."""
+        return [_campaign(d) async for d in self._col.find({"version": {"$exists": False}})]
+
+    async def announce(self, campaign_id: str, *, session: AsyncClientSession) -> bool:
+        """Give an unannounced campaign version 1; False when another process did first."""
+        result = await self._col.update_one(
+            {"_id": campaign_id, "version": {"$exists": False}},
+            {"$set": {"version": 1}},
+            session=session,
+        )
+        return result.modified_count == 1
+
     async def get(
         self, campaign_id: str, *, session: AsyncClientSession | None = None
     ) -> Campaign | None:

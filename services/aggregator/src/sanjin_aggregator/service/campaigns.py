@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sanjin_aggregator.adapters.campaigns import CampaignRepository
 from sanjin_aggregator.domain.campaign import Campaign
+from sanjin_shared.auth import Principal, Role
 from sanjin_shared.clock import Clock, utc_now
 from sanjin_shared.events.campaigns import CampaignChanged, CampaignDefined, CampaignState
 from sanjin_shared.mongo import Transaction, UnitOfWork
@@ -39,17 +40,32 @@ class CampaignService:
             version, created = await self._campaigns.put(
                 campaign, now=now, by=ctx.principal.sub, session=tx.session
             )
-            state = CampaignState(
-                id=campaign.id,
-                starts_on=campaign.starts_on,
-                ends_on=campaign.ends_on,
-                report_deadline=campaign.report_deadline,
-            )
-            event = (CampaignDefined if created else CampaignChanged)(campaign=state)
+            event = (CampaignDefined if created else CampaignChanged)(campaign=_state(campaign))
             tx.publish(*envelopes((event,), producer=PRODUCER, version=version, ctx=ctx, now=now))
             return created
 
         return campaign, await self._uow.run(put)
+
+    async def announce_earlier(self) -> list[str]:
+        """At start-up: publish `CampaignDefined` for the campaigns defined before campaigns
+        were events, once (the upgrade that made them events)."""
+        announced = []
+        for campaign in await self._campaigns.unannounced():
+
+            async def announce(tx: Transaction, campaign: Campaign = campaign) -> bool:
+                if not await self._campaigns.announce(campaign.id, session=tx.session):
+                    return False
+                event = CampaignDefined(campaign=_state(campaign))
+                tx.publish(
+                    *envelopes(
+                        (event,), producer=PRODUCER, version=1, ctx=_UPGRADE, now=self._clock()
+                    )
+                )
+                return True
+
+            if await self._uow.run(announce):
+                announced.append(campaign.id)
+        return announced
 
     async def get(self, campaign_id: str) -> Campaign:
         found = await self._campaigns.get(campaign_id)
@@ -59,3 +75,18 @@ class CampaignService:
 
     async def all(self) -> list[Campaign]:
         return await self._campaigns.all()
+
+
+def _state(campaign: Campaign) -> CampaignState:
+    return CampaignState(
+        id=campaign.id,
+        starts_on=campaign.starts_on,
+        ends_on=campaign.ends_on,
+        report_deadline=campaign.report_deadline,
+    )
+
+
+_UPGRADE = RequestContext(
+    principal=Principal(sub="aggregator-upgrade", role=Role.admin),
+    correlation_id="campaigns-upgrade",
+)
