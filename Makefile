@@ -11,18 +11,25 @@ export UV_PYTHON_PREFERENCE := only-system
 KUSTOMIZE_VERSION := v5.7.1
 KUSTOMIZE := $(HOME)/.cache/sanjin/kustomize-$(KUSTOMIZE_VERSION)/kustomize
 export SANJIN_KUSTOMIZE := $(KUSTOMIZE)
+# the API documents' linters (npm @redocly/cli, @asyncapi/cli), pinned with their whole tree by
+# tools/api-lint/package-lock.json and installed once per lock file into the cache
+API_LINT := $(HOME)/.cache/sanjin/api-lint-$(shell sha256sum tools/api-lint/package-lock.json | cut -c1-12)
+REDOCLY := $(API_LINT)/node_modules/.bin/redocly
+export REDOCLY_TELEMETRY := off
+export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: help install servers browser tools chaos fuzz up down logs status test test-unit lint lint-deploy format schemas bench
+.PHONY: help install servers browser tools api-lint-tools chaos fuzz up down logs status test test-unit lint lint-deploy format schemas bench print-check
 
 help:
 	@echo "make up      install what is missing, start Kafka, SecantusDB and the five services"
 	@echo "make down    stop everything 'make up' started"
 	@echo "make logs    follow the logs"
 	@echo "make test    install what is missing, start the servers the tests need, run every test"
-	@echo "make lint    ruff"
+	@echo "make lint    ruff, and Redocly on the five OpenAPI documents"
 	@echo "make bench  throughput and latency ratios against baselines (bench/results/latest.json)"
 	@echo "make chaos  faults under load, then lost / double-counted checks (CHAOS_ARGS=--records N)"
 	@echo "make fuzz   schemathesis on every operation, FUZZ_EXAMPLES per operation (100)"
+	@echo "make print-check  render the official statistics xlsx to PDF (LibreOffice), check A4 pages"
 
 $(UV_HOME)/bin/uv:
 	python3 -m venv $(UV_HOME)
@@ -57,10 +64,32 @@ browser:
 			apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
 	fi
 
+# the official statistics workbook rendered by LibreOffice headless: A4 landscape pages, title and
+# header rows on each, as many pages as its notes state (Debian's libreoffice-calc and
+# poppler-utils, installed here with apt; not part of `make test`)
+print-check: install
+	@if ! command -v soffice >/dev/null || ! command -v pdfinfo >/dev/null \
+		|| ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "installing Debian's libreoffice-calc, poppler-utils and fonts-noto-cjk"; \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install \
+			-y -qq --no-install-recommends libreoffice-calc poppler-utils fonts-noto-cjk >/dev/null; \
+	fi
+	$(UV) run python scripts/print_check.py
+
 $(KUSTOMIZE):
 	GOBIN=$(dir $(KUSTOMIZE)) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 
 tools: $(KUSTOMIZE)
+
+$(API_LINT)/.installed:
+	@command -v npm >/dev/null || { echo "make lint needs Node.js 20+ with npm"; exit 1; }
+	mkdir -p $(API_LINT)
+	cp tools/api-lint/package.json tools/api-lint/package-lock.json $(API_LINT)/
+	cd $(API_LINT) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+api-lint-tools: $(API_LINT)/.installed
 
 test: servers browser tools
 	$(UV) run pytest
@@ -73,9 +102,11 @@ fuzz: servers
 test-unit: install
 	$(UV) run pytest tests/unit
 
-lint: install
+lint: install api-lint-tools
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run sanjin openapi --out .run/openapi >/dev/null
+	$(REDOCLY) lint --config tools/api-lint/redocly.yaml --format=summary .run/openapi/*.json
 
 # deployment files: the Dockerfile, every YAML file under deploy/, and both Kubernetes overlays
 # rendered and validated against the Kubernetes schemas (the Strimzi resources have none there)

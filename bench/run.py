@@ -34,6 +34,7 @@ from sanjin_devstack.paths import REPO
 from sanjin_devstack.stack import reap_stale_runs, uvicorn_argv
 from sanjin_shared.auth import mint_token
 from sanjin_shared.provisioning import provision_topics
+from sanjin_shared.registry import service
 
 SECRET = "sanjin-bench-secret-0123456789abcdef0123456789"  # noqa: S105 - the throw-away local stack of the benchmark
 RESULTS = REPO / "bench" / "results" / "latest.json"
@@ -400,12 +401,12 @@ def main() -> int:
         kafka.wait_ready()
         asyncio.run(provision_topics(kafka.bootstrap))
         apps = {
-            "events": "sanjin_events.main:build_app",
-            "survey": "sanjin_survey.main:build_app",
+            "events": service("events").factory,
+            "survey": service("survey").factory,
             "bare": "bench.bare_app:build_app",
-            "aggregator": "sanjin_aggregator.main:build_app",
-            "events_unlimited": "sanjin_events.main:build_app",
-            "events_two_workers": "sanjin_events.main:build_app",
+            "aggregator": service("aggregator").factory,
+            "events_unlimited": service("events").factory,
+            "events_two_workers": service("events").factory,
         }
         for name in ports:
             app = apps[name]

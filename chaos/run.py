@@ -43,6 +43,8 @@ from sanjin_devstack.stack import reap_stale_runs, uvicorn_argv
 from sanjin_shared.auth import mint_token
 from sanjin_shared.provisioning import provision_topics
 from sanjin_shared.reference import PROVINCES
+from sanjin_shared.registry import INTAKE as INTAKE_SERVICES
+from sanjin_shared.registry import SERVICES
 from tests.support.campaigns import TEST_WINDOW, CampaignTopic
 from tests.support.expected import statistics_from_records
 from tests.support.factories import (
@@ -59,13 +61,8 @@ from tests.support.replay import run_replay
 
 SECRET = "sanjin-chaos-secret-0123456789abcdef0123456789"  # noqa: S105 - a throw-away local stack
 UNITS = list(PROVINCES)
-INTAKE = {
-    "events": "sanjin_events.main:build_app",
-    "risk_monitoring": "sanjin_risk_monitoring.main:build_app",
-    "inspection": "sanjin_inspection.main:build_app",
-    "survey": "sanjin_survey.main:build_app",
-}
-APPS = INTAKE | {"aggregator": "sanjin_aggregator.main:build_app"}
+INTAKE = {s.name: s.factory for s in INTAKE_SERVICES}
+APPS = {s.name: s.factory for s in SERVICES}
 # What each intake service keeps, and the field that names a record uniquely for the exactly-once
 # check (the load sets it from the record's number).
 RECORDS = {
@@ -74,7 +71,7 @@ RECORDS = {
     "inspection": [("bookings", "external_id"), ("inspection_results", "external_id")],
     "survey": [("responses", "respondent_id")],
 }
-TOPICS = ["sanjin.activities", "sanjin.monitoring", "sanjin.inspection", "sanjin.surveys"]
+TOPICS = [s.topic.name for s in INTAKE_SERVICES]
 # Ten slots: record number i writes MIX[i % 10] for unit UNITS[i // 10 % 32], so every unit gets
 # every kind.
 MIX = ["activity"] * 4 + ["point", "risk_report", "risk_report", "booking", "result", "response"]

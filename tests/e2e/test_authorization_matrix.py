@@ -381,6 +381,31 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ("aggregator", "POST", "/v1/campaigns/{campaign}/submissions/{province}/return"): Entry(
         P.HQ, record="submitted", body=lambda r: {"comment": "请补充数据"}, fresh=True
     ),
+    ("aggregator", "POST", "/v1/campaigns/{campaign}/submissions/{province}/extend"): Entry(
+        P.HQ,
+        record="submitted",
+        body=lambda r: {"deadline": "2019-12-07T23:59:59+08:00", "reason": "系统故障"},
+        fresh=True,
+    ),
+    ("aggregator", "POST", "/v1/campaigns/{campaign}/submissions/{province}/on-behalf"): Entry(
+        P.HQ,
+        201,
+        record="submitted",
+        body=lambda r: {
+            "summary": "邮件报送的总结",
+            "channel": "email",
+            "received_at": "2019-11-30T20:00:00+08:00",
+        },
+        fresh=True,
+    ),
+    ("aggregator", "POST", "/v1/campaigns/{campaign}/submissions/{province}/remind"): Entry(
+        P.HQ, 201, record="unsubmitted", fresh=True
+    ),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/reminders"): Entry(P.LIST),
+    ("aggregator", "GET", "/v1/unit-contacts"): Entry(P.HQ),
+    ("aggregator", "PUT", "/v1/unit-contacts/{province}"): Entry(
+        P.HQ, record="unsubmitted", body=lambda r: {"emails": ["zhijian@example.gov.cn"]}
+    ),
     ("aggregator", "GET", "/v1/reference"): Entry(P.LIST),
     ("aggregator", "GET", "/dashboard"): Entry(P.PUBLIC),
     ("aggregator", "POST", "/v1/dev/token"): Entry(P.PUBLIC, body=lambda r: {"role": "hq"}),
@@ -479,14 +504,15 @@ async def _fill(
     request = Request(world, target, names_province=caller.role in ("hq", "admin"))
     if "{campaign}" in path:
         path = path.replace("{campaign}", world.campaign)
-    if entry.record == "submitted":  # a submission of its own campaign, so each decision is new
-        campaign = f"{world.campaign}-{world.n()}"
+    if entry.record in ("submitted", "unsubmitted"):  # a campaign of its own, so each decision
+        campaign = f"{world.campaign}-{world.n()}"  # is new
         await _define(world, campaign)
-        await world.http.post(
-            f"{world.urls['aggregator']}/v1/campaigns/{campaign}/submissions",
-            json={"summary": "总结"},
-            headers=world.headers(target),
-        )
+        if entry.record == "submitted":
+            await world.http.post(
+                f"{world.urls['aggregator']}/v1/campaigns/{campaign}/submissions",
+                json={"summary": "总结"},
+                headers=world.headers(target),
+            )
         path = path.replace(world.campaign, campaign).replace("{province}", target)
     elif entry.record is not None:
         if owner is None:
@@ -514,7 +540,7 @@ async def _define(world: World5, campaign: str) -> None:
 
 
 def _refs(entry: Entry) -> list[str]:
-    if entry.record is None or entry.record == "submitted":
+    if entry.record in (None, "submitted", "unsubmitted"):
         return ["own"]
     return ["own", "others", "missing"]
 

@@ -63,8 +63,12 @@ async def test_xlsx_and_csv_equal_the_table(
     assert campaign in values[0][0] and "活动情况统计表" in values[0][0]
     assert values[1] == ["序号", "填报单位", *(METRIC_LABELS[m] for m in METRICS)]
     assert ws.freeze_panes == "A3"
-    body = values[2:]
+    body, below = values[2:35], values[35:]
     assert [r[0] for r in body] == [*range(1, 33), None]
+    assert [r[0] for r in below if r[0]][:2] == [
+        "填报单位：市场监管总局质量监督司",
+        "注：依据各单位录入的实时数据汇总，审核前后可能变化。",
+    ]
     assert [r[1:] for r in body] == expected
     assert body[-1][1] == "合计" and body[-2][1] == "新疆生产建设兵团"
     participants = 2 + 1 + METRICS.index("participants")

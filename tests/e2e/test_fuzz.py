@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from sanjin_shared.registry import SERVICES
 from tests.conftest import token
 from tests.support.services import ServiceProcess
 
@@ -51,13 +52,10 @@ def services(
     survey_service: ServiceProcess,
     aggregator: ServiceProcess,
 ) -> dict[str, str]:
-    return {
-        "events": events_service.url,
-        "risk_monitoring": risk_service.url,
-        "inspection": inspection_service.url,
-        "survey": survey_service.url,
-        "aggregator": aggregator.url,
-    }
+    running = [events_service, risk_service, inspection_service, survey_service, aggregator]
+    urls = {s.name: s.url for s in running}
+    assert set(urls) == {s.name for s in SERVICES}, "a service of the registry is not fuzzed"
+    return urls
 
 
 def fuzz(base_url: str, operation: Any, http: requests.Session, seen: Counter[str]) -> None:

@@ -66,3 +66,12 @@ async def envelopes_on(bootstrap: str, topic: str) -> list[dict[str, Any]]:
         if isinstance(value, dict) and "type" in value:
             out.append(value)
     return out
+
+
+def kafka_reachable(metrics_text: str, service: str) -> float | None:
+    """The gauge `sanjin_kafka_reachable` of `service` in a /metrics answer (None if absent)."""
+    prefix = f'sanjin_kafka_reachable{{service="{service}"}}'
+    for line in metrics_text.splitlines():
+        if line.startswith(prefix):
+            return float(line.split()[-1])
+    return None

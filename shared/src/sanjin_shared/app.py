@@ -4,8 +4,8 @@ The lifespan owns the process's resources as one typed object, `Platform`: the M
 database, the token verifier, the outbox relay and any background tasks (the aggregator's
 consumer). Routers reach it through the `PlatformDep` dependency, never through globals.
 
-Every app gets `/healthz` (alive), `/readyz` (MongoDB and Kafka reachable), `/metrics`
-(Prometheus), `/v1/audit` (the audit trail, for hq), the request middleware (correlation id,
+Every app gets `/healthz` (alive), `/readyz` (MongoDB reachable: what a request needs),
+`/metrics` (Prometheus, with the broker's reachability), `/v1/audit` (the audit trail, for hq), the request middleware (correlation id,
 access log, body and JSON-depth limits), per-token rate limits and problem+json errors.
 """
 
@@ -15,16 +15,19 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from sanjin_shared.audit import Actor, AuditLog, audit_router
-from sanjin_shared.auth import TokenVerifier
+from sanjin_shared.auth import BEARER, TokenVerifier
 from sanjin_shared.health import KafkaProbe
 from sanjin_shared.limits import RequestLimitsMiddleware
 from sanjin_shared.logging import configure_logging, get_logger
@@ -33,7 +36,7 @@ from sanjin_shared.mongo import UnitOfWork, make_client
 from sanjin_shared.outbox import OutboxRelay, ensure_outbox_indexes
 from sanjin_shared.problems import document_problems, install_problem_handlers, problem_response
 from sanjin_shared.ratelimit import RateLimiter
-from sanjin_shared.settings import ServiceSettings
+from sanjin_shared.settings import SHUTDOWN_STEPS_S, ServiceSettings
 
 log = get_logger(__name__)
 
@@ -86,7 +89,11 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
-        mongo = make_client(settings.mongodb_uri, app_name=settings.service_name)
+        mongo = make_client(
+            settings.mongodb_uri,
+            app_name=settings.service_name,
+            max_pool_size=settings.mongodb_max_pool_size,
+        )
         db = mongo[settings.database_name]
         relay = OutboxRelay(
             db,
@@ -103,18 +110,19 @@ def create_app(
             db=db,
             verifier=TokenVerifier(settings),
             relay=relay,
-            kafka=KafkaProbe(settings.kafka_bootstrap),
+            kafka=KafkaProbe(settings),
             limiter=RateLimiter(
                 db,
                 per_window=settings.rate_limit_per_window,
                 window_s=settings.rate_limit_window_s,
             ),
         )
-        await _retry_until_ready(lambda: ensure_outbox_indexes(db), "outbox indexes")
-        await _retry_until_ready(platform.limiter.ensure_indexes, "rate limit indexes")
-        await _retry_until_ready(AuditLog(db).ensure_indexes, "audit indexes")
+        until = asyncio.get_running_loop().time() + settings.startup_timeout_s
+        await _retry_until_ready(lambda: ensure_outbox_indexes(db), "outbox indexes", until)
+        await _retry_until_ready(platform.limiter.ensure_indexes, "rate limit indexes", until)
+        await _retry_until_ready(AuditLog(db).ensure_indexes, "audit indexes", until)
         for hook in on_startup:
-            await _retry_until_ready(lambda hook=hook: hook(platform), hook.__name__)
+            await _retry_until_ready(lambda hook=hook: hook(platform), hook.__name__, until)
         platform.tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
         log.info("service started", environment=settings.environment.value)
         try:
@@ -130,12 +138,16 @@ def create_app(
 
             for hook in on_shutdown:
                 await _bounded(hook(platform), left(), hook.__name__)
-            await _bounded(relay.stop(flush_timeout_s=left()), left() + 3, "outbox relay")
+            steps = SHUTDOWN_STEPS_S
+            await _bounded(
+                relay.stop(flush_timeout_s=left()), left() + steps["relay producer"], "outbox relay"
+            )
             for task in platform.tasks:
                 task.cancel()
-            await _bounded(asyncio.gather(*platform.tasks, return_exceptions=True), 3, "tasks")
-            await _bounded(platform.kafka.close(), 2, "kafka probe")
-            await _bounded(mongo.close(), 2, "mongodb client")
+            tasks = asyncio.gather(*platform.tasks, return_exceptions=True)
+            await _bounded(tasks, steps["tasks"], "tasks")
+            await _bounded(platform.kafka.close(), steps["kafka probe"], "kafka probe")
+            await _bounded(mongo.close(), steps["mongodb client"], "mongodb client")
             log.info("service stopped")
 
     app = FastAPI(
@@ -143,17 +155,21 @@ def create_app(
         description=description,
         version="1.0.0",
         lifespan=lifespan,
+        docs_url=None,  # served by _api_docs from the vendored Swagger UI, never a CDN
+        redoc_url=None,
     )
     install_problem_handlers(app)
-    _document_problems(app)
+    _document_openapi(app, settings)
     app.add_middleware(
         RequestLimitsMiddleware,
         max_body_bytes=settings.max_body_bytes,
         max_batch_body_bytes=settings.max_batch_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
         max_json_depth=settings.max_json_depth,
     )
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)  # outermost
     app.include_router(_operations_router())
+    _api_docs(app, settings)
     app.include_router(audit_router())
     for router in routers:
         app.include_router(router)
@@ -169,27 +185,97 @@ async def _bounded(step: Awaitable[Any], timeout_s: float, what: str) -> None:
         log.warning("shutdown step failed", step=what, error=repr(exc))
 
 
-def _document_problems(app: FastAPI) -> None:
-    """The OpenAPI lists every operation's problem+json answers (see problems.py)."""
+def _document_openapi(app: FastAPI, settings: ServiceSettings) -> None:
+    """The OpenAPI lists every operation's problem+json answers (see problems.py) and how each
+    one signs in (see _security)."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = document_problems(generate())
+            app.openapi_schema = _security(document_problems(generate()), settings)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-async def _retry_until_ready(action: Callable[[], Awaitable[Any]], what: str) -> None:
-    """Start-up must survive a database that comes up a little later than the service."""
+OPENID_CONNECT = "openIdConnect"
+
+
+def _security(openapi: dict[str, Any], settings: ServiceSettings) -> dict[str, Any]:
+    """Operations that take the bearer token (auth.BEARER) declare it (FastAPI does, from the
+    dependency); the others say they are public (`security: []`) instead of saying nothing. When
+    an identity provider is configured (SANJIN_JWT_ISSUER), a sign-in there is an alternative
+    in every protected operation's `security`, so a client may use either."""
+    bearer = BEARER.scheme_name
+    oidc = bool(settings.jwt_issuer)
+    if settings.jwt_issuer:
+        schemes = openapi.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes[OPENID_CONNECT] = {
+            "type": "openIdConnect",
+            "openIdConnectUrl": settings.jwt_issuer.rstrip("/")
+            + "/.well-known/openid-configuration",
+            "description": "Sign in at the identity provider (Authorization Code with PKCE).",
+        }
+    for operations in openapi.get("paths", {}).values():
+        for operation in operations.values():
+            security = operation.setdefault("security", [])
+            if oidc and any(bearer in requirement for requirement in security):
+                security.append({OPENID_CONNECT: []})
+    return openapi
+
+
+SWAGGER_UI = Path(__file__).resolve().parent / "static" / "swagger-ui"
+DOCS = "/docs"
+
+
+def _api_docs(app: FastAPI, settings: ServiceSettings) -> None:
+    """`/docs`: Swagger UI from the files vendored in static/swagger-ui (no CDN: the page works
+    on an offline network). Behind the gateway every URL carries the forwarded prefix (the
+    request's root_path). Once an issuer is configured, Authorize can also sign in there with
+    the public browser client (Authorization Code with PKCE)."""
+    app.mount(f"{DOCS}/assets", StaticFiles(directory=SWAGGER_UI), name="swagger-ui")
+    init_oauth = (
+        {
+            "clientId": settings.oidc_client_id,
+            "usePkceWithAuthorizationCodeGrant": True,
+            "scopes": "openid",
+        }
+        if settings.jwt_issuer
+        else None
+    )
+
+    @app.get(DOCS, include_in_schema=False)
+    async def swagger_ui(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "").rstrip("/")
+        return get_swagger_ui_html(
+            openapi_url=root + (app.openapi_url or "/openapi.json"),
+            title=f"{app.title}: API",
+            swagger_js_url=f"{root}{DOCS}/assets/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS}/assets/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS}/assets/favicon-32x32.png",
+            oauth2_redirect_url=f"{root}{DOCS}/oauth2-redirect",
+            init_oauth=init_oauth,
+            # the default validator badge asks validator.swagger.io about the document
+            swagger_ui_parameters={"validatorUrl": None, "persistAuthorization": True},
+        )
+
+    @app.get(f"{DOCS}/oauth2-redirect", include_in_schema=False)
+    async def swagger_ui_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+
+async def _retry_until_ready(action: Callable[[], Awaitable[Any]], what: str, until: float) -> None:
+    """Start-up must survive a database that comes up a little later than the service: the step
+    is tried again until the loop time `until` (settings.startup_timeout_s after the start), then
+    the process fails. The startup probes allow longer (a test reads both)."""
     delay = 0.2
-    for attempt in range(1, 31):
+    loop = asyncio.get_running_loop()
+    while True:
         try:
             await action()
             return
         except Exception as exc:
-            if attempt == 30:
+            if loop.time() + delay >= until:
                 raise
             log.warning("start-up step failed, retrying", step=what, error=repr(exc))
             await asyncio.sleep(delay)
@@ -199,26 +285,35 @@ async def _retry_until_ready(action: Callable[[], Awaitable[Any]], what: str) ->
 def _operations_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
-    @router.get("/healthz", summary="The process is alive")
+    @router.get("/healthz", operation_id="health-get", summary="The process is alive")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="MongoDB and Kafka are reachable")
+    @router.get(
+        "/readyz", operation_id="readiness-get", summary="The pod can serve: MongoDB is reachable"
+    )
     async def readyz(platform: PlatformDep) -> Any:
-        checks = {"mongodb": False, "kafka": False}
+        # Only what a request needs. Kafka is not: writes go to the outbox and are published
+        # when the broker is back, so a broker outage must not take the pods out of their
+        # Service; its state is the metric sanjin_kafka_reachable (and an alert).
         try:
             await asyncio.wait_for(platform.mongo.admin.command("ping"), timeout=2)
-            checks["mongodb"] = True
         except Exception as exc:
             log.debug("readiness: mongodb unreachable", error=repr(exc))
-        checks["kafka"] = await platform.kafka.reachable()
-        if all(checks.values()):
-            return {"status": "ready", "checks": checks}
-        down = ", ".join(k for k, ok in checks.items() if not ok)
-        return problem_response(503, "not-ready", f"not ready: {down} unreachable", checks=checks)
+            checks = {"mongodb": False}
+            return problem_response(
+                503, "not-ready", "not ready: mongodb unreachable", checks=checks
+            )
+        return {"status": "ready", "checks": {"mongodb": True}}
 
-    @router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
+    @router.get(
+        "/metrics",
+        operation_id="metrics-get",
+        summary="Prometheus metrics",
+        response_class=PlainTextResponse,
+    )
     async def prometheus_metrics(platform: PlatformDep) -> PlainTextResponse:
+        await platform.kafka.observe()  # sanjin_kafka_reachable, probed when scraped
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router

@@ -191,7 +191,12 @@ def audit_router() -> APIRouter:
     """`GET /v1/audit` for hq and admin."""
     router = APIRouter(prefix="/v1", tags=["audit"])
 
-    @router.get("/audit", response_model=AuditPage, summary="Who changed what, and when (hq)")
+    @router.get(
+        "/audit",
+        operation_id="audit-list",
+        response_model=AuditPage,
+        summary="Who changed what, and when (hq)",
+    )
     async def list_audit(
         _reader: HQReader,
         log: AuditLogDep,

@@ -14,7 +14,8 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import jwt
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ValidationError, model_validator
 
 from sanjin_shared.problems import Forbidden, TooManyRequests, Unauthorized, Unprocessable
@@ -136,15 +137,27 @@ async def _verifier(request: Request) -> TokenVerifier:
     return request.state.platform.verifier
 
 
+# The OpenAPI security scheme of every operation that depends on `current_principal` (FastAPI
+# declares it from this dependency), so Swagger UI's Authorize and generated clients send the token.
+# Missing or malformed credentials are answered by `current_principal` as a problem, not by it.
+BEARER = HTTPBearer(
+    scheme_name="bearer",
+    bearerFormat="JWT",
+    description="A JWT from the identity provider: `Authorization: Bearer <token>`.",
+    auto_error=False,
+)
+
+
 async def current_principal(
-    request: Request, verifier: Annotated[TokenVerifier, Depends(_verifier)]
+    request: Request,
+    verifier: Annotated[TokenVerifier, Depends(_verifier)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)],
 ) -> Principal:
     """The verified caller, counted against its rate limit (429 past it)."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = credentials.credentials.strip() if credentials else ""
+    if not token:
         raise Unauthorized()
-    principal = verifier.verify(token.strip())
+    principal = verifier.verify(token)
     limiter: RateLimiter = request.state.platform.limiter
     if limiter.enabled:
         decision = await limiter.hit(principal.rate_key)

@@ -154,6 +154,8 @@ class CampaignBook:
         self,
         items: Sequence[tuple[int, T]],
         dated: Callable[[T], tuple[str, date, str]],
+        *,
+        earlier_ok: bool = False,
     ) -> tuple[list[tuple[int, T]], list[ItemConflict]]:
         """Split a batch's (index, item) pairs into those that pass the rule and the conflicts of
         the others; `dated` gives an item's (campaign, date, name of the date's field)."""
@@ -161,7 +163,7 @@ class CampaignBook:
         refused: list[ItemConflict] = []
         for index, item in items:
             try:
-                await self.check(*dated(item))
+                await self.check(*dated(item), earlier_ok=earlier_ok)
             except (UnknownCampaign, OutsideCampaign) as exc:
                 external_id = getattr(item, "external_id", None)
                 refused.append(ItemConflict.of_error(index, exc, external_id=external_id))

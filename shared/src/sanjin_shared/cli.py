@@ -3,6 +3,7 @@
 sanjin token --role province --province 110000     mint a local HS256 token
 sanjin topics                                      create/update the Kafka topics
 sanjin schemas [--check]                           write (or check) the event JSON Schemas
+sanjin openapi [--out DIR]                         write each service's OpenAPI document
 sanjin replay [--drop-previous]                    rebuild the aggregator's read models
 
 Services add commands through the entry point group `sanjin.commands` (a function that takes
@@ -17,7 +18,9 @@ import json
 import os
 import sys
 from importlib.metadata import entry_points
+from pathlib import Path
 
+from sanjin_shared.apidocs import write_openapi
 from sanjin_shared.auth import Role, mint_token
 from sanjin_shared.events.catalogue import SCHEMA_DIR, current_schemas, write_schema_snapshots
 from sanjin_shared.provisioning import provision_topics
@@ -78,6 +81,12 @@ def _schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _openapi(args: argparse.Namespace) -> int:
+    for path in write_openapi(Path(args.out)):
+        print(path)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sanjin", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -97,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     schemas = sub.add_parser("schemas", help="write the event JSON Schema snapshots")
     schemas.add_argument("--check", action="store_true", help="fail if a snapshot is out of date")
     schemas.set_defaults(func=_schemas)
+
+    openapi = sub.add_parser("openapi", help="write each service's OpenAPI document (no servers)")
+    openapi.add_argument("--out", default=".run/openapi", help="directory (default .run/openapi)")
+    openapi.set_defaults(func=_openapi)
 
     for plugin in entry_points(group="sanjin.commands"):
         plugin.load()(sub)

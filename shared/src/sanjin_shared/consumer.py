@@ -35,6 +35,7 @@ from pymongo.errors import ConnectionFailure, PyMongoError, ServerSelectionTimeo
 from sanjin_shared import metrics
 from sanjin_shared.events.catalogue import decode
 from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
+from sanjin_shared.kafka import client_kwargs
 from sanjin_shared.logging import get_logger
 from sanjin_shared.outbox import Backoff, make_producer
 from sanjin_shared.topics import DLQ_SUFFIX, physical
@@ -153,7 +154,7 @@ class IdempotentConsumer:
         if self._consumer is not None:
             return
         consumer = self._consumer_factory(
-            bootstrap_servers=self._bootstrap,
+            **client_kwargs(self._bootstrap),
             group_id=self._group,
             client_id=f"{self._service}-{self._group}",
             enable_auto_commit=False,

@@ -1,7 +1,7 @@
 """Limits on what a request may carry, enforced before any handler sees it.
 
-- A body larger than `max_body_bytes` (1 MiB; `:batch` imports `max_batch_body_bytes`, 5 MiB) is
-  refused with 413. A declared `Content-Length` over the limit is refused without keeping a byte;
+- A body larger than `max_body_bytes` (1 MiB; `:batch` imports `max_batch_body_bytes`, 5 MiB;
+  uploads, `:import` workbooks and `/files`, `max_upload_bytes`, 25 MiB) is refused with 413. A declared `Content-Length` over the limit is refused without keeping a byte;
   a chunked body is counted as it arrives and refused as soon as it passes the limit.
 - A JSON body nested deeper than `max_json_depth` is refused with 400 before it is parsed into
   Python objects (deep nesting is how a small body exhausts a parser's recursion).
@@ -68,14 +68,20 @@ class RequestLimitsMiddleware:
         max_body_bytes: int = 1 * MiB,
         max_batch_body_bytes: int = 5 * MiB,
         max_json_depth: int = 32,
+        max_upload_bytes: int = 25 * MiB,
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_batch_body_bytes = max_batch_body_bytes
         self.max_json_depth = max_json_depth
+        self.max_upload_bytes = max_upload_bytes
 
     def limit_for(self, path: str) -> int:
-        return self.max_batch_body_bytes if path.endswith(":batch") else self.max_body_bytes
+        if path.endswith(":batch"):
+            return self.max_batch_body_bytes
+        if path.endswith((":import", "/files")):
+            return self.max_upload_bytes
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("method") not in _BODY_METHODS:

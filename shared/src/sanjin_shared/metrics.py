@@ -33,3 +33,8 @@ CONSUMER_LAG = Gauge(
     "Messages behind the end of the partition",
     ["service", "topic", "partition"],
 )
+KAFKA_REACHABLE = Gauge(
+    "sanjin_kafka_reachable",
+    "1 when the broker answered a metadata request at the last scrape, else 0",
+    ["service"],
+)

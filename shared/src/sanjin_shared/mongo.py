@@ -27,10 +27,11 @@ T = TypeVar("T")
 Document = dict[str, Any]
 
 
-def make_client(uri: str, *, app_name: str) -> AsyncMongoClient[Document]:
+def make_client(uri: str, *, app_name: str, max_pool_size: int = 100) -> AsyncMongoClient[Document]:
     return AsyncMongoClient(
         uri,
         appname=app_name,
+        maxPoolSize=max_pool_size,
         tz_aware=True,
         serverSelectionTimeoutMS=5_000,
         connectTimeoutMS=5_000,

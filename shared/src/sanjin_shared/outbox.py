@@ -34,6 +34,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from sanjin_shared import metrics
 from sanjin_shared.events.envelope import EventEnvelope
+from sanjin_shared.kafka import client_kwargs
 from sanjin_shared.logging import get_logger
 from sanjin_shared.topics import physical
 
@@ -102,7 +103,7 @@ def make_producer(
 
     `linger_ms` and `max_batch_size` as chosen by `make bench BENCH_ARGS="--only tuning"`."""
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
+        **client_kwargs(bootstrap),
         client_id=client_id,
         enable_idempotence=True,
         acks="all",

@@ -249,12 +249,13 @@ _COMMON_ERRORS = {
     "422": "The request breaks a rule; `errors` names each bad field",
     "429": "Too many requests with this token; see Retry-After",
 }
-_PUBLIC_PATHS = ("/healthz", "/readyz", "/metrics", "/dashboard", "/openapi.json")
 
 
 def document_problems(openapi: dict[str, Any]) -> dict[str, Any]:
     """Every error an operation can answer, as `application/problem+json` with one schema,
-    instead of FastAPI's default validation-error shape, which these services never send."""
+    instead of FastAPI's default validation-error shape, which these services never send. The
+    common errors belong to the operations that take a token (their `security`, declared by
+    auth.current_principal); the public ones (health, metrics, the dashboard page) answer none."""
     schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = PROBLEM_SCHEMA
     for name in ("HTTPValidationError", "ValidationError"):
@@ -263,7 +264,7 @@ def document_problems(openapi: dict[str, Any]) -> dict[str, Any]:
     for path, operations in openapi.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            if path not in _PUBLIC_PATHS:
+            if operation.get("security"):
                 for code, description in _COMMON_ERRORS.items():
                     responses.setdefault(code, {"description": description})
                 if "{" in path:

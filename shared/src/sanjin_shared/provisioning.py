@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
+from sanjin_shared.kafka import client_kwargs
 from sanjin_shared.logging import get_logger
 from sanjin_shared.topics import TopicSpec, all_topics, physical
 
@@ -27,7 +28,7 @@ async def provision_topics(
     Returns {topic: "created" | "updated" | "unchanged"}.
     """
     specs = list(specs or all_topics())
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="sanjin-provisioning")
+    admin = AIOKafkaAdminClient(**client_kwargs(bootstrap), client_id="sanjin-provisioning")
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
         try:

@@ -228,6 +228,14 @@ class RecordRepository(Generic[R]):
         )
         return [self.stored(d) for d in docs]
 
+    async def external_ids(self, query: dict[str, Any]) -> dict[str, str]:
+        """external id -> id of the records matching `query` that have an external id (what a
+        workbook import compares its rows with)."""
+        docs = self._col.find(
+            query | {"external_id": {"$type": "string"}}, {"_id": 1, "external_id": 1}
+        )
+        return {d["external_id"]: d["_id"] async for d in docs}
+
 
 def external_id_lookup(
     repo: RecordRepository[R], province: str, external_id: str | None

@@ -11,19 +11,26 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from sanjin_aggregator.adapters.campaigns import CampaignRepository
+from sanjin_aggregator.adapters.package import CaseRepository, FileStore
+from sanjin_aggregator.adapters.reminders import ReminderRepository
 from sanjin_aggregator.adapters.submissions import SubmissionRepository
 from sanjin_aggregator.api import dashboard
 from sanjin_aggregator.api.campaigns import router as campaigns_router
 from sanjin_aggregator.api.compare import router as compare_router
+from sanjin_aggregator.api.package import router as package_router
 from sanjin_aggregator.api.register import router as register_router
+from sanjin_aggregator.api.reminders import router as reminders_router
 from sanjin_aggregator.api.routes import router
 from sanjin_aggregator.service.campaigns import CampaignService
 from sanjin_aggregator.service.readmodels import LiveReadModels
+from sanjin_aggregator.service.reminders import reminders_of
 from sanjin_aggregator.service.submissions import SubmissionService, watch_deadlines
 from sanjin_aggregator.settings import AggregatorSettings
 from sanjin_shared.app import Platform, create_app
+from sanjin_shared.logging import get_logger
 from sanjin_shared.topics import ACTIVITIES, CAMPAIGNS, INSPECTION, MONITORING, SURVEYS
 
+log = get_logger(__name__)
 CONSUMED_TOPICS = (ACTIVITIES.name, MONITORING.name, INSPECTION.name, SURVEYS.name, CAMPAIGNS.name)
 
 
@@ -52,17 +59,29 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         await CampaignRepository(platform.db).seed_defaults()
         await CampaignService(platform.unit_of_work()).announce_earlier()
         await SubmissionRepository(platform.db).ensure_indexes()
+        await ReminderRepository(platform.db).ensure_indexes()
+        await FileStore(platform.db).ensure_indexes()
+        await CaseRepository(platform.db).ensure_indexes()
         stopping = asyncio.Event()
         platform.extras["deadline_watch_stopping"] = stopping
+        platform.extras["reminders"] = reminders_of(settings)
 
         def service() -> SubmissionService:
             live: LiveReadModels = platform.extras["read_models"]
             assert live.current is not None
             return SubmissionService(platform.unit_of_work(), live.current.statistics)
 
+        async def one_round() -> None:
+            for campaign, province in await service().mark_overdue():
+                log.info("submission overdue", campaign=campaign, province=province)
+            reminders = platform.extras["reminders"](platform.unit_of_work())
+            for said in await reminders.remind():
+                log.info("reminder", campaign=said.campaign, province=said.province, step=said.step)
+            await reminders.deliver()
+
         platform.tasks.append(
             asyncio.create_task(
-                watch_deadlines(service, settings.deadline_check_interval_s, stopping),
+                watch_deadlines(one_round, settings.deadline_check_interval_s, stopping),
                 name="deadline-watch",
             )
         )
@@ -77,6 +96,8 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         router,
         register_router,
         campaigns_router,
+        reminders_router,
+        package_router,
         dashboard.reference,
         dashboard.page,
     ]

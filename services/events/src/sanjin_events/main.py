@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from sanjin_events.adapters.repository import ensure_indexes
+from sanjin_events.api import workbooks
 from sanjin_events.api.routes import router
 from sanjin_events.settings import EventsSettings
 from sanjin_shared.app import Platform, create_app
@@ -26,7 +27,7 @@ def build_app(settings: EventsSettings | None = None) -> FastAPI:
         title="Sanjin events",
         description="Education activities, co-governance seminars and the national launch ceremony "
         "of the 三进 campaign (activities 1 and 4 of the notice).",
-        routers=[router],
+        routers=[workbooks.router, router],  # workbooks first: template.xlsx is no id
         on_startup=[_indexes, start_campaign_reader],
         on_shutdown=[stop_campaign_reader],
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from sanjin_risk_monitoring.adapters.repository import ensure_indexes
+from sanjin_risk_monitoring.api import workbooks
 from sanjin_risk_monitoring.api.routes import router
 from sanjin_risk_monitoring.settings import RiskMonitoringSettings
 from sanjin_shared.app import Platform, create_app
@@ -28,7 +29,7 @@ def build_app(settings: RiskMonitoringSettings | None = None) -> FastAPI:
         description="The register of consumer-product risk-information monitoring points in "
         "communities, schools, townships and hospitals, their evaluation, and the risk reports "
         "they send (activity 2 of the notice).",
-        routers=[router],
+        routers=[workbooks.router, router],  # workbooks first: template.xlsx is no id
         on_startup=[_indexes, start_campaign_reader],
         on_shutdown=[stop_campaign_reader],
     )

@@ -41,8 +41,10 @@ from sanjin_shared.events.monitoring import (
 )
 from sanjin_shared.events.submissions import (
     SubmissionApproved,
+    SubmissionDeadlineExtended,
     SubmissionDeadlineMissed,
     SubmissionReceived,
+    SubmissionReminderSent,
     SubmissionReturned,
 )
 from sanjin_shared.events.surveys import (
@@ -84,6 +86,8 @@ CATALOGUE: dict[str, type[DomainEvent]] = {
         SubmissionApproved,
         SubmissionReturned,
         SubmissionDeadlineMissed,
+        SubmissionDeadlineExtended,
+        SubmissionReminderSent,
         CampaignDefined,
         CampaignChanged,
     )

@@ -28,6 +28,7 @@ from sanjin_aggregator.adapters.register import RegisterStore
 from sanjin_aggregator.adapters.windows import WindowStore
 from sanjin_aggregator.domain.contributions import Contribution
 from sanjin_aggregator.domain.projection import Cell, Plan, VenueId, Versioned
+from sanjin_aggregator.domain.register import in_campaign, without_points
 
 
 def _cell_id(cell: Cell) -> str:
@@ -193,7 +194,25 @@ class StatisticsStore:
     # -- queries ------------------------------------------------------------------------------------
 
     async def cells(self, campaign: str) -> list[dict[str, Any]]:
-        return await self._cells.find({"campaign": campaign}).to_list()
+        """The campaign's counter cells ({province, venue_type, c}): the stored cells, and the
+        monitoring points' figures, worked out from the register and the campaign's window."""
+        cells = [
+            d | {"c": without_points(d.get("c", {}))}
+            for d in await self._cells.find({"campaign": campaign}).to_list()
+        ]
+        window = await self.windows.get(campaign)
+        if window is not None:
+            for point in await self.register.established_by(window.ends_on):
+                found = in_campaign(point, window)
+                if found is not None:
+                    cells.append(
+                        {
+                            "province": point.province,
+                            "venue_type": point.venue_type.value,
+                            "c": found.counters(window),
+                        }
+                    )
+        return cells
 
     async def daily(self, campaign: str, province: str | None = None) -> list[dict[str, Any]]:
         query: dict[str, Any] = {"campaign": campaign}

@@ -1,5 +1,6 @@
-"""MongoDB storage of report submissions and overdue notices. All of their queries live here
-(campaigns: adapters/campaigns.py)."""
+"""MongoDB storage of report submissions and overdue notices (campaigns: adapters/campaigns.py).
+All of their queries live here. A submission's document holds its whole history (steps,
+snapshots, extensions)."""
 
 from __future__ import annotations
 
@@ -97,6 +98,8 @@ def _submission(doc: dict[str, Any]) -> Submission:
         campaign=doc["campaign"],
         province=doc["province"],
         status=SubmissionStatus(doc["status"]),
-        history=tuple(Step(**step) for step in doc["history"]),
+        history=tuple(
+            Step(**{**step, "files": tuple(step.get("files", ()))}) for step in doc["history"]
+        ),
         version=doc["version"],
     )

@@ -26,6 +26,7 @@ development = APIRouter(prefix="/v1", tags=["development only"])
 
 @page.get(
     "/dashboard",
+    operation_id="dashboard-get",
     response_class=FileResponse,
     summary="The headquarters dashboard (the page loads without a token; it signs in)",
 )
@@ -58,7 +59,10 @@ class ReferenceOut(BaseModel):
 
 
 @reference.get(
-    "/reference", response_model=ReferenceOut, summary="Metrics, reporting units, venue types"
+    "/reference",
+    operation_id="reference-get",
+    response_model=ReferenceOut,
+    summary="Metrics, reporting units, venue types",
 )
 async def reference_data(_ctx: Context) -> ReferenceOut:
     return ReferenceOut(
@@ -82,6 +86,7 @@ class DevToken(BaseModel):
 
 @development.post(
     "/dev/token",
+    operation_id="dev-tokens-create",
     response_model=DevToken,
     summary="Mint an hq token (development and test stacks only; absent in production)",
 )

@@ -66,7 +66,9 @@ Store = Annotated[StatisticsStore, Depends(get_store)]
 
 def _row(listed: PointInCampaign, principal: Principal) -> RegisterRow:
     p = listed.point
-    sees_phone = principal.role is Role.admin or principal.province == p.province
+    # the host organisation's contact is what Attachment 2 collects for headquarters; other
+    # readers (a viewer, other provinces) see it masked
+    sees_phone = principal.role in (Role.hq, Role.admin) or principal.province == p.province
     latest = listed.latest_evaluation
     return RegisterRow(
         id=p.id,
@@ -104,6 +106,7 @@ async def _register(campaign: str, principal: Principal, store: StatisticsStore)
 
 @router.get(
     "/campaigns/{campaign}/monitoring-points",
+    operation_id="register-list",
     response_model=Register,
     summary="The national register of monitoring points (a province sees its own)",
 )
@@ -144,6 +147,7 @@ def _offset(cursor: str | None) -> int:
 
 @router.get(
     "/campaigns/{campaign}/monitoring-points.xlsx",
+    operation_id="register-export-xlsx",
     summary="The register as a spreadsheet, laid out as Attachment 2 of the notice",
     response_class=Response,
     responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},

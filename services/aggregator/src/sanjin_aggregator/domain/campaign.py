@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sanjin_aggregator.domain.timeliness import is_past
 from sanjin_shared.clock import BEIJING
 from sanjin_shared.errors import RuleViolation
 from sanjin_shared.events.campaigns import DEFAULT_CAMPAIGNS as DEFAULT_CAMPAIGN_STATES
@@ -26,12 +27,9 @@ class Campaign:
         if self.report_deadline.astimezone(BEIJING).date() < self.starts_on:
             raise RuleViolation("report_deadline", "the deadline is before the campaign starts")
 
-    def on_time(self, at: datetime) -> bool:
-        """A report is on time when it arrives at or before the deadline."""
-        return at <= self.report_deadline
-
     def is_past_deadline(self, now: datetime) -> bool:
-        return now > self.report_deadline
+        """Past the end of the deadline's last second (a unit's own deadline: Submission)."""
+        return is_past(now, self.report_deadline)
 
 
 DEFAULT_CAMPAIGNS = tuple(

@@ -12,8 +12,10 @@ Whatever campaign a point was registered in does not matter.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sanjin_aggregator.domain.metrics import Counters
 from sanjin_shared.events.monitoring import EvaluationRecord, MonitoringPointState
@@ -22,6 +24,11 @@ ACTIVE = "monitoring_points_active"
 ESTABLISHED = "monitoring_points_established"
 EVALUATED = "monitoring_points_evaluated"
 POINT_METRICS: tuple[str, ...] = (ACTIVE, ESTABLISHED, EVALUATED)
+
+
+def without_points(counters: Mapping[str, Any]) -> dict[str, Any]:
+    """Counters stored before the points' figures came from the register still hold them."""
+    return {k: v for k, v in counters.items() if k not in POINT_METRICS}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,25 +1,44 @@
 """The statistics table as headquarters files it: Attachment 1 of the notice (活动情况统计表), one
 row per reporting unit in GB/T 2260 order with XPCC last, then the national total, with the
-Chinese headers. The same rows feed the .xlsx and the .csv."""
+Chinese headers. The same rows feed the .xlsx and the .csv.
+
+The official workbook (`official_workbook`): sheet 1 the table; sheet 2 the same figures by venue
+type (社区/校园/乡镇/医院), one printed page per venue type; from the approved snapshots, each unit
+with its figures' time and its approval time, and then the live figures and the difference
+(live − approved) on sheets 3 and 4. Each sheet has the filler block (填报单位, 填报人, 联系电话,
+填报日期) and a note that states how many A4 landscape pages it prints on (`make print-check`
+renders it with LibreOffice and checks that).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, Literal
 
+from sanjin_aggregator.adapters.xlsx import Sheet, workbook_of
 from sanjin_aggregator.domain.metrics import METRIC_LABELS, METRICS
-from sanjin_aggregator.service.statistics import StatisticsTable
+from sanjin_aggregator.service.official import OfficialFigures
+from sanjin_aggregator.service.statistics import VENUE_TYPES, StatisticsTable
 from sanjin_shared.clock import BEIJING
+from sanjin_shared.reference import VenueType
 
 TOTAL_LABEL = "合计"
+Basis = Literal["live", "approved"]
+BASIS_LABELS: dict[str, str] = {"live": "实时数据", "approved": "审核通过数据"}
+FILLER_LABELS = ("填报单位", "填报人", "联系电话", "填报日期")
+PAGES_NOTE = "打印：A4横向，按页宽缩放，标题和表头每页重复，本表共{pages}页。"
+APPROVAL_HEADERS = ("数据截至", "审核通过时间")
 
 
-def title(table: StatisticsTable) -> str:
+def title(table: StatisticsTable, basis: Basis = "live") -> str:
     as_of = (
         table.as_of.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if table.as_of else "尚无数据"
     )
-    return f"{table.campaign}年消费品质量安全“三进”活动情况统计表（数据截至{as_of}）"
+    source = "" if basis == "live" else f"{BASIS_LABELS[basis]}，"
+    return f"{table.campaign}年消费品质量安全“三进”活动情况统计表（{source}数据截至{as_of}）"
 
 
 def xlsx_layout(table: StatisticsTable) -> tuple[list[str], list[list[Any]]]:
@@ -32,15 +51,157 @@ def xlsx_layout(table: StatisticsTable) -> tuple[list[str], list[list[Any]]]:
     return headers, rows
 
 
-def csv_bytes(table: StatisticsTable) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens the Chinese headers correctly."""
+def _beijing(moment: datetime | None) -> datetime | None:
+    """A time as a spreadsheet keeps it: Beijing wall time, without an offset."""
+    return moment.astimezone(BEIJING).replace(tzinfo=None) if moment else None
+
+
+def _approved_layout(figures: OfficialFigures) -> tuple[list[str], list[list[Any]]]:
+    headers, rows = xlsx_layout(figures.approved)
+    for row, unit in zip(rows, [*figures.approved.provinces, None], strict=True):
+        approval = figures.approvals.get(unit.province) if unit else None
+        if unit is None:
+            row.extend([None, None])
+        elif approval is None:
+            row.extend(["未审核通过", None])
+        else:
+            row.extend([_beijing(approval.as_of), _beijing(approval.approved_at)])
+    return [*headers, *APPROVAL_HEADERS], rows
+
+
+def _difference_layout(figures: OfficialFigures) -> tuple[list[str], list[list[Any]]]:
+    headers, _ = xlsx_layout(figures.live)
+    rows: list[list[Any]] = []
+    for i, unit in enumerate(figures.live.provinces, 1):
+        diff = figures.difference(unit.province)
+        rows.append([i, unit.name, *(diff.get(m) for m in METRICS)])
+    total = figures.difference()
+    rows.append([None, TOTAL_LABEL, *(total.get(m) for m in METRICS)])
+    return headers, rows
+
+
+def _by_venue_layout(table: StatisticsTable) -> tuple[list[str], list[list[Any]], list[int]]:
+    """One block of 32 units and their total per venue type; a page ends after each block."""
+    headers = ["序号", "填报单位", "场所类型", *(METRIC_LABELS[m] for m in METRICS)]
+    rows: list[list[Any]] = []
+    breaks = []
+    for venue in VENUE_TYPES:
+        label = VenueType(venue).label_zh
+        totals: dict[str, Any] = {}
+        for i, unit in enumerate(table.provinces, 1):
+            figures = unit.by_venue_type[venue]
+            rows.append([i, unit.name, label, *(figures[m] for m in METRICS)])
+        for m in METRICS:
+            values = [u.by_venue_type[venue][m] for u in table.provinces]
+            totals[m] = None if m == "satisfaction_index" else sum(v or 0 for v in values)
+        rows.append([None, TOTAL_LABEL, label, *(totals[m] for m in METRICS)])
+        breaks.append(len(rows))
+    return headers, rows, breaks[:-1]
+
+
+def official_workbook(
+    live: StatisticsTable,
+    figures: OfficialFigures | None,
+    *,
+    filler_unit: str,
+    today: date,
+) -> bytes:
+    """The statistics workbook of either basis: `figures` given, the approved one."""
+    filler = list(zip(FILLER_LABELS, (filler_unit, "", "", today.isoformat()), strict=True))
+    table = figures.approved if figures else live
+    basis: Basis = "approved" if figures else "live"
+    if figures:
+        headers, rows = _approved_layout(figures)
+        source = "注：依据各单位报送并经审核通过的数据汇总，未审核通过的单位计为0；“数据截至”为该单位报送时数据的截至时间。"
+    else:
+        headers, rows = xlsx_layout(live)
+        source = "注：依据各单位录入的实时数据汇总，审核前后可能变化。"
+    venue_headers, venue_rows, breaks = _by_venue_layout(table)
+    sheets = [
+        Sheet("活动情况统计表", title(table, basis), headers, rows, filler, _notes(source, 1)),
+        Sheet(
+            "按场所类型",
+            f"{title(table, basis)}——按场所类型（社区/校园/乡镇/医院）",
+            venue_headers,
+            venue_rows,
+            filler,
+            _notes("注：满意度指数按场所类型的合计行不汇总。", len(breaks) + 1),
+            breaks_after=breaks,
+        ),
+    ]
+    if figures:
+        live_headers, live_rows = xlsx_layout(live)
+        diff_headers, diff_rows = _difference_layout(figures)
+        sheets += [
+            Sheet("实时数据", title(live), live_headers, live_rows, filler, _notes(None, 1)),
+            Sheet(
+                "差异（实时−审核）",
+                f"{live.campaign}年“三进”活动情况统计表：实时数据与审核通过数据之差（实时−审核）",
+                diff_headers,
+                diff_rows,
+                filler,
+                _notes("注：空白表示两者相同。", 1),
+            ),
+        ]
+    return workbook_of(sheets)
+
+
+def _notes(note: str | None, pages: int) -> Sequence[str]:
+    return [n for n in (note, PAGES_NOTE.format(pages=pages)) if n]
+
+
+def csv_bytes(table: StatisticsTable, figures: OfficialFigures | None = None) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens the Chinese headers correctly. From the
+    approved snapshots (`figures` given): each unit's figures' time and approval time, then the
+    approved figures, then the difference of the live ones."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["填报单位代码", "填报单位", *(METRIC_LABELS[m] for m in METRICS)])
+    labels = [METRIC_LABELS[m] for m in METRICS]
+    if figures is None:
+        writer.writerow(["填报单位代码", "填报单位", *labels])
+        for row in table.provinces:
+            writer.writerow([row.province, row.name, *(_cell(row.metrics[m]) for m in METRICS)])
+        writer.writerow(["", TOTAL_LABEL, *(_cell(table.totals[m]) for m in METRICS)])
+        return out.getvalue().encode("utf-8-sig")
+    table = figures.approved
+    writer.writerow(
+        [
+            "填报单位代码",
+            "填报单位",
+            *APPROVAL_HEADERS,
+            *labels,
+            *(f"{label}（实时−审核）" for label in labels),
+        ]
+    )
     for row in table.provinces:
-        writer.writerow([row.province, row.name, *(_cell(row.metrics[m]) for m in METRICS)])
-    writer.writerow(["", TOTAL_LABEL, *(_cell(table.totals[m]) for m in METRICS)])
+        approval = figures.approvals.get(row.province)
+        diff = figures.difference(row.province)
+        writer.writerow(
+            [
+                row.province,
+                row.name,
+                _time(approval.as_of if approval else None),
+                _time(approval.approved_at if approval else None),
+                *(_cell(row.metrics[m]) for m in METRICS),
+                *(_cell(diff.get(m)) for m in METRICS),
+            ]
+        )
+    diff = figures.difference()
+    writer.writerow(
+        [
+            "",
+            TOTAL_LABEL,
+            "",
+            "",
+            *(_cell(table.totals[m]) for m in METRICS),
+            *(_cell(diff.get(m)) for m in METRICS),
+        ]
+    )
     return out.getvalue().encode("utf-8-sig")
+
+
+def _time(moment: datetime | None) -> str:
+    return moment.astimezone(BEIJING).isoformat() if moment else ""
 
 
 def _cell(value: Any) -> Any:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.domain.metrics import Counters, add_into, finish
-from sanjin_aggregator.domain.register import POINT_METRICS
+from sanjin_aggregator.domain.register import without_points
 from sanjin_aggregator.service.register import points_in_campaign
 from sanjin_shared.reference import PROVINCES, VenueType
 
@@ -31,24 +32,21 @@ class StatisticsTable:
     provinces: list[ProvinceRow]
 
 
-def _without_points(counters: dict[str, Any]) -> dict[str, Any]:
-    """Cells written before the points' figures came from the register still count them."""
-    return {k: v for k, v in counters.items() if k not in POINT_METRICS}
-
-
 async def statistics(store: StatisticsStore, campaign: str) -> StatisticsTable:
-    cells = [
-        (c["province"], c["venue_type"], _without_points(c.get("c", {})))
-        for c in await store.cells(campaign)
-    ]
-    window = await store.windows.get(campaign)
-    for p in await points_in_campaign(store.register, window):
-        assert window is not None
-        cells.append((p.point.province, p.point.venue_type.value, p.counters(window)))
+    """The live figures: the read model's cells as they stand."""
+    return compile_table(campaign, await store.cells(campaign), await store.as_of(campaign))
+
+
+def compile_table(
+    campaign: str, cells: Iterable[Mapping[str, Any]], as_of: datetime | None
+) -> StatisticsTable:
+    """The table from counter cells ({province, venue_type, c}): the live cells of the read
+    model, or the cells of the approved snapshots."""
     per_province: dict[str, Counters] = {p: {} for p in PROVINCES}
     per_venue: dict[str, dict[str, Counters]] = {p: {v: {} for v in VENUE_TYPES} for p in PROVINCES}
     national: Counters = {}
-    for province, venue_type, counters in cells:
+    for cell in cells:
+        province, venue_type, counters = cell["province"], cell["venue_type"], cell.get("c", {})
         if province not in per_province:
             continue
         add_into(per_province[province], counters)
@@ -64,12 +62,21 @@ async def statistics(store: StatisticsStore, campaign: str) -> StatisticsTable:
         )
         for code, name in PROVINCES.items()
     ]
-    return StatisticsTable(
-        campaign=campaign,
-        as_of=await store.as_of(campaign),
-        totals=finish(national),
-        provinces=rows,
-    )
+    return StatisticsTable(campaign=campaign, as_of=as_of, totals=finish(national), provinces=rows)
+
+
+def counters_of(cells: Iterable[Mapping[str, Any]], province: str) -> dict[str, Counters]:
+    """One unit's counters per venue type (what a submission's snapshot keeps)."""
+    out: dict[str, Counters] = {}
+    for cell in cells:
+        if cell["province"] == province and cell.get("c"):
+            add_into(out.setdefault(cell["venue_type"], {}), cell["c"])
+    return out
+
+
+def cells_of(province: str, counters: Mapping[str, Mapping[str, float]]) -> list[dict[str, Any]]:
+    """The cells of one unit's snapshot (the inverse of `counters_of`)."""
+    return [{"province": province, "venue_type": v, "c": dict(c)} for v, c in counters.items()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +96,7 @@ async def daily_series(
     for doc in await store.daily(campaign, province):
         if doc["province"] in PROVINCES:
             day = date.fromisoformat(doc["day"])
-            add_into(changes.setdefault(day, {}), _without_points(doc.get("c", {})))
+            add_into(changes.setdefault(day, {}), without_points(doc.get("c", {})))
     window = await store.windows.get(campaign)
     for p in await points_in_campaign(store.register, window, province):
         assert window is not None

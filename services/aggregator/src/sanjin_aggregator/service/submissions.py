@@ -1,11 +1,13 @@
-"""Use cases of report submissions (campaigns are defined in service/campaigns.py): submit with a
-snapshot of the province's figures, approve, return, the tracker for headquarters, and the overdue notices
-after the deadline."""
+"""Use cases of report submissions (campaigns are defined in service/campaigns.py): submit with
+a snapshot of the unit's figures (or record on its behalf a report that came by e-mail or
+paper), approve, return, extend one unit's deadline, the tracker for headquarters, and the
+overdue notices after each unit's deadline."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,10 +18,12 @@ from sanjin_aggregator.adapters.campaigns import CampaignRepository
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.adapters.submissions import SubmissionRepository
 from sanjin_aggregator.domain.campaign import Campaign
-from sanjin_aggregator.domain.submission import Submission, SubmissionStatus
-from sanjin_aggregator.service.statistics import statistics
+from sanjin_aggregator.domain.submission import Channel, Submission, SubmissionStatus
+from sanjin_aggregator.domain.timeliness import Timeliness, is_past
+from sanjin_aggregator.service.statistics import compile_table, counters_of
 from sanjin_shared.auth import Principal, Role
 from sanjin_shared.clock import Clock, utc_now
+from sanjin_shared.errors import RuleViolation
 from sanjin_shared.events.submissions import SubmissionDeadlineMissed
 from sanjin_shared.logging import get_logger
 from sanjin_shared.mongo import Transaction, UnitOfWork
@@ -37,7 +41,8 @@ class TrackerRow:
     province: str
     name: str
     submission: Submission
-    overdue: bool
+    timeliness: Timeliness  # against the unit's own deadline
+    overdue: bool  # missing after its deadline
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +60,8 @@ class Tracker:
         return {
             "expected": len(PROVINCES),
             "submitted": len(current),
-            "on_time": sum(
-                1 for r in current if r.submission.latest and r.submission.latest.on_time
-            ),
-            "late": sum(
-                1 for r in current if r.submission.latest and not r.submission.latest.on_time
-            ),
+            "on_time": sum(1 for r in current if r.timeliness.on_time),
+            "late": sum(1 for r in current if r.timeliness.on_time is False),
             "approved": sum(
                 1 for r in self.rows if r.submission.status is SubmissionStatus.approved
             ),
@@ -97,14 +98,53 @@ class SubmissionService:
 
     async def submit(self, ctx: RequestContext, campaign_id: str, summary: str) -> Submission:
         province = ctx.principal.write_province(None)
+        return await self._submit(ctx, campaign_id, province, summary, Channel.sanjin, None, ())
+
+    async def record_on_behalf(
+        self,
+        ctx: RequestContext,
+        campaign_id: str,
+        province: str,
+        summary: str,
+        channel: Channel,
+        received_at: datetime,
+        files: tuple[str, ...] = (),
+    ) -> Submission:
+        """Headquarters records a report that reached it outside Sanjin (e-mail or paper) for
+        the unit: marked with its channel; its arrival, not its recording, decides timeliness."""
+        if channel is Channel.sanjin:
+            raise RuleViolation("channel", "a report recorded on behalf came by email or paper")
+        return await self._submit(ctx, campaign_id, province, summary, channel, received_at, files)
+
+    async def _submit(
+        self,
+        ctx: RequestContext,
+        campaign_id: str,
+        province: str,
+        summary: str,
+        channel: Channel,
+        received_at: datetime | None,
+        files: tuple[str, ...],
+    ) -> Submission:
         campaign = await self.campaign(campaign_id)
-        table = await statistics(self._store, campaign_id)
+        cells = await self._store.cells(campaign_id)
+        as_of = await self._store.as_of(campaign_id)
+        table = compile_table(campaign_id, cells, as_of)
         row = next(r for r in table.provinces if r.province == province)
-        snapshot = dict(row.metrics)
+        snapshot, counters = dict(row.metrics), counters_of(cells, province)
 
         def change(current: Submission, now: datetime) -> Submission:
             return current.submit(
-                campaign, summary=summary, snapshot=snapshot, at=now, by=ctx.principal.sub
+                campaign,
+                summary=summary,
+                snapshot=snapshot,
+                counters=counters,
+                as_of=as_of,
+                at=now,
+                by=ctx.principal.sub,
+                channel=channel,
+                received_at=received_at,
+                files=files,
             )
 
         return await self._change(ctx, campaign_id, province, change)
@@ -112,42 +152,59 @@ class SubmissionService:
     async def approve(
         self, ctx: RequestContext, campaign_id: str, province: str, comment: str | None
     ) -> Submission:
-        await self.campaign(campaign_id)
+        campaign = await self.campaign(campaign_id)
         return await self._change(
             ctx,
             campaign_id,
             province,
-            lambda s, now: s.approve(at=now, by=ctx.principal.sub, comment=comment),
+            lambda s, now: s.approve(campaign, at=now, by=ctx.principal.sub, comment=comment),
         )
 
     async def return_(
         self, ctx: RequestContext, campaign_id: str, province: str, comment: str
     ) -> Submission:
-        await self.campaign(campaign_id)
+        campaign = await self.campaign(campaign_id)
         return await self._change(
             ctx,
             campaign_id,
             province,
-            lambda s, now: s.return_(at=now, by=ctx.principal.sub, comment=comment),
+            lambda s, now: s.return_(campaign, at=now, by=ctx.principal.sub, comment=comment),
         )
 
-    async def of_province(self, campaign_id: str, province: str) -> Submission:
-        await self.campaign(campaign_id)
-        return await self._submissions.get(campaign_id, province)
+    async def extend(
+        self, ctx: RequestContext, campaign_id: str, province: str, deadline: datetime, reason: str
+    ) -> Submission:
+        """Give one unit its own deadline, with a reason (an event and its audit entry)."""
+        campaign = await self.campaign(campaign_id)
+        return await self._change(
+            ctx,
+            campaign_id,
+            province,
+            lambda s, now: s.extend(
+                campaign, deadline=deadline, reason=reason, at=now, by=ctx.principal.sub
+            ),
+        )
+
+    async def of_province(self, campaign_id: str, province: str) -> tuple[Campaign, Submission]:
+        campaign = await self.campaign(campaign_id)
+        return campaign, await self._submissions.get(campaign_id, province)
 
     async def tracker(self, campaign_id: str) -> Tracker:
         campaign = await self.campaign(campaign_id)
         stored = await self._submissions.of_campaign(campaign_id)
-        overdue = await self._submissions.overdue_of(campaign_id)
-        past = campaign.is_past_deadline(self._clock())
+        now = self._clock()
         rows = []
         for code, name in PROVINCES.items():
             submission = stored.get(code) or Submission(campaign=campaign_id, province=code)
+            judged = submission.timeliness(campaign, now)
             missing = submission.status is SubmissionStatus.missing
             rows.append(
-                TrackerRow(code, name, submission, overdue=missing and (past or code in overdue))
+                TrackerRow(code, name, submission, judged, missing and judged.days_late > 0)
             )
         return Tracker(campaign, rows)
+
+    def now(self) -> datetime:
+        return self._clock()
 
     async def _change(
         self, ctx: RequestContext, campaign_id: str, province: str, change: Any
@@ -177,17 +234,19 @@ class SubmissionService:
     # -- the deadline ------------------------------------------------------------------------------
 
     async def mark_overdue(self) -> list[tuple[str, str]]:
-        """After each campaign's deadline, say once per province that has not submitted that it
-        is overdue (a notice and a `SubmissionDeadlineMissed` event, in one transaction)."""
+        """After each unit's deadline (the campaign's or its extension), say once per unit that
+        has not submitted that it is overdue (a notice and a `SubmissionDeadlineMissed` event, in
+        one transaction)."""
         now = self._clock()
         marked = []
         for campaign in await self._campaigns.all():
-            if not campaign.is_past_deadline(now):
-                continue
             stored = await self._submissions.of_campaign(campaign.id)
             noted = await self._submissions.overdue_of(campaign.id)
             for province in PROVINCES:
-                if province in noted or province in stored:
+                current = stored.get(province) or Submission(campaign.id, province)
+                if province in noted or current.status is not SubmissionStatus.missing:
+                    continue
+                if not is_past(now, current.deadline(campaign)):
                     continue
                 if await self._note_overdue(campaign, province, now):
                     marked.append((campaign.id, province))
@@ -202,7 +261,7 @@ class SubmissionService:
                 return False
             await self._submissions.note_overdue(campaign.id, province, now=now, session=tx.session)
             event = SubmissionDeadlineMissed(
-                campaign=campaign.id, province=province, deadline=campaign.report_deadline
+                campaign=campaign.id, province=province, deadline=current.deadline(campaign)
             )
             ctx_id = f"deadline-{campaign.id}"
             tx.publish(
@@ -222,13 +281,14 @@ class SubmissionService:
             return False  # another aggregator process said it first
 
 
-async def watch_deadlines(service_factory: Any, every_s: float, stopping: asyncio.Event) -> None:
-    """Background task of the aggregator: mark overdue provinces every `every_s` seconds."""
+async def watch_deadlines(
+    one_round: Callable[[], Awaitable[None]], every_s: float, stopping: asyncio.Event
+) -> None:
+    """Background task of the aggregator: every `every_s` seconds, mark overdue units, send the
+    reminders due and their e-mails (`one_round`)."""
     while not stopping.is_set():
         try:
-            marked = await service_factory().mark_overdue()
-            for campaign, province in marked:
-                log.info("submission overdue", campaign=campaign, province=province)
+            await one_round()
         except Exception as exc:  # the database away: try again at the next round
             log.warning("deadline check failed", error=repr(exc))
         with contextlib.suppress(TimeoutError):

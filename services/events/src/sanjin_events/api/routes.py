@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from sanjin_events.api.commands import batch_item, report_of
 from sanjin_events.api.schemas import (
     ActivityCancelIn,
     ActivityCreate,
@@ -14,9 +15,8 @@ from sanjin_events.api.schemas import (
     ActivityOut,
     ActivityReportIn,
 )
-from sanjin_events.domain.activity import Report
 from sanjin_events.service.activities import ActivityService, ListFilter, ScheduleActivity
-from sanjin_events.service.batch import ActivityImport, ImportItem
+from sanjin_events.service.batch import ActivityImport
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import BatchRequest, ImportSummary, validate_items
 from sanjin_shared.campaigns import Campaigns
@@ -38,6 +38,7 @@ Service = Annotated[ActivityService, Depends(get_service)]
 
 @router.post(
     "/activities",
+    operation_id="activities-schedule",
     status_code=status.HTTP_201_CREATED,
     response_model=ActivityOut,
     summary="Schedule an activity",
@@ -78,6 +79,7 @@ async def schedule_activity(
 
 @router.post(
     "/activities:batch",
+    operation_id="activities-import",
     response_model=ImportSummary,
     summary="Import up to 1,000 activities (idempotent by external_id)",
     description="Each item has the body of `POST /v1/activities` and needs an `external_id`. "
@@ -97,28 +99,7 @@ async def import_activities(
         valid, lambda i: (i.campaign, i.scheduled_on, "scheduled_on")
     )
     conflicts += refused
-    items = [
-        ImportItem(
-            index=index,
-            fingerprint=fingerprint(item),
-            province=item.province,
-            external_id=item.external_id,
-            details={
-                "campaign": item.campaign,
-                "kind": item.kind,
-                "title": item.title,
-                "venue_type": item.venue_type,
-                "venue_name": item.venue_name,
-                "city": item.city,
-                "county": item.county,
-                "scheduled_on": item.scheduled_on,
-                "organizer": item.organizer,
-                "formats": tuple(dict.fromkeys(item.formats)),
-                "external_id": item.external_id,
-            },
-        )
-        for index, item in valid
-    ]
+    items = [batch_item(index, item) for index, item in valid]
     return await ActivityImport(platform.unit_of_work(ctx.actor)).run(
         ctx, items, conflicts, dry_run=dry_run
     )
@@ -126,6 +107,7 @@ async def import_activities(
 
 @router.post(
     "/activities/{activity_id}/report",
+    operation_id="activities-report",
     response_model=ActivityOut,
     summary="Report (or correct) what an activity achieved",
 )
@@ -134,25 +116,15 @@ async def report_activity(
 ) -> ActivityOut:
     activity = (await service.get(ctx, activity_id)).record
     await campaigns.check(activity.campaign, body.held_on, "held_on")
-    stored = await service.report(
-        ctx,
-        activity_id,
-        Report(
-            held_on=body.held_on,
-            participants=body.participants,
-            materials_distributed=body.materials_distributed,
-            consultations=body.consultations,
-            comparison_items_displayed=body.comparison_items_displayed,
-            video_showings=body.video_showings,
-            media_reports=body.media_reports,
-            recommendations=tuple(body.recommendations),
-        ),
-    )
+    stored = await service.report(ctx, activity_id, report_of(body))
     return ActivityOut.of(stored)
 
 
 @router.post(
-    "/activities/{activity_id}/cancel", response_model=ActivityOut, summary="Cancel an activity"
+    "/activities/{activity_id}/cancel",
+    operation_id="activities-cancel",
+    response_model=ActivityOut,
+    summary="Cancel an activity",
 )
 async def cancel_activity(
     activity_id: str, ctx: Context, service: Service, body: ActivityCancelIn | None = None
@@ -160,12 +132,22 @@ async def cancel_activity(
     return ActivityOut.of(await service.cancel(ctx, activity_id, body.reason if body else None))
 
 
-@router.get("/activities/{activity_id}", response_model=ActivityOut, summary="One activity")
+@router.get(
+    "/activities/{activity_id}",
+    operation_id="activities-get",
+    response_model=ActivityOut,
+    summary="One activity",
+)
 async def get_activity(activity_id: str, ctx: Context, service: Service) -> ActivityOut:
     return ActivityOut.of(await service.get(ctx, activity_id))
 
 
-@router.get("/activities", response_model=ActivityList, summary="List activities")
+@router.get(
+    "/activities",
+    operation_id="activities-list",
+    response_model=ActivityList,
+    summary="List activities",
+)
 async def list_activities(
     ctx: Context,
     service: Service,

@@ -80,6 +80,7 @@ def _booking(ctx: RequestContext, stored: Stored, *, in_list: bool = False) -> B
 
 @router.post(
     "/inspection-sessions",
+    operation_id="inspection-sessions-schedule",
     status_code=201,
     response_model=SessionOut,
     tags=SESSIONS,
@@ -111,6 +112,7 @@ async def schedule_session(
 
 @router.get(
     "/inspection-sessions",
+    operation_id="inspection-sessions-list",
     response_model=SessionList,
     tags=SESSIONS,
     summary="List inspection sessions",
@@ -143,6 +145,7 @@ async def list_sessions(
 
 @router.get(
     "/inspection-sessions/{session_id}",
+    operation_id="inspection-sessions-get",
     response_model=SessionOut,
     tags=SESSIONS,
     summary="One inspection session, with its places",
@@ -153,6 +156,7 @@ async def get_session(session_id: str, ctx: Context, sessions: Sessions) -> Sess
 
 @router.patch(
     "/inspection-sessions/{session_id}",
+    operation_id="inspection-sessions-update",
     response_model=SessionOut,
     tags=SESSIONS,
     summary="Change a session (a larger capacity promotes waiting bookings in order)",
@@ -172,6 +176,7 @@ async def update_session(
 
 @router.post(
     "/inspection-sessions/{session_id}/cancel",
+    operation_id="inspection-sessions-cancel",
     response_model=SessionOut,
     tags=SESSIONS,
     summary="Cancel a session and its open bookings",
@@ -196,6 +201,7 @@ async def _in_campaign(
 
 @router.post(
     "/inspection-sessions/{session_id}/bookings",
+    operation_id="bookings-create",
     status_code=201,
     response_model=BookingOut,
     tags=BOOKINGS,
@@ -235,6 +241,7 @@ async def book(
 
 @router.get(
     "/inspection-sessions/{session_id}/bookings",
+    operation_id="bookings-list",
     response_model=BookingList,
     tags=BOOKINGS,
     summary="A session's bookings (names and phones masked)",
@@ -260,7 +267,11 @@ async def list_bookings(
 
 
 @router.get(
-    "/bookings/{booking_id}", response_model=BookingOut, tags=BOOKINGS, summary="One booking"
+    "/bookings/{booking_id}",
+    operation_id="bookings-get",
+    response_model=BookingOut,
+    tags=BOOKINGS,
+    summary="One booking",
 )
 async def get_booking(booking_id: str, ctx: Context, bookings: Bookings) -> BookingOut:
     return _booking(ctx, await bookings.get(ctx, booking_id))
@@ -268,6 +279,7 @@ async def get_booking(booking_id: str, ctx: Context, bookings: Bookings) -> Book
 
 @router.post(
     "/bookings/{booking_id}/cancel",
+    operation_id="bookings-cancel",
     response_model=BookingOut,
     tags=BOOKINGS,
     summary="Cancel a booking; the first waitlisted booking takes the freed place",
@@ -292,6 +304,7 @@ def _result_input(body: ResultCreate) -> ResultInput:
 
 @router.post(
     "/inspection-sessions/{session_id}/results",
+    operation_id="inspection-results-record",
     status_code=201,
     response_model=ResultOut,
     tags=RESULTS,
@@ -323,6 +336,7 @@ async def record_result(
 
 @router.post(
     "/inspection-sessions/{session_id}/results:batch",
+    operation_id="inspection-results-import",
     response_model=ImportSummary,
     tags=RESULTS,
     summary="Import up to 1,000 results of a session (idempotent by external_id)",
@@ -348,6 +362,7 @@ async def import_results(
 
 @router.get(
     "/inspection-sessions/{session_id}/results",
+    operation_id="session-results-list",
     response_model=ResultList,
     tags=RESULTS,
     summary="A session's results",
@@ -371,6 +386,7 @@ async def list_session_results(
 
 @router.get(
     "/inspection-results",
+    operation_id="inspection-results-list",
     response_model=ResultList,
     tags=RESULTS,
     summary="List results across sessions",
@@ -401,6 +417,7 @@ async def list_results(
 
 @router.get(
     "/inspection-results/{result_id}",
+    operation_id="inspection-results-get",
     response_model=ResultOut,
     tags=RESULTS,
     summary="One result",

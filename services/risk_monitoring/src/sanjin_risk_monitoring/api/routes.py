@@ -70,6 +70,7 @@ def _point(ctx: RequestContext, stored: Stored) -> PointOut:
 
 @router.post(
     "/monitoring-points",
+    operation_id="monitoring-points-register",
     status_code=201,
     response_model=PointOut,
     tags=["monitoring points"],
@@ -102,6 +103,7 @@ async def register_point(
 
 @router.get(
     "/monitoring-points",
+    operation_id="monitoring-points-list",
     response_model=PointList,
     tags=["monitoring points"],
     summary="List monitoring points",
@@ -127,6 +129,7 @@ async def list_points(
 
 @router.get(
     "/monitoring-points/{point_id}",
+    operation_id="monitoring-points-get",
     response_model=PointOut,
     tags=["monitoring points"],
     summary="One monitoring point",
@@ -137,6 +140,7 @@ async def get_point(point_id: str, ctx: Context, points: Points) -> PointOut:
 
 @router.patch(
     "/monitoring-points/{point_id}",
+    operation_id="monitoring-points-update",
     response_model=PointOut,
     tags=["monitoring points"],
     summary="Change a point's details",
@@ -153,6 +157,7 @@ async def update_point(point_id: str, body: PointUpdate, ctx: Context, points: P
 
 @router.post(
     "/monitoring-points/{point_id}/evaluations",
+    operation_id="monitoring-points-evaluate",
     response_model=PointOut,
     tags=["monitoring points"],
     summary="Record an evaluation (the latest counts)",
@@ -166,6 +171,7 @@ async def evaluate_point(
 
 @router.post(
     "/monitoring-points/{point_id}/deactivate",
+    operation_id="monitoring-points-deactivate",
     response_model=PointOut,
     tags=["monitoring points"],
     summary="Deactivate a point, with the reason",
@@ -178,6 +184,7 @@ async def deactivate_point(
 
 @router.post(
     "/monitoring-points/{point_id}/reactivate",
+    operation_id="monitoring-points-reactivate",
     response_model=PointOut,
     tags=["monitoring points"],
     summary="Reactivate a point",
@@ -195,6 +202,7 @@ def _report_fields(body: ReportCreate) -> dict[str, Any]:
 
 @router.post(
     "/risk-reports",
+    operation_id="risk-reports-submit",
     status_code=201,
     response_model=ReportOut,
     tags=["risk reports"],
@@ -225,6 +233,7 @@ async def create_report(
 
 @router.post(
     "/risk-reports:batch",
+    operation_id="risk-reports-import",
     response_model=ImportSummary,
     tags=["risk reports"],
     summary="Import up to 1,000 risk reports (idempotent by external_id)",
@@ -271,7 +280,11 @@ async def import_reports(
 
 
 @router.get(
-    "/risk-reports", response_model=ReportList, tags=["risk reports"], summary="List risk reports"
+    "/risk-reports",
+    operation_id="risk-reports-list",
+    response_model=ReportList,
+    tags=["risk reports"],
+    summary="List risk reports",
 )
 async def list_reports(
     ctx: Context,
@@ -304,6 +317,7 @@ async def list_reports(
 
 @router.get(
     "/risk-reports/{report_id}",
+    operation_id="risk-reports-get",
     response_model=ReportOut,
     tags=["risk reports"],
     summary="One risk report",

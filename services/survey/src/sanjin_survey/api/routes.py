@@ -184,6 +184,7 @@ def _questions(items: list[QuestionIn]) -> tuple[Question, ...]:
 
 @router.post(
     "/surveys",
+    operation_id="surveys-publish",
     status_code=201,
     response_model=SurveyOut,
     summary="Publish a satisfaction survey",
@@ -212,7 +213,9 @@ async def publish_survey(
     return SurveyOut.of(outcome.record)
 
 
-@router.get("/surveys", response_model=SurveyList, summary="List surveys")
+@router.get(
+    "/surveys", operation_id="surveys-list", response_model=SurveyList, summary="List surveys"
+)
 async def list_surveys(
     ctx: Context,
     service: Service,
@@ -237,13 +240,19 @@ async def list_surveys(
     return SurveyList(items=[SurveyOut.of(s) for s in items], next_cursor=next_cursor(items, limit))
 
 
-@router.get("/surveys/{survey_id}", response_model=SurveyOut, summary="One survey")
+@router.get(
+    "/surveys/{survey_id}",
+    operation_id="surveys-get",
+    response_model=SurveyOut,
+    summary="One survey",
+)
 async def get_survey(survey_id: str, ctx: Context, service: Service) -> SurveyOut:
     return SurveyOut.of(await service.get(ctx, survey_id))
 
 
 @router.patch(
     "/surveys/{survey_id}",
+    operation_id="surveys-revise",
     response_model=SurveyOut,
     summary="Change a survey (its questions only while it has no responses)",
 )
@@ -259,7 +268,12 @@ async def revise_survey(
     return SurveyOut.of(await service.revise(ctx, survey_id, changes))
 
 
-@router.post("/surveys/{survey_id}/close", response_model=SurveyOut, summary="Close a survey")
+@router.post(
+    "/surveys/{survey_id}/close",
+    operation_id="surveys-close",
+    response_model=SurveyOut,
+    summary="Close a survey",
+)
 async def close_survey(survey_id: str, ctx: Context, service: Service) -> SurveyOut:
     return SurveyOut.of(await service.close(ctx, survey_id))
 
@@ -274,6 +288,7 @@ async def _in_campaign(
 
 @router.post(
     "/surveys/{survey_id}/responses",
+    operation_id="responses-submit",
     status_code=201,
     response_model=ResponseOut,
     summary="Submit a response (the same respondent_id is accepted once)",
@@ -300,6 +315,7 @@ async def respond(
 
 @router.post(
     "/surveys/{survey_id}/responses:batch",
+    operation_id="responses-import",
     response_model=ImportSummary,
     summary="Submit up to 1,000 responses collected offline",
     description="Each item has the body of `POST .../responses`; the upload is one transaction. "
@@ -337,6 +353,7 @@ async def respond_batch(
 
 @router.get(
     "/surveys/{survey_id}/results",
+    operation_id="survey-results-get",
     response_model=Results,
     summary="The satisfaction index with its 95% interval, overall and per dimension",
 )

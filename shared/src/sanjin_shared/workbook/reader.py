@@ -1,0 +1,415 @@
+"""Reading an uploaded workbook into items of a record type, every problem at its place.
+
+The package is checked first (`sanjin_shared.office.check_package`: zip bombs, XML entities,
+macros, external links); then openpyxl (with defusedxml) streams the data sheet in read-only
+mode. A workbook is refused as a whole (`WorkbookRefused`) when it is not safe, has no sheet with
+the expected header, holds a formula, or has more than `max_rows` rows: the counting stops there,
+so a 100,000-row file costs no more than the limit. Otherwise every row is converted cell by
+cell (Chinese labels back to enumeration values, dates, whole numbers, 是/否) and validated by the
+same pydantic models as the JSON API; each problem is a `CellError` {sheet, row, column, title,
+field, message} with the message in Chinese.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from pydantic import BaseModel, ValidationError
+
+from sanjin_shared.office import MediaType, PackageLimits, UnsafeFile, check_package
+from sanjin_shared.workbook.columns import NO, YES, Column, Kind, RecordSheet
+from sanjin_shared.workbook.writer import EXAMPLE_PREFIX
+
+_SEPARATORS = re.compile(r"[、;；,，\n]+")
+_DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+_EXCEL_EPOCH = date(1899, 12, 30)
+_TRUE = {YES, "true", "True", "TRUE", "1", "Y", "y", "yes"}
+_FALSE = {NO, "false", "False", "FALSE", "0", "N", "n", "no"}
+MAX_FORMULA_PLACES = 20
+
+
+@dataclass(frozen=True, slots=True)
+class CellError:
+    sheet: str
+    row: int
+    column: str  # the column's letter, as WPS and Excel show it ("" for the whole row)
+    title: str  # the column's header
+    field: str | None
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class WorkbookRefused(Exception):
+    """The workbook as a whole cannot be read; nothing of it is used."""
+
+    def __init__(
+        self, slug: str, message: str, *, status: int = 422, errors: Sequence[CellError] = ()
+    ) -> None:
+        super().__init__(message)
+        self.slug = slug
+        self.message = message
+        self.status = status
+        self.errors = list(errors)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRow:
+    row: int
+    key: str | None
+    parts: tuple[BaseModel | None, ...]
+
+
+@dataclass(slots=True)
+class ParsedWorkbook:
+    sheet: str
+    rows: list[ParsedRow] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+    row_count: int = 0  # rows that hold something (the example excluded)
+    keys: set[str] = field(default_factory=set)  # every row's 编号, rows with errors included
+
+    @property
+    def bad_rows(self) -> set[int]:
+        return {e.row for e in self.errors}
+
+
+def read_records(
+    data: bytes,
+    sheet: RecordSheet,
+    *,
+    max_rows: int,
+    limits: PackageLimits | None = None,
+) -> ParsedWorkbook:
+    try:
+        kind = check_package(data, limits)
+    except UnsafeFile as exc:
+        raise WorkbookRefused(exc.slug, exc.message) from exc
+    if kind is not MediaType.xlsx:
+        raise WorkbookRefused("not-a-workbook", "上传的文件不是 Excel 工作簿（.xlsx）")
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        raise WorkbookRefused(
+            "unreadable-workbook", "无法读取该工作簿，请用 WPS 或 Excel 另存后再上传"
+        ) from exc
+    except Exception as exc:  # defusedxml's refusals and other parser errors
+        raise WorkbookRefused(
+            "unreadable-workbook", f"无法读取该工作簿：{type(exc).__name__}"
+        ) from exc
+    try:
+        ws, mapping = _find_sheet(book.worksheets, sheet)
+        return _read_rows(ws, sheet, mapping, max_rows)
+    finally:
+        book.close()
+
+
+def _find_sheet(
+    worksheets: Sequence[Any], sheet: RecordSheet
+) -> tuple[Worksheet, dict[int, Column]]:
+    columns = sheet.columns
+    by_name = {c.title: c for c in columns} | {c.field: c for c in columns if c.kind != Kind.member}
+    ordered = sorted(worksheets, key=lambda w: w.title != sheet.name)
+    for ws in ordered:
+        header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        mapping: dict[int, Column] = {}
+        for index, title in enumerate(header):
+            if isinstance(title, str):
+                column = by_name.get(title.strip().rstrip("*＊").strip())
+                if column is not None:
+                    mapping[index] = column
+        if mapping:
+            found = set(mapping.values())
+            missing = [c.title for c in columns if c.required and c not in found]
+            if missing:
+                raise WorkbookRefused(
+                    "missing-columns",
+                    f"工作表“{ws.title}”缺少必填列：{'、'.join(missing)}。请使用下载的模板填写",
+                )
+            return ws, mapping
+    raise WorkbookRefused(
+        "no-data-sheet",
+        f"找不到“{sheet.name}”工作表或它的表头。请使用下载的模板填写，不要修改第 1 行",
+    )
+
+
+def _read_rows(
+    ws: Worksheet, sheet: RecordSheet, mapping: dict[int, Column], max_rows: int
+) -> ParsedWorkbook:
+    out = ParsedWorkbook(sheet=ws.title)
+    formulas: list[CellError] = []
+    seen_keys: dict[str, int] = {}
+    for cells in ws.iter_rows(min_row=2):
+        raw: dict[int, Any] = {}
+        row_number = 0
+        for index, cell in enumerate(cells):
+            if cell.value is None or cell.value == "":
+                continue
+            row_number = cell.row
+            column = mapping.get(index)
+            if cell.data_type == "f" or (
+                isinstance(cell.value, str) and cell.value.startswith("=")
+            ):
+                if len(formulas) < MAX_FORMULA_PLACES:
+                    formulas.append(
+                        CellError(
+                            ws.title,
+                            cell.row,
+                            get_column_letter(index + 1),
+                            column.title if column else "",
+                            column.field if column else None,
+                            "单元格含有公式，请改为直接填写数值（复制后“选择性粘贴-数值”）",
+                        )
+                    )
+                continue
+            if column is not None:
+                raw[index] = cell.value
+        if not raw or row_number == 0:
+            continue
+        if _is_example(raw, mapping, sheet):
+            continue
+        out.row_count += 1
+        if out.row_count > max_rows:
+            raise WorkbookRefused(
+                "too-many-rows",
+                f"工作簿超过 {max_rows:,} 行，请拆分为多个文件上传",
+                status=413,
+            )
+        if formulas:
+            continue
+        _convert_row(out, ws.title, row_number, raw, mapping, sheet, seen_keys)
+    if formulas:
+        raise WorkbookRefused(
+            "workbook-formulas",
+            "工作簿含有公式，不接受公式，请改为直接填写数值后再上传",
+            errors=formulas,
+        )
+    return out
+
+
+def _is_example(raw: dict[int, Any], mapping: dict[int, Column], sheet: RecordSheet) -> bool:
+    for index, value in raw.items():
+        column = mapping[index]
+        if column.field == sheet.key and column.part == 0:
+            return str(value).strip().startswith(EXAMPLE_PREFIX)
+    return False
+
+
+def _convert_row(
+    out: ParsedWorkbook,
+    sheet_name: str,
+    row: int,
+    raw: dict[int, Any],
+    mapping: dict[int, Column],
+    sheet: RecordSheet,
+    seen_keys: dict[str, int],
+) -> None:
+    values: list[dict[str, Any]] = [{} for _ in sheet.parts]
+    touched = [False] * len(sheet.parts)
+    errors: list[CellError] = []
+    unreadable: set[tuple[int, str]] = set()  # cells already reported: pydantic would add "missing"
+    letters = {column: get_column_letter(i + 1) for i, column in mapping.items()}
+
+    def error(column: Column | None, message: str, field_name: str | None = None) -> None:
+        errors.append(
+            CellError(
+                sheet_name,
+                row,
+                letters.get(column, "") if column else "",
+                column.title if column else "",
+                column.field if column else field_name,
+                message,
+            )
+        )
+
+    for index, value in raw.items():
+        column = mapping[index]
+        try:
+            converted = _convert(column, value)
+        except ValueError as exc:
+            error(column, str(exc))
+            unreadable.add((column.part, column.field))
+            touched[column.part] = True
+            continue
+        if column.kind == Kind.member:
+            bucket = values[column.part].setdefault(column.field, [])
+            if converted:
+                bucket.append(column.member)
+                touched[column.part] = True
+            continue
+        values[column.part][column.field] = converted
+        touched[column.part] = True
+    for column in set(mapping.values()):  # a member list left all 否 is an empty list
+        if column.kind == Kind.member:
+            values[column.part].setdefault(column.field, [])
+    parts: list[BaseModel | None] = []
+    by_field = {(c.part, c.field): c for c in mapping.values()}
+    for index, part in enumerate(sheet.parts):
+        if part.optional and not touched[index]:
+            parts.append(None)
+            continue
+        try:
+            parts.append(part.model.model_validate(values[index]))
+        except ValidationError as exc:
+            parts.append(None)
+            for problem in exc.errors():
+                name = str(problem["loc"][0]) if problem["loc"] else None
+                if (index, name) in unreadable:
+                    continue
+                column = by_field.get((index, name)) if name else None
+                if column is None and name is not None:
+                    column = _column_of(sheet, index, name)
+                error(column, chinese_message(problem), name)
+    key = values[0].get(sheet.key)
+    key = str(key) if key is not None else None
+    if key is not None:
+        out.keys.add(key)
+    key_column = next((c for c in mapping.values() if c.part == 0 and c.field == sheet.key), None)
+    if key is None and (0, sheet.key) not in unreadable:
+        error(key_column, "必填，不能为空（编号用于再次上传时识别同一条记录）", sheet.key)
+    elif key is not None and not errors:
+        if key in seen_keys:
+            error(key_column, f"编号与第 {seen_keys[key]} 行重复")
+        else:
+            seen_keys[key] = row
+    if errors:
+        out.errors.extend(errors)
+        return
+    out.rows.append(ParsedRow(row=row, key=key, parts=tuple(parts)))
+
+
+def _column_of(sheet: RecordSheet, part: int, name: str) -> Column | None:
+    return next((c for c in sheet.columns if c.part == part and c.field == name), None)
+
+
+def _convert(column: Column, value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        if value == "":
+            return None
+    kind = column.kind
+    if kind in (Kind.text, Kind.texts):
+        if isinstance(value, bool):
+            value = YES if value else NO
+        elif isinstance(value, float) and value.is_integer():
+            value = str(int(value))
+        elif isinstance(value, datetime):
+            value = value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+        elif isinstance(value, date):
+            value = value.isoformat()
+        else:
+            value = str(value)
+        if kind == Kind.texts:
+            return [p.strip() for p in _SEPARATORS.split(value) if p.strip()]
+        return value
+    if kind == Kind.integer:
+        if isinstance(value, bool):
+            raise ValueError("应为整数")
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.replace(",", "")):
+            return int(value.replace(",", ""))
+        raise ValueError(f"应为整数，填写的是“{value}”")
+    if kind == Kind.number:
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"应为数字，填写的是“{value}”") from None
+    if kind == Kind.date:
+        return _date(value)
+    if kind in (Kind.boolean, Kind.member):
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise ValueError(f"应填“{YES}”或“{NO}”，填写的是“{text}”")
+    if kind == Kind.choice:
+        text = str(value).strip()
+        for choice_value, label in column.choices:
+            if text in (label, choice_value):
+                return choice_value
+        raise ValueError(f"“{text}”不在下拉列表中，可选：{'、'.join(column.labels)}")
+    return value
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return _EXCEL_EPOCH + timedelta(days=int(value))
+    text = str(value).strip()
+    match = _DATE_TEXT.match(text)
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            pass
+    raise ValueError(f"应为日期，例如 2019-09-15，填写的是“{text}”")
+
+
+_MESSAGES = {
+    "missing": "必填，不能为空",
+    "string_too_short": "不能为空",
+    "string_too_long": "不能超过 {max_length} 个字",
+    "string_pattern_mismatch": "格式不正确",
+    "string_type": "应为文字",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "greater_than_equal": "不能小于 {ge}",
+    "greater_than": "应大于 {gt}",
+    "less_than_equal": "不能大于 {le}",
+    "less_than": "应小于 {lt}",
+    "date_parsing": "应为日期，例如 2019-09-15",
+    "date_type": "应为日期，例如 2019-09-15",
+    "date_from_datetime_inexact": "应为日期，不带时间",
+    "enum": "应从下拉列表中选择",
+    "literal_error": "应从下拉列表中选择",
+    "bool_parsing": "应填“是”或“否”",
+    "bool_type": "应填“是”或“否”",
+    "too_long": "最多 {max_length} 项",
+    "too_short": "至少 {min_length} 项",
+    "extra_forbidden": "不应填写此列",
+}
+_VALUE_ERRORS = {
+    "not a mainland mobile": "不是有效的电话号码（11 位手机号或 0 开头的固定电话）",
+    "a name is required": "必填，不能为空",
+    "a name has at most": "姓名过长",
+    "a name has letters": "姓名只能包含文字和分隔符 · - ' .",
+    "unknown reporting unit": "不是 32 个报送单位之一",
+}
+
+
+def chinese_message(problem: dict[str, Any]) -> str:
+    """A pydantic error as a sentence an officer reads (Chinese), with the limits it names."""
+    kind = problem.get("type", "")
+    context = problem.get("ctx") or {}
+    template = _MESSAGES.get(kind)
+    if template is not None:
+        try:
+            return template.format(**context)
+        except (KeyError, IndexError):
+            return template.split("{")[0].rstrip() or "填写有误"
+    if kind == "value_error":
+        text = str(context.get("error", problem.get("msg", "")))
+        for english, chinese in _VALUE_ERRORS.items():
+            if english in text:
+                return chinese
+        return f"填写有误：{text}"
+    return f"填写有误（{problem.get('msg', kind)}）"
