@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 from openpyxl import load_workbook
 
+from sanjin_events.api.workbooks import SHEET
 from tests.conftest import auth
 from tests.support.campaigns import CampaignTopic
 from tests.support.expected import all_pages
@@ -28,6 +29,7 @@ from tests.support.factories import (
 )
 from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
+from tests.support.workbooks import FIRST_ROW, fill, letter_of, upload
 
 BJ = auth("province", "110000")
 HQ = auth("hq")
@@ -351,3 +353,33 @@ async def test_year_over_year_and_the_register_across_campaigns(
             what=f"the point in the register of {c}",
         )
         assert row(listed)["latest_score"] == latest  # type: ignore[index]
+
+
+async def test_workbook_rows_follow_the_campaign_rule(
+    http: httpx.AsyncClient, events_service: ServiceProcess, campaign: str
+) -> None:
+    """An imported workbook's rows are refused at their row, as `:batch` items are."""
+    url = events_service.url
+    template = (await http.get(f"{url}/v1/activities/template.xlsx", headers=BJ)).content
+    tag = uuid.uuid4().hex[:6]
+    rows: list[tuple[dict[str, Any], dict[str, Any] | None]] = [
+        (activity_body(campaign, external_id=f"W{tag}-1", venue_name="甲社区"), None),
+        (activity_body(f"2109-{tag}", external_id=f"W{tag}-2"), None),
+        (activity_body(campaign, scheduled_on="2020-01-01", external_id=f"W{tag}-3"), None),
+        (
+            activity_body(campaign, external_id=f"W{tag}-4", venue_name="乙社区"),
+            report_body(held_on="2020-01-02"),
+        ),
+    ]
+    r = await http.post(
+        f"{url}/v1/activities:import", files=upload(fill(template, SHEET, rows)), headers=BJ
+    )
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert (answer["created"], answer["rejected"]) == (1, 3), answer
+    errors = {e["row"]: e for e in answer["errors"]}
+    assert sorted(errors) == [FIRST_ROW + 1, FIRST_ROW + 2, FIRST_ROW + 3]
+    assert errors[FIRST_ROW + 1]["column"] == letter_of(SHEET, "campaign")
+    assert "不存在" in errors[FIRST_ROW + 1]["message"]
+    assert errors[FIRST_ROW + 2]["column"] == letter_of(SHEET, "scheduled_on")
+    assert "不在活动批次" in errors[FIRST_ROW + 3]["message"]

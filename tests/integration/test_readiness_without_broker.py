@@ -8,6 +8,7 @@ import httpx
 from pymongo import AsyncMongoClient
 
 from sanjin_devstack import procs
+from sanjin_shared.campaigns import KNOWN
 from tests.conftest import World, auth
 from tests.support.factories import activity_body
 from tests.support.kafka import kafka_reachable
@@ -16,8 +17,18 @@ from tests.support.services import ServiceProcess
 
 
 async def test_an_intake_service_stays_ready_and_answers_201_with_kafka_stopped(
-    world: World, campaign: str
+    world: World, campaign: str, events_service: ServiceProcess
 ) -> None:
+    # the running events process has read the test's campaign from the topic and kept it in the
+    # service's database, so a process that never reaches the broker knows it too
+    kept = AsyncMongoClient(world.infra.mongodb_uri)
+    try:
+        await eventually(
+            lambda: kept[f"{world.name}_events"][KNOWN].find_one({"_id": campaign}),
+            what="the campaign kept in the events service's database",
+        )
+    finally:
+        await kept.close()
     # a broker address where nothing listens: Kafka is stopped for this service from its start
     env = world.env("events") | {"SANJIN_KAFKA_BOOTSTRAP": f"127.0.0.1:{procs.free_port()}"}
     service = ServiceProcess("events", env, world.run_dir, instance="-no-broker")

@@ -12,9 +12,11 @@ reading the topic up to its current end, so a campaign defined a moment ago is u
 as its event is on the topic, without a restart; when the topic cannot be read in time the
 answer is 503 (try again), never a wrong refusal.
 
-The reader is lighter than the aggregator's `IdempotentConsumer` on purpose: it writes nothing,
-keeps no offsets and joins no consumer group; every process reads the whole topic at start and
-then follows it, and keeps the newest version of each campaign.
+The reader is lighter than the aggregator's `IdempotentConsumer` on purpose: it keeps no offsets
+and joins no consumer group; every process reads the whole topic at start and then follows it,
+and keeps the newest version of each campaign. It also keeps them in the service's own database
+(`campaigns_known`, a few documents), read first at start, so a process started while the broker
+is away still knows every campaign an earlier process read.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from typing import Annotated, Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from fastapi import Depends
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import ItemConflict
@@ -41,6 +45,7 @@ from sanjin_shared.topics import CAMPAIGNS, physical
 
 log = get_logger(__name__)
 T = TypeVar("T")
+KNOWN = "campaigns_known"
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +192,9 @@ class CampaignReader:
         topic_prefix: str = "",
         catch_up_timeout_s: float = 5.0,
         windows: Iterable[CampaignWindow] = DEFAULT_CAMPAIGNS,
+        known: AsyncCollection[Any] | None = None,
     ) -> None:
+        self._known = known
         self._bootstrap = bootstrap
         self._topic = physical(CAMPAIGNS.name, topic_prefix)
         self._timeout = catch_up_timeout_s
@@ -197,6 +204,36 @@ class CampaignReader:
         self._next: dict[TopicPartition, int] = {}  # the next offset to read, per partition
         self._read = asyncio.Condition()  # notified after every fetch
         self._stopping = asyncio.Event()
+
+    async def load(self) -> None:
+        """The campaigns an earlier process kept in the service's database."""
+        if self._known is None:
+            return
+        async for d in self._known.find():
+            self.book.apply(
+                CampaignWindow(
+                    d["_id"],
+                    date.fromisoformat(d["starts_on"]),
+                    date.fromisoformat(d["ends_on"]),
+                    d["version"],
+                )
+            )
+
+    async def _keep(self, window: CampaignWindow) -> None:
+        if self._known is None:
+            return
+        with contextlib.suppress(DuplicateKeyError):  # a newer version is kept already
+            await self._known.update_one(
+                {"_id": window.id, "version": {"$lte": window.version}},
+                {
+                    "$set": {
+                        "starts_on": window.starts_on.isoformat(),
+                        "ends_on": window.ends_on.isoformat(),
+                        "version": window.version,
+                    }
+                },
+                upsert=True,
+            )
 
     async def run(self) -> None:
         delay = 0.5
@@ -284,6 +321,7 @@ class CampaignReader:
                     window = window_of(event, envelope.aggregate_version)
                     if self.book.apply(window):
                         log.info("campaign known", campaign=window.id, version=window.version)
+                        await self._keep(window)
         async with self._read:
             self._read.notify_all()
 
@@ -304,7 +342,9 @@ async def start_campaign_reader(platform: Any) -> None:
         bootstrap=settings.kafka_bootstrap,
         topic_prefix=settings.topic_prefix,
         catch_up_timeout_s=settings.campaign_catch_up_s,
+        known=platform.db[KNOWN],
     )
+    await reader.load()
     platform.extras["campaigns"] = reader.book
     platform.extras["campaign_reader"] = reader
     platform.tasks.append(asyncio.create_task(reader.run(), name="campaign-reader"))
