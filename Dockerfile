@@ -16,21 +16,27 @@ COPY services/inspection/pyproject.toml services/inspection/pyproject.toml
 COPY services/survey/pyproject.toml services/survey/pyproject.toml
 COPY services/aggregator/pyproject.toml services/aggregator/pyproject.toml
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --no-install-workspace
+    uv sync --frozen --no-dev --no-install-workspace --no-install-package sanjin-devstack
 COPY shared shared
 COPY services services
-COPY deploy/local deploy/local
+# the services and the `sanjin` CLI; not the local development stack (sanjin-devstack)
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --no-editable
+    uv sync --frozen --no-dev --no-editable --no-install-package sanjin-devstack
 
 FROM python:${PYTHON_VERSION}-slim-bookworm
-RUN groupadd --system --gid 10001 sanjin \
+# tini is PID 1: it forwards SIGTERM and reaps children, so a one-shot command (`sanjin topics`)
+# stops on `docker stop` instead of ignoring the signal as PID 1 would
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini=0.19.0-1+b3 \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 sanjin \
  && useradd --system --uid 10001 --gid sanjin --no-create-home --shell /usr/sbin/nologin sanjin
 COPY --from=build --chown=sanjin:sanjin /app/.venv /app/.venv
 COPY deploy/docker/entrypoint.sh /app/entrypoint.sh
-ENV PATH=/app/.venv/bin:$PATH PYTHONUNBUFFERED=1 SANJIN_SERVICE=events PORT=8000
+# no default service: a container started without SANJIN_SERVICE (or a command) refuses to start
+ENV PATH=/app/.venv/bin:$PATH PYTHONUNBUFFERED=1 PORT=8000
 USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=2)"]
-ENTRYPOINT ["/app/entrypoint.sh"]
+ENTRYPOINT ["/usr/bin/tini", "--", "/app/entrypoint.sh"]

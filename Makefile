@@ -17,15 +17,17 @@ API_LINT := $(HOME)/.cache/sanjin/api-lint-$(shell sha256sum tools/api-lint/pack
 REDOCLY := $(API_LINT)/node_modules/.bin/redocly
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
+ASYNCAPI := $(API_LINT)/node_modules/.bin/asyncapi
+export ASYNCAPI_METRICS_CONFIG_PATH := $(API_LINT)/asyncapi-analytics.json
 
 .PHONY: help install servers browser tools api-lint-tools chaos fuzz up down logs status test test-unit lint lint-deploy format schemas bench print-check
 
 help:
-	@echo "make up      install what is missing, start Kafka, SecantusDB and the five services"
+	@echo "make up      install what is missing, start Kafka, SecantusDB, Keycloak and the five services"
 	@echo "make down    stop everything 'make up' started"
 	@echo "make logs    follow the logs"
 	@echo "make test    install what is missing, start the servers the tests need, run every test"
-	@echo "make lint    ruff, and Redocly on the five OpenAPI documents"
+	@echo "make lint    ruff; Redocly on the five OpenAPI documents; AsyncAPI on docs/asyncapi.json"
 	@echo "make bench  throughput and latency ratios against baselines (bench/results/latest.json)"
 	@echo "make chaos  faults under load, then lost / double-counted checks (CHAOS_ARGS=--records N)"
 	@echo "make fuzz   schemathesis on every operation, FUZZ_EXAMPLES per operation (100)"
@@ -87,6 +89,8 @@ $(API_LINT)/.installed:
 	mkdir -p $(API_LINT)
 	cp tools/api-lint/package.json tools/api-lint/package-lock.json $(API_LINT)/
 	cd $(API_LINT) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	echo '{"analyticsEnabled": "false", "infoMessageShown": "true", "userID": "sanjin"}' \
+		> $(API_LINT)/asyncapi-analytics.json  # no usage reports from make lint
 	touch $@
 
 api-lint-tools: $(API_LINT)/.installed
@@ -107,12 +111,21 @@ lint: install api-lint-tools
 	$(UV) run ruff format --check .
 	$(UV) run sanjin openapi --out .run/openapi >/dev/null
 	$(REDOCLY) lint --config tools/api-lint/redocly.yaml --format=summary .run/openapi/*.json
+	$(UV) run sanjin asyncapi --check
+	$(ASYNCAPI) validate docs/asyncapi.json --fail-severity=warn
 
-# deployment files: the Dockerfile, every YAML file under deploy/, and both Kubernetes overlays
-# rendered and validated against the Kubernetes schemas (the Strimzi resources have none there)
+# deployment files: the Dockerfile, every YAML file under deploy/, the manifests generated from
+# the service registry up to date, both Kubernetes overlays rendered and validated against the
+# Kubernetes schemas and (Strimzi resources) the pinned operator's own CRD schemas, generated
+# from Maven Central by Strimzi's CRD generator (Java 21+), then checkov on the rendered
+# manifests, the Dockerfile and the compose file (deploy/checkov/config.yaml: skipped checks)
+STRIMZI_JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
+CHECKOV_ENV := $(HOME)/.cache/sanjin/checkov-venv
+CHECKOV := UV_PROJECT_ENVIRONMENT=$(CHECKOV_ENV) $(UV) run --project deploy/checkov --frozen --quiet checkov --config-file deploy/checkov/config.yaml
 lint-deploy: install tools
 	$(UV) run hadolint Dockerfile
 	$(UV) run yamllint --strict deploy/
+	$(UV) run python deploy/k8s/generate.py --check
 	@mkdir -p .run; for overlay in dev prod; do \
 		echo "kustomize build deploy/k8s/overlays/$$overlay | kubernetes-validate --strict"; \
 		$(KUSTOMIZE) build deploy/k8s/overlays/$$overlay > .run/k8s-$$overlay.yaml || exit 1; \
@@ -120,6 +133,10 @@ lint-deploy: install tools
 			| grep -v "Couldn't find schema for kind Kafka" ; \
 		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
+	JAVA_HOME=$(STRIMZI_JAVA_HOME) $(UV) run python deploy/k8s/strimzi/validate.py .run/k8s-prod.yaml .run/k8s-dev.yaml
+	$(CHECKOV) --framework kubernetes -f .run/k8s-dev.yaml -f .run/k8s-prod.yaml
+	$(CHECKOV) --framework dockerfile -f Dockerfile
+	$(CHECKOV) --framework secrets -f deploy/compose/docker-compose.yml -f deploy/compose/.env.example
 
 format: install
 	$(UV) run ruff check --fix .

@@ -26,7 +26,9 @@ import httpx
 from bench.pipeline import freshness, relay_and_apply
 from bench.profile import CpuMeter, profiled
 from bench.query import measure_query
+from bench.tokens import verify_costs
 from bench.tuning import knobs
+from bench.workbook import workbook_vs_batch
 from sanjin_devstack import procs
 from sanjin_devstack.kafka import KafkaNode
 from sanjin_devstack.mongo import MongoServer
@@ -348,6 +350,33 @@ def _ratio(value: float, baseline: float, unit: str) -> dict:
     }
 
 
+def _report(
+    results: dict[str, dict],
+    started: float,
+    args: argparse.Namespace,
+    mongodb: str,
+    cpu: CpuMeter | None,
+) -> None:
+    meta = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "machine": f"{platform.machine()} {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}",
+        "mongodb": mongodb,
+        "settings": vars(args),
+        "cpu_seconds": cpu.spent if cpu else {},
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({**results, "_meta": meta}, indent=2, ensure_ascii=False) + "\n")
+    width = max([32, *(len(name) + 2 for name in results)])
+    print(f"\n{'measurement':<{width}}{'value':>12}{'baseline':>12}{'ratio':>8}  unit")
+    for name, r in results.items():
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
+        baseline = r["baseline"] if r["baseline"] is not None else "-"
+        print(f"{name:<{width}}{r['value']:>12}{baseline:>12}{ratio:>8}  {r['unit']}")
+    if cpu and cpu.spent:
+        print(f"\n{cpu.table()}")
+    print(f"\n{meta['machine']}; {meta['mongodb']}; results in {RESULTS.relative_to(REPO)}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000, help="single creates per round")
@@ -361,16 +390,23 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["ingest", "pipeline", "query", "tuning"],
+        choices=["ingest", "pipeline", "query", "tokens", "workbook", "tuning"],
         help="run one part only; `tuning` (the settings' alternatives) runs only when named",
     )
     parser.add_argument("--events", type=int, default=20_000, help="events for relay/apply/replay")
+    parser.add_argument(
+        "--workbook-rows", type=int, default=5000, help="rows of the Excel-in workbook"
+    )
     parser.add_argument(
         "--profile",
         action="store_true",
         help="sample the measured processes with py-spy (bench/results/profile-*.txt)",
     )
     args = parser.parse_args()
+    if args.only == "tokens":  # no servers: the verifier against an issuer of its own
+        started = time.time()
+        _report(asyncio.run(verify_costs(args.rounds + 2)), started, args, "-", None)
+        return 0
 
     reap_stale_runs()
     run_dir = REPO / ".run" / f"bench-{os.getpid()}"
@@ -494,6 +530,18 @@ def main() -> int:
                     f"http://127.0.0.1:{ports['events_two_workers']}",
                 )
             )
+        if args.only is None:
+            results |= asyncio.run(verify_costs(args.rounds + 2))
+        if args.only in (None, "workbook"):
+            results |= asyncio.run(
+                workbook_vs_batch(
+                    f"http://127.0.0.1:{ports['events']}",
+                    bearer("province", "110000"),
+                    activity,
+                    rows=args.workbook_rows,
+                    rounds=args.rounds,
+                )
+            )
         if args.only in (None, "query"):
             hq = bearer("hq")
             results |= asyncio.run(
@@ -510,24 +558,7 @@ def main() -> int:
             procs.stop(name, run_dir=run_dir)
         kafka.stop()
         mongo.stop()
-    meta = {
-        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-        "machine": f"{platform.machine()} {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}",
-        "mongodb": f"SecantusDB ({flavour})",
-        "settings": vars(args),
-        "cpu_seconds": cpu.spent,
-    }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({**results, "_meta": meta}, indent=2, ensure_ascii=False) + "\n")
-    width = max([32, *(len(name) + 2 for name in results)])
-    print(f"\n{'measurement':<{width}}{'value':>12}{'baseline':>12}{'ratio':>8}  unit")
-    for name, r in results.items():
-        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
-        baseline = r["baseline"] if r["baseline"] is not None else "-"
-        print(f"{name:<{width}}{r['value']:>12}{baseline:>12}{ratio:>8}  {r['unit']}")
-    if cpu.spent:
-        print(f"\n{cpu.table()}")
-    print(f"\n{meta['machine']}; {meta['mongodb']}; results in {RESULTS.relative_to(REPO)}")
+    _report(results, started, args, f"SecantusDB ({flavour})", cpu)
     import shutil
 
     shutil.rmtree(run_dir, ignore_errors=True)

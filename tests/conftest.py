@@ -20,6 +20,8 @@ from tests.support.infra import Servers, servers
 from tests.support.personal import leaks_in
 from tests.support.services import ServiceProcess
 
+pytest_plugins = ["tests.support.identity"]  # the `keycloak` fixture
+
 TEST_SECRET = "sanjin-test-secret-0123456789abcdef-0123456789"
 RUN_ID = uuid.uuid4().hex[:8]
 

@@ -116,3 +116,25 @@ async def test_a_batch_over_1000_items_is_refused_whole(
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "items"
+
+
+async def test_an_unknown_field_in_the_envelope_is_refused_and_nothing_is_written(
+    http: httpx.AsyncClient, events_service: ServiceProcess, campaign: str
+) -> None:
+    """`dry_run` belongs in the query: in the body it was ignored and the file committed."""
+    headers = auth("province", "110000")
+    items = file_of(campaign, 3)
+    refused = await http.post(
+        f"{events_service.url}/v1/activities:batch",
+        json={"items": items, "dry_run": True},
+        headers=headers,
+    )
+    assert refused.status_code == 422, refused.text
+    problem = refused.json()
+    assert problem["type"] == "urn:sanjin:problem:validation-error"
+    assert [e["field"] for e in problem["errors"]] == ["dry_run"]
+    assert "dry_run" in problem["detail"]
+    listed = await http.get(
+        f"{events_service.url}/v1/activities", params={"campaign": campaign}, headers=headers
+    )
+    assert listed.json()["items"] == [], "a refused envelope writes nothing"

@@ -10,7 +10,8 @@ an id that does not exist) and compares the status with what the rule says:
 - broken object level authorisation: another province's record is a 404, as if it did not exist;
 - broken authentication: every operation but the public ones answers 401 to the four bad tokens;
 - broken function level authorisation: hq-only, admin-only and province-only operations are 403
-  for the others;
+  for the others; the viewer is refused everything but national statistics, exports, the
+  tracker and the campaigns (no approval, return, campaign definition, records or personal data);
 - broken property level authorisation: every create and change refuses, with 422, each
   server-owned field (those of its answer that its request does not have), and a province body
   naming another province is a 403;
@@ -21,6 +22,7 @@ Every write that succeeds must have left an audit entry with its correlation id 
 
 from __future__ import annotations
 
+import io
 import time
 import uuid
 from collections import Counter
@@ -32,11 +34,18 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+from openpyxl import Workbook
 
+from sanjin_events.api.workbooks import SHEET as ACTIVITIES
+from sanjin_inspection.api.workbooks import SHEET as RESULTS
+from sanjin_risk_monitoring.api.workbooks import POINTS, REPORTS
 from sanjin_shared.auth import mint_token
+from sanjin_shared.workbook import RecordSheet
+from sanjin_shared.workbook import template as build_template
 from tests.conftest import TEST_SECRET, World
 from tests.support.campaigns import CampaignTopic
 from tests.support.factories import (
+    QUESTIONS,
     activity_body,
     booking_body,
     point_body,
@@ -45,7 +54,9 @@ from tests.support.factories import (
     session_body,
     survey_body,
 )
+from tests.support.office_files import docx, jpeg_with_gps
 from tests.support.services import ServiceProcess
+from tests.support.workbooks import fill, upload
 
 A, B = "110000", "120000"  # A owns the records; B is "another province"
 MISSING = "does-not-exist-0000"
@@ -106,6 +117,7 @@ def _callers() -> list[Caller]:
         good("owner", "province", A),
         good("other-province", "province", B),
         good("hq", "hq"),
+        good("viewer", "viewer"),
         good("admin", "admin"),
     ]
 
@@ -171,6 +183,27 @@ class World5:
             return (await self.post("inspection", path, body, province))["id"]
         if kind == "survey":
             return (await self.post("survey", "/v1/surveys", survey_body(c), province))["id"]
+        if kind == "file":
+            r = await self.http.post(
+                f"{self.urls['aggregator']}/v1/campaigns/{c}/files",
+                files={"file": ("总结.docx", docx(), "application/octet-stream")},
+                data={"kind": "summary"},
+                headers=self.headers(province),
+            )
+            assert r.status_code == 201, f"making a file: {r.status_code} {r.text}"
+            return str(r.json()["id"])
+        if kind == "photo":
+            r = await self.http.post(
+                f"{self.urls['aggregator']}/v1/campaigns/{c}/files",
+                files={"file": ("现场.jpg", jpeg_with_gps(), "image/jpeg")},
+                data={"kind": "photo"},
+                headers=self.headers(province),
+            )
+            assert r.status_code == 201, f"making a photo: {r.status_code} {r.text}"
+            return str(r.json()["id"])
+        if kind == "case":
+            body = {"title": f"案例{self.n()}", "text": "做法与成效"}
+            return (await self.post("aggregator", f"/v1/campaigns/{c}/cases", body, province))["id"]
         if kind == "province":
             return province
         raise AssertionError(kind)
@@ -185,6 +218,8 @@ class World5:
 # -- the policy ------------------------------------------------------------------------------------------
 
 Body = Callable[["Request"], Any]
+# a multipart request: its files, its form fields and its query parameters
+Upload = Callable[["Request"], tuple[dict[str, Any], dict[str, str], dict[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -195,6 +230,8 @@ class Entry:
     body: Body | None = None
     fresh: bool = False  # the call changes the record: a new one for each caller
     query: dict[str, str] | None = None
+    viewer: bool = False  # the viewer may call it, reading as hq does; otherwise a 403
+    upload: Upload | None = None  # a multipart request instead of a JSON body
 
 
 @dataclass
@@ -237,6 +274,48 @@ def _campaign_body(_r: Request) -> dict[str, Any]:
         "ends_on": "2019-11-30",
         "report_deadline": "2019-11-30T23:59:59+08:00",
     }
+
+
+def _workbook(sheet: RecordSheet, row: dict[str, Any]) -> Upload:
+    """An upload of a one-row workbook of `sheet` (hq and admin name the province in the query)."""
+
+    def build(r: Request) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+        data = fill(build_template(sheet, max_rows=10), sheet, [(row | _row_of(r),)])
+        return upload(data), {}, ({"province": r.province} if r.names_province else {})
+
+    return build
+
+
+def _row_of(r: Request) -> dict[str, Any]:
+    return {
+        "campaign": r.campaign,
+        "external_id": _xid(),
+        "name": f"点{uuid.uuid4().hex[:8]}",
+        "monitoring_point_id": r.ids["point"],
+        "brand": f"W{uuid.uuid4().hex[:6]}",
+    }
+
+
+def _responses(r: Request) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """A workbook of one paper response to the factory's survey (its questions' columns)."""
+    book = Workbook()
+    ws = book.active
+    ws.title = "满意度调查问卷"
+    ws.append(["问卷编号", *(f"{i + 1}. {q['text']}" for i, q in enumerate(QUESTIONS))])
+    ws.append([f"uuid:{uuid.uuid4()}", *(q["scale_max"] for q in QUESTIONS)])
+    out = io.BytesIO()
+    book.save(out)
+    return upload(out.getvalue()), {}, {}
+
+
+def _file_upload(r: Request) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    form = {"kind": "summary"} | ({"province": r.province} if r.names_province else {})
+    summary = docx(f"总结 {uuid.uuid4()}")  # new content: the same content is stored once
+    return {"file": ("总结.docx", summary, "application/octet-stream")}, form, {}
+
+
+def _case(r: Request) -> dict[str, Any]:
+    return r.scoped({"title": "典型案例", "text": "做法与成效"})
 
 
 P = Access
@@ -350,28 +429,29 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ),
     ("survey", "GET", "/v1/surveys/{survey_id}/results"): Entry(P.READ, record="survey"),
     # aggregator
-    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics"): Entry(P.HQ),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics/daily"): Entry(P.LIST),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics"): Entry(P.HQ, viewer=True),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics/daily"): Entry(P.LIST, viewer=True),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics/{province}"): Entry(
-        P.READ, record="province"
+        P.READ, record="province", viewer=True
     ),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.xlsx"): Entry(P.HQ),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.csv"): Entry(P.HQ),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.xlsx"): Entry(P.HQ, viewer=True),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.csv"): Entry(P.HQ, viewer=True),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics/compare"): Entry(
-        P.HQ, query={"with": "2019"}
+        P.HQ, viewer=True, query={"with": "2019"}
     ),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics/compare.xlsx"): Entry(
-        P.HQ, query={"with": "2019"}
+        P.HQ, viewer=True, query={"with": "2019"}
     ),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points"): Entry(P.LIST),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points.xlsx"): Entry(P.LIST),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points.csv"): Entry(P.LIST),
     ("aggregator", "PUT", "/v1/campaigns/{campaign}"): Entry(P.ADMIN, body=_campaign_body),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}"): Entry(P.LIST),
-    ("aggregator", "GET", "/v1/campaigns"): Entry(P.LIST),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}"): Entry(P.LIST, viewer=True),
+    ("aggregator", "GET", "/v1/campaigns"): Entry(P.LIST, viewer=True),
     ("aggregator", "POST", "/v1/campaigns/{campaign}/submissions"): Entry(
         P.PROVINCE, 201, body=lambda r: {"summary": "本省三进活动总结"}
     ),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}/submissions"): Entry(P.HQ),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/submissions"): Entry(P.HQ, viewer=True),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/submissions/{province}"): Entry(
         P.READ, record="province"
     ),
@@ -406,9 +486,56 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ("aggregator", "PUT", "/v1/unit-contacts/{province}"): Entry(
         P.HQ, record="unsubmitted", body=lambda r: {"emails": ["zhijian@example.gov.cn"]}
     ),
-    ("aggregator", "GET", "/v1/reference"): Entry(P.LIST),
+    ("aggregator", "GET", "/v1/reference"): Entry(P.LIST, viewer=True),
     ("aggregator", "GET", "/dashboard"): Entry(P.PUBLIC),
+    ("aggregator", "GET", "/asyncapi.json"): Entry(P.PUBLIC),
     ("aggregator", "POST", "/v1/dev/token"): Entry(P.PUBLIC, body=lambda r: {"role": "hq"}),
+    # Excel in and out
+    ("events", "GET", "/v1/activities/template.xlsx"): Entry(P.LIST),
+    ("events", "GET", "/v1/activities/export.xlsx"): Entry(P.LIST),
+    ("events", "POST", "/v1/activities:import"): Entry(
+        P.CREATE, upload=_workbook(ACTIVITIES, activity_body("2019") | {"external_id": None})
+    ),
+    ("risk", "GET", "/v1/monitoring-points/template.xlsx"): Entry(P.LIST),
+    ("risk", "GET", "/v1/monitoring-points/export.xlsx"): Entry(P.LIST),
+    ("risk", "POST", "/v1/monitoring-points:import"): Entry(
+        P.CREATE, upload=_workbook(POINTS, point_body("2019"))
+    ),
+    ("risk", "GET", "/v1/risk-reports/template.xlsx"): Entry(P.LIST),
+    ("risk", "GET", "/v1/risk-reports/export.xlsx"): Entry(P.LIST),
+    ("risk", "POST", "/v1/risk-reports:import"): Entry(
+        P.CREATE, upload=_workbook(REPORTS, risk_report_body("-", "2019"))
+    ),
+    ("inspection", "GET", "/v1/inspection-results/template.xlsx"): Entry(P.LIST),
+    ("inspection", "GET", "/v1/inspection-results/export.xlsx"): Entry(P.LIST),
+    ("inspection", "POST", "/v1/inspection-sessions/{session_id}/results:import"): Entry(
+        P.CHANGE,
+        record="session",
+        upload=_workbook(RESULTS, _result()),
+        fresh=True,
+    ),
+    ("survey", "GET", "/v1/surveys/{survey_id}/responses/template.xlsx"): Entry(
+        P.READ, record="survey"
+    ),
+    ("survey", "POST", "/v1/surveys/{survey_id}/responses:import"): Entry(
+        P.CHANGE, record="survey", upload=_responses, fresh=True
+    ),
+    # the report package
+    ("aggregator", "POST", "/v1/campaigns/{campaign}/files"): Entry(
+        P.CREATE, 201, upload=_file_upload
+    ),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/files"): Entry(P.LIST),
+    ("aggregator", "GET", "/v1/files/{file_id}"): Entry(P.READ, record="file"),
+    ("aggregator", "GET", "/v1/files/{file_id}/preview"): Entry(P.READ, record="photo"),
+    ("aggregator", "POST", "/v1/campaigns/{campaign}/cases"): Entry(P.CREATE, 201, body=_case),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/cases"): Entry(P.LIST),
+    ("aggregator", "GET", "/v1/cases/{case_id}"): Entry(P.READ, record="case"),
+    ("aggregator", "PUT", "/v1/cases/{case_id}"): Entry(
+        P.CHANGE,
+        record="case",
+        body=lambda r: {"title": "典型案例（修改）", "text": "做法与成效"},
+        fresh=True,
+    ),
 }
 
 SERVICE_NAMES = {
@@ -475,7 +602,9 @@ def expected(entry: Entry, caller: Caller, owner: str | None) -> int:
         return entry.ok
     if not caller.valid:
         return 401
-    national = caller.role in ("hq", "admin")
+    if caller.role == "viewer" and not entry.viewer:
+        return 403  # national statistics, exports and campaigns only
+    national = caller.role in ("hq", "viewer", "admin")
     if entry.access is Access.ADMIN:
         return entry.ok if caller.role == "admin" else 403
     if entry.access is Access.HQ:
@@ -562,11 +691,15 @@ async def test_authorisation_matrix_of_every_operation(
                         owner = None
                     want = expected(entry, caller, owner)
                     cid = f"matrix-{uuid.uuid4().hex}"
+                    files, form, params = entry.upload(request) if entry.upload else ({}, {}, {})
+                    params = params | (entry.query or {})
                     r = await http.request(
                         method,
                         w.urls[service] + path,
                         json=entry.body(request) if entry.body else None,
-                        params=entry.query,
+                        files=files or None,
+                        data=form or None,
+                        params=params or None,
                         headers=caller.headers | {"X-Correlation-Id": cid},
                     )
                     checked[entry.access.name] += 1
@@ -681,6 +814,15 @@ async def test_a_client_cannot_set_server_owned_fields(
             if entry.access is not Access.CREATE:
                 continue
             op, spec = ops[key]
+            if entry.upload is not None:  # a multipart upload names it in its form or query
+                path, _, request = await _fill(w, entry, key[2], owner, "own")
+                files, form, _params = entry.upload(request)
+                named = {"data": form | {"province": B}} if form else {"params": {"province": B}}
+                r = await http.post(
+                    w.urls[key[0]] + path, files=files, headers=owner.headers, **named
+                )
+                assert r.status_code == 403, (key, r.text)
+                continue
             props = _resolve(op["requestBody"]["content"]["application/json"]["schema"], spec)
             if "province" not in props.get("properties", {}) or key[2].endswith(":batch"):
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -59,7 +60,7 @@ def test_up_starts_everything_ready_and_down_leaves_no_process() -> None:
     name = f"devstack-test-{os.getpid()}"
     run_dir = REPO / ".run" / name
     offset = _free_offset()
-    kafka_port, mongo_port = procs.free_port(), procs.free_port()
+    kafka_port, mongo_port, keycloak_port = procs.free_port(), procs.free_port(), procs.free_port()
     cli = [sys.executable, "-m", "sanjin_devstack.cli"]
     try:
         up = subprocess.run(
@@ -72,12 +73,14 @@ def test_up_starts_everything_ready_and_down_leaves_no_process() -> None:
                 str(kafka_port),
                 "--mongo-port",
                 str(mongo_port),
+                "--keycloak-port",
+                str(keycloak_port),
                 "--port-offset",
                 str(offset),
             ],
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=420,
             check=False,
         )
         assert up.returncode == 0, up.stdout + up.stderr
@@ -88,10 +91,15 @@ def test_up_starts_everything_ready_and_down_leaves_no_process() -> None:
             assert ready.status_code == 200, (service.name, ready.text)
             assert httpx.get(f"http://127.0.0.1:{port + offset}/docs", timeout=5).status_code == 200
         assert _processes_mentioning(str(run_dir)), (
-            "kafka and SecantusDB run from the run directory"
+            "kafka, SecantusDB and Keycloak run from the run directory"
         )
         started = {p.stem: int(p.read_text()) for p in (run_dir / "pids").glob("*.pid")}
-        assert set(started) == {*(s.name for s in SERVICES), "kafka", "mongodb"}
+        assert set(started) == {*(s.name for s in SERVICES), "kafka", "mongodb", "keycloak"}
+        issuer = f"http://127.0.0.1:{keycloak_port}/realms/sanjin"
+        identity = json.loads((run_dir / "identity.json").read_text())
+        assert identity["issuer"] == issuer
+        discovery = httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=5)
+        assert discovery.json()["issuer"] == issuer
     finally:
         down = subprocess.run(
             [*cli, "down", "--run-dir", name],
@@ -105,5 +113,5 @@ def test_up_starts_everything_ready_and_down_leaves_no_process() -> None:
     assert [name for name, pid in started.items() if procs.alive(pid)] == []
     for service in SERVICES:
         assert not procs.port_open(service.port + offset)
-    assert not procs.port_open(kafka_port) and not procs.port_open(mongo_port)
+    assert not any(procs.port_open(p) for p in (kafka_port, mongo_port, keycloak_port))
     shutil.rmtree(run_dir, ignore_errors=True)

@@ -1,5 +1,5 @@
 """The inspection service over HTTP: sessions, bookings with the waiting line, results, the
-rules of CONTRACT.md, personal data, province scope, and the figures in the aggregator."""
+rules of docs/api.md, personal data, province scope, and the figures in the aggregator."""
 
 from __future__ import annotations
 

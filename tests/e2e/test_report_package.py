@@ -81,6 +81,14 @@ async def test_files_and_cases_of_a_province_package(
         await http.get(f"{url}/v1/files/{p['id']}", headers=auth("province", HB))
     ).status_code == 404
 
+    thumb = await http.get(f"{url}/v1/files/{p['id']}/preview", headers=auth("province", GD))
+    assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"
+    no_thumb = await http.get(f"{url}/v1/files/{s['id']}/preview", headers=auth("province", GD))
+    assert no_thumb.status_code == 404
+
+    repeated = await upload(http, url, campaign, summary_bytes, "总结（重发）.docx", "summary", GD)
+    assert (repeated.status_code, repeated.json()["id"]) == (200, s["id"]), "stored once"
+
     wrong_kind = await upload(http, url, campaign, photo, "总结.docx", "summary", GD)
     assert wrong_kind.status_code == 422 and wrong_kind.json()["reason"] == "type-not-allowed"
 
@@ -114,3 +122,44 @@ async def test_files_and_cases_of_a_province_package(
     ).status_code == 404
     national = await http.get(f"{url}/v1/campaigns/{campaign}/files", headers=auth("hq"))
     assert {f["province"] for f in national.json()["items"]} == {GD}
+
+
+async def test_a_submission_names_its_files_and_cases_and_hq_sees_them(
+    http: httpx.AsyncClient, aggregator: ServiceProcess, package_campaign: str
+) -> None:
+    url, campaign = aggregator.url, package_campaign
+    summary = (await upload(http, url, campaign, docx(), "总结.docx", "summary", GD)).json()
+    photo = (
+        await upload(http, url, campaign, jpeg_with_gps(), "案例.jpg", "case_photo", GD)
+    ).json()
+    case = await http.post(
+        f"{url}/v1/campaigns/{campaign}/cases",
+        json={"title": "校园玩具安全课", "text": "……", "photo_ids": [photo["id"]]},
+        headers=auth("province", GD),
+    )
+    theirs = (await upload(http, url, campaign, docx(), "总结.docx", "summary", HB)).json()
+    submissions = f"{url}/v1/campaigns/{campaign}/submissions"
+    borrowed = await http.post(
+        submissions,
+        json={"summary": "总结见附件", "files": [theirs["id"]]},
+        headers=auth("province", GD),
+    )
+    assert borrowed.status_code == 422 and borrowed.json()["errors"][0]["field"] == "files"
+    submitted = await http.post(
+        submissions,
+        json={
+            "summary": "总结见附件",
+            "files": [summary["id"], photo["id"]],
+            "cases": [case.json()["id"]],
+        },
+        headers=auth("province", GD),
+    )
+    assert submitted.status_code == 201, submitted.text
+    seen = (await http.get(f"{submissions}/{GD}", headers=auth("hq"))).json()
+    latest = [s for s in seen["history"] if s["action"] == "submitted"][-1]
+    assert (latest["files"], latest["cases"]) == (
+        [summary["id"], photo["id"]],
+        [case.json()["id"]],
+    )
+    for file_id in latest["files"]:
+        assert (await http.get(f"{url}/v1/files/{file_id}", headers=auth("hq"))).status_code == 200

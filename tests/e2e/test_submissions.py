@@ -11,6 +11,7 @@ import httpx
 
 from tests.conftest import World, auth
 from tests.support.kafka import envelopes_on
+from tests.support.office_files import docx
 from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
 
@@ -145,3 +146,130 @@ async def test_missing_provinces_become_overdue_once(
     assert (summary["submitted"], summary["late"], len(summary["overdue"])) == (2, 1, 30)
     await asyncio.sleep(1.5)  # three more rounds of the deadline watch: nothing is said again
     assert set((await overdue_events()).values()) == {1}
+
+
+async def test_the_inbox_extend_record_on_behalf_approved_figures_and_reminders(
+    http: httpx.AsyncClient, aggregator: ServiceProcess, campaign: str
+) -> None:
+    deadline = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+    await put_campaign(http, aggregator, campaign, deadline)
+    base = f"{aggregator.url}/v1/campaigns/{campaign}"
+    url = f"{base}/submissions"
+    fresh = {r["province"]: r for r in (await http.get(url, headers=HQ)).json()["items"]}
+    assert len(fresh) == 32
+    assert fresh["110000"] | {"deadline": None} == fresh["110000"] | {
+        "deadline": None,
+        "extended": False,
+        "on_time": None,
+        "days_late": 0,
+        "status": "missing",
+        "channel": None,
+    }
+    assert datetime.fromisoformat(fresh["110000"]["deadline"]) == deadline
+
+    # a unit's extension, with its reason, audited
+    later = (deadline + timedelta(days=3)).isoformat()
+    refused = await http.post(
+        f"{url}/120000/extend", json={"deadline": deadline.isoformat(), "reason": "x"}, headers=HQ
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "deadline"
+    extended = await http.post(
+        f"{url}/120000/extend", json={"deadline": later, "reason": "系统升级"}, headers=HQ
+    )
+    assert extended.status_code == 200, extended.text
+    body = extended.json()
+    assert (body["extended"], body["status"], body["history"][-1]["reason"]) == (
+        True,
+        "missing",
+        "系统升级",
+    )
+    audit = (
+        await http.get(
+            f"{aggregator.url}/v1/audit",
+            params={"record_id": f"{campaign}|120000"},
+            headers=ADMIN,
+        )
+    ).json()["items"]
+    assert [(e["action"], e["actor"]["role"]) for e in audit] == [
+        ("SubmissionDeadlineExtended", "hq")
+    ]
+
+    # a report e-mailed to hq an hour ago, recorded on the unit's behalf
+    arrived = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    uploaded = await http.post(
+        f"{base}/files",
+        files={"file": ("总结.docx", docx(), "application/octet-stream")},
+        data={"kind": "summary", "province": "130000"},
+        headers=HQ,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    file_id = uploaded.json()["id"]
+    on_behalf = {
+        "summary": "邮件报送",
+        "channel": "email",
+        "received_at": arrived,
+        "files": [file_id],
+    }
+    elsewhere = await http.post(f"{url}/140000/on-behalf", json=on_behalf, headers=HQ)
+    assert elsewhere.status_code == 422  # a file of another unit's package
+    assert (
+        await http.post(
+            f"{url}/130000/on-behalf", json=on_behalf, headers=auth("province", "130000")
+        )
+    ).status_code == 403
+    recorded = await http.post(f"{url}/130000/on-behalf", json=on_behalf, headers=HQ)
+    assert recorded.status_code == 201, recorded.text
+    step = recorded.json()["history"][-1]
+    assert (step["channel"], step["files"], step["by"]) == ("email", [file_id], "test-hq-national")
+    assert recorded.json()["on_time"] is True
+    own = (await http.get(f"{url}/130000", headers=auth("province", "130000"))).json()
+    assert own["channel"] == "email"
+
+    # approved figures beside the live ones; the live answer keeps its contract shape
+    await http.post(f"{url}/130000/approve", json={"comment": "同意"}, headers=HQ)
+    live = (await http.get(f"{base}/statistics", headers=HQ)).json()
+    assert "basis" not in live and len(live["provinces"]) == 32
+    approved = (
+        await http.get(f"{base}/statistics", params={"basis": "approved"}, headers=HQ)
+    ).json()
+    assert approved["basis"] == "approved" and approved["approved_units"] == 1
+    rows = {r["province"]: r for r in approved["provinces"]}
+    assert rows["130000"]["approval"]["channel"] == "email"
+    assert rows["110000"]["approval"] is None
+    assert approved["totals"] == rows["130000"]["metrics"]
+    x = await http.get(f"{base}/statistics.xlsx", params={"basis": "approved"}, headers=HQ)
+    assert x.status_code == 200 and "%E5%AE%A1%E6%A0%B8" in x.headers["content-disposition"]
+    bad = await http.get(f"{base}/statistics", params={"basis": "mine"}, headers=HQ)
+    assert bad.status_code == 422
+
+    # returned with a comment the province sees
+    await http.post(f"{url}/130000/return", json={"comment": "请补充典型案例"}, headers=HQ)
+    seen = (await http.get(f"{url}/130000", headers=auth("province", "130000"))).json()
+    assert (seen["status"], seen["comment"]) == ("returned", "请补充典型案例")
+
+    # reminders: by hand, in the list, the province sees its own; contacts kept by hq
+    contacts = await http.put(
+        f"{aggregator.url}/v1/unit-contacts/110000",
+        json={"emails": ["zhijian@bj.example.gov.cn"]},
+        headers=HQ,
+    )
+    assert contacts.status_code == 200
+    assert (
+        await http.put(
+            f"{aggregator.url}/v1/unit-contacts/110000", json={"emails": ["nope"]}, headers=HQ
+        )
+    ).status_code == 422
+    reminded = await http.post(f"{url}/110000/remind", headers=HQ)
+    assert reminded.status_code == 201, reminded.text
+    manual = reminded.json()["step"]
+    assert manual.startswith("manual-") and reminded.json()["email_recipients"] == 1
+    assert (await http.post(f"{url}/130000/remind", headers=HQ)).status_code == 409
+    # the watch reminds the units by itself: a day is left, 4 for the extended unit
+    mine = await eventually(
+        lambda: http.get(f"{base}/reminders", headers=auth("province", "110000")),
+        until=lambda r: {x["step"] for x in r.json()["items"]} >= {"before-1d", manual},
+        what="the scheduled reminder beside the manual one",
+    )
+    assert {r["province"] for r in mine.json()["items"]} == {"110000"}
+    other = (await http.get(f"{base}/reminders", headers=auth("province", "120000"))).json()
+    assert {r["province"] for r in other["items"]} <= {"120000"}

@@ -182,6 +182,18 @@ async def test_approved_figures_stay_and_live_ones_move(world: World, db_name: s
         kinds = {venue.cell(r, 3).value for r in range(3, 3 + 4 * 33)}
         assert kinds == {"社区", "校园", "乡镇", "医院"}
         assert len(venue.row_breaks.brk) == 3
+        vcol = [c.value for c in venue[2]].index(METRIC_LABELS["participants"]) + 1
+        totals = {
+            venue.cell(r, 3).value: venue.cell(r, vcol).value
+            for r in range(3, 3 + 4 * 33)
+            if venue.cell(r, 2).value == "合计"
+        }
+        assert totals == {
+            "社区": at_approval[APPROVED]["participants"],  # every activity was in a community
+            "校园": 0,
+            "乡镇": 0,
+            "医院": 0,
+        }
 
         # the CSV: approval times, the approved figures, the difference
         lines = list(csv.reader(io.StringIO(csv_bytes(live, figures).decode("utf-8-sig"))))

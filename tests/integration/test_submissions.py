@@ -15,7 +15,7 @@ from pymongo import AsyncMongoClient
 
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.service.campaigns import CampaignService
-from sanjin_aggregator.service.submissions import SubmissionService
+from sanjin_aggregator.service.submissions import SubmissionService, Tracker
 from sanjin_shared.audit import Actor
 from sanjin_shared.auth import Principal, Role
 from sanjin_shared.clock import BEIJING
@@ -154,5 +154,48 @@ async def test_overdue_is_said_once_per_missing_province(world: World, db_name: 
         assert sorted(e.payload["province"] for e in overdue) == said
         tracker = await service.tracker("c2")
         assert {r.province for r in tracker.rows if r.overdue} == set(said)
+    finally:
+        await client.close()
+
+
+async def test_changing_a_deadline_judges_again_every_unit_not_approved(
+    world: World, db_name: str
+) -> None:
+    client: AsyncMongoClient = AsyncMongoClient(world.infra.mongodb_uri, tz_aware=True)
+    try:
+        clock = Clock()
+        uow = UnitOfWork(client, client[db_name], actor=Actor.system("tests"))
+        service = SubmissionService(uow, StatisticsStore(client[db_name]), clock=clock)
+        await service.define_campaign(HQ, "c3", date(2019, 9, 1), date(2019, 11, 30), DEADLINE)
+        clock.now = DEADLINE + timedelta(hours=20)  # late, both
+        await service.submit(province("110000"), "c3", "北京")
+        await service.submit(province("120000"), "c3", "天津")
+        await service.approve(HQ, "c3", "120000", None)  # approval settles Tianjin as late
+
+        def judged(tracker: Tracker) -> dict[str, tuple[bool | None, int]]:
+            return {
+                r.province: (r.timeliness.on_time, r.timeliness.days_late)
+                for r in tracker.rows
+                if r.province in ("110000", "120000", "130000")
+            }
+
+        assert judged(await service.tracker("c3")) == {
+            "110000": (False, 1),
+            "120000": (False, 1),
+            "130000": (None, 1),  # missing, a day overdue
+        }
+        # the campaign's deadline moves a day later: everything not approved is judged again
+        await service.define_campaign(
+            HQ, "c3", date(2019, 9, 1), date(2019, 11, 30), DEADLINE + timedelta(days=1)
+        )
+        tracker = await service.tracker("c3")
+        assert judged(tracker) == {"110000": (True, 0), "120000": (False, 1), "130000": (None, 0)}
+        assert (tracker.summary["on_time"], tracker.summary["late"]) == (1, 1)
+        # and a unit's own extension is its deadline
+        clock.now = DEADLINE + timedelta(days=3)
+        await service.extend(HQ, "c3", "130000", DEADLINE + timedelta(days=2, hours=1), "断网")
+        row = next(r for r in (await service.tracker("c3")).rows if r.province == "130000")
+        assert row.overdue and row.timeliness.days_late == 1
+        assert row.timeliness.deadline == DEADLINE + timedelta(days=2, hours=1)
     finally:
         await client.close()

@@ -1,14 +1,14 @@
-"""Reads the public contract (../shared/domain/CONTRACT.md): operations, body and response fields."""
+"""Reads the public contract (docs/api.md): the operations of each service's section, with the body
+and response fields written after them."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sanjin_devstack.paths import REPO
 
-CONTRACT = REPO.parent / "shared" / "domain" / "CONTRACT.md"
+CONTRACT = REPO / "docs" / "api.md"
 
 
 @dataclass
@@ -123,7 +123,3 @@ def metrics() -> list[str]:
     text = " ".join(section("aggregator").split())
     listed = text.split("METRICS (all integers except the index):", 1)[1].split(". - ")[0]
     return re.findall(r"`([a-z_]+)`", listed)
-
-
-def exists() -> bool:
-    return Path(CONTRACT).exists()

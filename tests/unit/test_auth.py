@@ -1,4 +1,4 @@
-"""Token verification and the province scope rule of CONTRACT.md."""
+"""Token verification and the province scope rule of docs/api.md."""
 
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ def verifier() -> TokenVerifier:
     return TokenVerifier(ServiceSettings(environment="test", jwt_secret=SECRET))
 
 
-def test_a_valid_token_gives_its_principal(verifier: TokenVerifier) -> None:
-    principal = verifier.verify(mint_token(SECRET, sub="bj", role="province", province="110000"))
+async def test_a_valid_token_gives_its_principal(verifier: TokenVerifier) -> None:
+    principal = await verifier.verify(
+        mint_token(SECRET, sub="bj", role="province", province="110000")
+    )
     assert principal == Principal(sub="bj", role=Role.province, province="110000")
 
 
@@ -53,9 +55,9 @@ def test_a_valid_token_gives_its_principal(verifier: TokenVerifier) -> None:
         "garbage",
     ],
 )
-def test_bad_tokens_are_401(verifier: TokenVerifier, token: str) -> None:
+async def test_bad_tokens_are_401(verifier: TokenVerifier, token: str) -> None:
     with pytest.raises(Unauthorized):
-        verifier.verify(token)
+        await verifier.verify(token)
 
 
 def test_a_province_writes_only_its_own() -> None:
@@ -74,3 +76,19 @@ def test_hq_and_admin_name_the_province() -> None:
         assert p.can_read("660000")
         with pytest.raises(Unprocessable):
             p.write_province(None)
+
+
+def test_one_personal_data_rule_the_role_decides_not_the_claims() -> None:
+    from sanjin_shared.personal import sees_personal_data
+
+    def who(role: Role, province: str | None = None) -> Principal:
+        return Principal(sub="t", role=role, province=province)
+
+    beijing = "110000"
+    assert sees_personal_data(who(Role.province, beijing), beijing)
+    assert not sees_personal_data(who(Role.province, "440000"), beijing)
+    assert sees_personal_data(who(Role.admin), beijing)
+    assert not sees_personal_data(who(Role.hq), beijing)
+    assert not sees_personal_data(who(Role.hq, beijing), beijing), "a claim is not a role"
+    assert sees_personal_data(who(Role.hq, beijing), beijing, collected_for_hq=True)
+    assert not sees_personal_data(who(Role.province, "440000"), beijing, collected_for_hq=True)

@@ -14,9 +14,16 @@ from sanjin_shared.registry import SERVICES
 
 OPERATION_ID = re.compile(r"^[a-z]+(-[a-z]+)+$")
 METHODS = {"get", "put", "post", "patch", "delete"}
-# the operations anyone may call: probes, metrics, the dashboard page (it signs in itself), and
-# the development token (absent in production); every other one takes a token
-PUBLIC = {"health-get", "readiness-get", "metrics-get", "dashboard-get", "dev-tokens-create"}
+# the operations anyone may call: probes, metrics, the dashboard page (it signs in itself), the
+# AsyncAPI document, and the development token (absent in production); all others take a token
+PUBLIC = {
+    "health-get",
+    "readiness-get",
+    "metrics-get",
+    "dashboard-get",
+    "dev-tokens-create",
+    "asyncapi-get",
+}
 
 
 def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -67,3 +74,13 @@ def test_openid_connect_is_offered_once_an_issuer_is_configured() -> None:
     assert scheme["openIdConnectUrl"] == f"{issuer}/.well-known/openid-configuration"
     op = spec["paths"]["/v1/activities"]["post"]
     assert op["security"] == [{"bearer": []}, {"openIdConnect": []}]
+
+
+@pytest.mark.parametrize("service", [s.name for s in SERVICES])
+def test_batch_envelopes_refuse_unknown_fields(service: str) -> None:
+    spec = openapi_of(service)
+    batches = [(p, op) for p, m, op in _operations(spec) if p.endswith(":batch")]
+    for path, op in batches:
+        ref = op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        schema = spec["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+        assert schema.get("additionalProperties") is False, path

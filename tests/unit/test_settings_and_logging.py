@@ -1,4 +1,4 @@
-"""Settings fail fast outside development; logs are JSON and never carry phone numbers."""
+"""Token settings are refused where the environment forbids them; logs are JSON without phones."""
 
 from __future__ import annotations
 
@@ -13,27 +13,53 @@ from sanjin_shared.pagination import after_cursor, decode_cursor, encode_cursor
 from sanjin_shared.problems import Unprocessable
 from sanjin_shared.settings import DEVELOPMENT_JWT_SECRET, ServiceSettings
 
+ISSUER = "https://idp.example/realms/sanjin"
 
-def test_production_refuses_to_start_without_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+
+@pytest.mark.parametrize("environment", ["production", "development"])
+def test_a_service_refuses_to_start_without_an_issuer(
+    monkeypatch: pytest.MonkeyPatch, environment: str
+) -> None:
+    monkeypatch.delenv("SANJIN_JWT_ISSUER", raising=False)
+    with pytest.raises(ValueError, match="SANJIN_JWT_ISSUER must be set"):
+        ServiceSettings(environment=environment).check_token_settings()
+
+
+def test_production_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SANJIN_ENVIRONMENT", raising=False)
-    monkeypatch.delenv("SANJIN_JWT_SECRET", raising=False)
-    with pytest.raises(ValidationError, match="SANJIN_JWT_SECRET"):
-        ServiceSettings()  # production is the default
+    assert ServiceSettings().environment == "production"
 
 
-@pytest.mark.parametrize("secret", [DEVELOPMENT_JWT_SECRET, "short"])
-def test_production_refuses_a_known_or_short_secret(secret: str) -> None:
+@pytest.mark.parametrize("environment", ["production", "development"])
+@pytest.mark.parametrize("secret", [DEVELOPMENT_JWT_SECRET, "x" * 64])
+def test_the_hs256_secret_is_refused_outside_the_test_environment(
+    environment: str, secret: str
+) -> None:
+    settings = ServiceSettings(environment=environment, jwt_secret=secret, jwt_issuer=ISSUER)
+    with pytest.raises(ValueError, match="test environment only"):
+        settings.check_token_settings()
+    assert settings.effective_jwt_secret() is None
+
+
+def test_an_issuer_is_enough_and_disables_hs256() -> None:
+    settings = ServiceSettings(environment="production", jwt_issuer=ISSUER)
+    settings.check_token_settings()
+    assert settings.effective_jwt_secret() is None
+    assert settings.jwt_algorithm_list == ("RS256", "ES256")
+    test = ServiceSettings(environment="test", jwt_secret="s" * 40, jwt_issuer=ISSUER)
+    assert test.effective_jwt_secret() is None  # an issuer wins, even in test
+
+
+@pytest.mark.parametrize(
+    "bad", [{"jwt_issuer": "idp.example"}, {"jwt_algorithms": "HS256"}, {"jwt_algorithms": ""}]
+)
+def test_malformed_token_settings_are_refused(bad: dict[str, str]) -> None:
     with pytest.raises(ValidationError):
-        ServiceSettings(environment="production", jwt_secret=secret)
+        ServiceSettings(environment="production", **bad)
 
 
-def test_production_accepts_a_real_secret_or_jwks() -> None:
-    ServiceSettings(environment="production", jwt_secret="x" * 40)
-    ServiceSettings(environment="production", jwt_jwks_url="https://idp.example/jwks")
-
-
-def test_development_has_a_default_secret() -> None:
-    settings = ServiceSettings(environment="development")
+def test_the_test_environment_has_a_default_secret() -> None:
+    settings = ServiceSettings(environment="test")
     assert settings.effective_jwt_secret() == DEVELOPMENT_JWT_SECRET
     assert settings.database_name == "sanjin_sanjin"
 

@@ -86,6 +86,7 @@ def create_app(
 ) -> FastAPI:
     """Build a service's app. `on_startup` hooks create indexes and start background tasks."""
     configure_logging(settings.service_name, settings.log_level)
+    verifier = TokenVerifier(settings)  # refuses token settings its environment forbids
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
@@ -108,7 +109,7 @@ def create_app(
             settings=settings,
             mongo=mongo,
             db=db,
-            verifier=TokenVerifier(settings),
+            verifier=verifier,
             relay=relay,
             kafka=KafkaProbe(settings),
             limiter=RateLimiter(
@@ -147,6 +148,7 @@ def create_app(
             tasks = asyncio.gather(*platform.tasks, return_exceptions=True)
             await _bounded(tasks, steps["tasks"], "tasks")
             await _bounded(platform.kafka.close(), steps["kafka probe"], "kafka probe")
+            await _bounded(platform.verifier.close(), steps["token verifier"], "token verifier")
             await _bounded(mongo.close(), steps["mongodb client"], "mongodb client")
             log.info("service stopped")
 

@@ -1,4 +1,4 @@
-"""Bulk import of CONTRACT.md: `POST <collection>:batch` with up to 1,000 items, `?dry_run=true`,
+"""Bulk import of docs/api.md: `POST <collection>:batch` with up to 1,000 items, `?dry_run=true`,
 and an import summary `{created, updated, ignored, conflicts: [{index, detail}]}`.
 
 Items are validated one by one, so a bad item becomes a conflict naming its index and field and
@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sanjin_shared.errors import DomainError, RuleViolation
 from sanjin_shared.problems import Problem, problem_type, validation_errors
@@ -21,7 +21,12 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class BatchRequest(BaseModel):
-    """The items are checked one at a time by the endpoint, not all-or-nothing here."""
+    """The items are checked one at a time by the endpoint, not all-or-nothing here. The envelope
+    itself is strict: a field it does not know (`dry_run` in the body instead of the query, a
+    misspelt `item`) is a 422 naming it, and nothing is written; ignoring it would commit what
+    the caller meant as a dry run."""
+
+    model_config = ConfigDict(extra="forbid")
 
     items: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
 

@@ -1,9 +1,10 @@
 """`sanjin`: the platform's command line.
 
-sanjin token --role province --province 110000     mint a local HS256 token
+sanjin token --role province --province 110000     mint an HS256 token (test environment only)
 sanjin topics                                      create/update the Kafka topics
 sanjin schemas [--check]                           write (or check) the event JSON Schemas
 sanjin openapi [--out DIR]                         write each service's OpenAPI document
+sanjin asyncapi [--check]                          write (or check) docs/asyncapi.json
 sanjin replay [--drop-previous]                    rebuild the aggregator's read models
 
 Services add commands through the entry point group `sanjin.commands` (a function that takes
@@ -20,7 +21,11 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
+from pydantic import ValidationError
+from pymongo.errors import ConnectionFailure
+
 from sanjin_shared.apidocs import write_openapi
+from sanjin_shared.asyncapi import asyncapi_document, render, write_asyncapi
 from sanjin_shared.auth import Role, mint_token
 from sanjin_shared.events.catalogue import SCHEMA_DIR, current_schemas, write_schema_snapshots
 from sanjin_shared.provisioning import provision_topics
@@ -32,7 +37,9 @@ def _token(args: argparse.Namespace) -> int:
     secret = settings.effective_jwt_secret()
     if secret is None:
         print(
-            "SANJIN_JWT_SECRET is not set (tokens are minted only for HS256 stacks)",
+            "sanjin token: HS256 tokens exist in the test environment only (SANJIN_ENVIRONMENT="
+            "test); elsewhere tokens come from the identity provider: on the local stack "
+            "`.venv/bin/sanjin-dev token system-110000` (README, 'Signing in')",
             file=sys.stderr,
         )
         return 2
@@ -87,6 +94,17 @@ def _openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _asyncapi(args: argparse.Namespace) -> int:
+    path = Path(args.out)
+    if args.check:
+        current = path.exists() and path.read_text(encoding="utf-8") == render(asyncapi_document())
+        if not current:
+            print(f"{path} is out of date: run `sanjin asyncapi`", file=sys.stderr)
+        return 0 if current else 1
+    print(write_asyncapi(path))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sanjin", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -111,11 +129,35 @@ def main(argv: list[str] | None = None) -> int:
     openapi.add_argument("--out", default=".run/openapi", help="directory (default .run/openapi)")
     openapi.set_defaults(func=_openapi)
 
+    asyncapi = sub.add_parser("asyncapi", help="write the AsyncAPI document of the events")
+    asyncapi.add_argument("--out", default="docs/asyncapi.json")
+    asyncapi.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    asyncapi.set_defaults(func=_asyncapi)
+
     for plugin in entry_points(group="sanjin.commands"):
         plugin.load()(sub)
 
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except ValidationError as exc:  # a SANJIN_* variable: its own message, no traceback
+        problems = "; ".join(
+            ".".join(map(str, e["loc"]))
+            + ": " * bool(e["loc"])
+            + e["msg"].removeprefix("Value error, ")
+            for e in exc.errors()
+        )
+        print(f"sanjin {args.command}: invalid settings: {problems}", file=sys.stderr)
+        return 2
+    except ConnectionFailure as exc:
+        reason = str(exc).split(" (configured timeouts")[0]
+        print(f"sanjin {args.command} failed: MongoDB did not answer: {reason}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # an operator's command: one line saying what failed
+        print(f"sanjin {args.command} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Create-once semantics of CONTRACT.md: `Idempotency-Key` headers and `external_id`s.
+"""Create-once semantics of docs/api.md: `Idempotency-Key` headers and `external_id`s.
 
 Repeating a create with the same key (or the same external id) and the same body returns the
 original record and changes nothing; the same key with a different body is a 409. Both checks

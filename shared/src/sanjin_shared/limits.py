@@ -92,7 +92,10 @@ class RequestLimitsMiddleware:
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._refuse_size(scope, receive, send, limit, more_body=True)
+            # a client waiting for "100 Continue" has sent nothing yet: answer now, and it sends
+            # nothing (uvicorn says "100 Continue" only when the body is read)
+            waits = headers.get(b"expect", b"").lower() == b"100-continue"
+            await self._refuse_size(scope, receive, send, limit, more_body=not waits)
             return
         try:
             body, disconnected = await self._read(receive, limit)

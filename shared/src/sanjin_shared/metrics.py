@@ -33,6 +33,11 @@ CONSUMER_LAG = Gauge(
     "Messages behind the end of the partition",
     ["service", "topic", "partition"],
 )
+JWKS_FETCHES = Counter(
+    "sanjin_jwks_fetches_total",
+    "Fetches of the identity provider's signing keys (JWKS), by outcome (ok, failed)",
+    ["service", "outcome"],
+)
 KAFKA_REACHABLE = Gauge(
     "sanjin_kafka_reachable",
     "1 when the broker answered a metadata request at the last scrape, else 0",

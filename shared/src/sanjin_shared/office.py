@@ -41,17 +41,23 @@ EXTENSIONS: dict[MediaType, str] = {
     MediaType.jpeg: "jpg",
     MediaType.png: "png",
 }
+TOO_LARGE = frozenset({"unpacked-too-large", "image-too-large"})
 IMAGES = frozenset({MediaType.jpeg, MediaType.png})
 OOXML = frozenset({MediaType.docx, MediaType.xlsx})
 
 
 class UnsafeFile(Exception):
-    """A file refused for what it contains; `slug` names the reason for programs."""
+    """A file refused for what it contains; `slug` names the reason for programs. `status` is
+    413 for what is only too large, 422 for the rest."""
 
     def __init__(self, slug: str, message: str) -> None:
         super().__init__(message)
         self.slug = slug
         self.message = message
+
+    @property
+    def status(self) -> int:
+        return 413 if self.slug in TOO_LARGE else 422
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +156,8 @@ def _scan_part(
                 size += len(chunk)
                 if so_far + size > limits.max_unpacked:
                     raise UnsafeFile(
-                        "zip-bomb",
-                        f"文件解压后超过 {limits.max_unpacked // MiB} MB（疑似压缩炸弹），拒绝处理",
+                        "unpacked-too-large",
+                        f"文件解压后超过 {limits.max_unpacked // MiB} MB，请拆分或压缩图片后再上传",
                     )
                 if size > limits.ratio_floor and size > limits.max_ratio * stored:
                     raise UnsafeFile("zip-bomb", "文件的压缩比异常（疑似压缩炸弹），拒绝处理")

@@ -1,5 +1,6 @@
 """Request parameters every intake API takes the same way: the `Idempotency-Key` header, list
-`limit` and `cursor`, and filters turned into MongoDB queries; and who sees personal data."""
+`limit` and `cursor`, and filters turned into MongoDB queries. (`sees_personal_data` is the
+rule of personal.py, importable from here as the routes did.)"""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from typing import Annotated, Any
 
 from fastapi import Header, Query
 
-from sanjin_shared.auth import Principal, Role
 from sanjin_shared.idempotency import MAX_KEY_LENGTH
 from sanjin_shared.pagination import MAX_LIMIT
+from sanjin_shared.personal import sees_personal_data
+
+__all__ = ["Cursor", "IdempotencyKey", "Limit", "date_span", "filters", "sees_personal_data"]
 
 IdempotencyKey = Annotated[
     str | None, Header(alias="Idempotency-Key", min_length=1, max_length=MAX_KEY_LENGTH)
@@ -31,10 +34,3 @@ def date_span(field: str, start: date | None, end: date | None) -> dict[str, Any
         **({"$lte": end.isoformat()} if end else {}),
     }
     return {field: span} if span else {}
-
-
-def sees_personal_data(principal: Principal, province: str) -> bool:
-    """The owning province and admin see names and phones in full; everyone else masked."""
-    return principal.role is Role.admin or (
-        principal.role is Role.province and principal.province == province
-    )

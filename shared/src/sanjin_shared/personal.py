@@ -1,4 +1,5 @@
-"""Personal data: phone numbers of mainland China and people's names, validated and masked."""
+"""Personal data: phone numbers of mainland China and people's names, validated and masked, and
+the one rule of who sees them in full (`sees_personal_data`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import unicodedata
 from typing import Annotated
 
 from pydantic import AfterValidator
+
+from sanjin_shared.auth import Principal, Role
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")  # area code, number, extension
@@ -65,3 +68,15 @@ def mask_name(name: str) -> str:
 
 
 PersonName = Annotated[str, AfterValidator(normalise_name)]
+
+
+def sees_personal_data(
+    principal: Principal, province: str, *, collected_for_hq: bool = False
+) -> bool:
+    """Who sees a province's names and phones in full: that province and admin; hq too where the
+    data is collected for headquarters (`collected_for_hq`: the contacts of Attachment 2's
+    register); everyone else masked. The role decides, never a claim beside it: a token of
+    another role that carries a `province` claim is not that province."""
+    if principal.role is Role.admin or (collected_for_hq and principal.role is Role.hq):
+        return True
+    return principal.role is Role.province and principal.province == province

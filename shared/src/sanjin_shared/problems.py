@@ -16,13 +16,16 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from sanjin_shared.errors import InvalidTransition, RuleViolation
+from sanjin_shared.errors import ConcurrentModification, InvalidTransition, RuleViolation
 from sanjin_shared.logging import get_logger
 
 PROBLEM_JSON = "application/problem+json"
 _TYPE_PREFIX = "urn:sanjin:problem:"
 
 log = get_logger(__name__)
+
+# the one problem type of a write that lost a race with another (errors.ConcurrentModification)
+CONCURRENT_MODIFICATION = "concurrent-modification"
 
 
 class Problem(Exception):
@@ -177,6 +180,15 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _transition(request: Request, exc: InvalidTransition) -> Response:
         return problem_response(409, "invalid-state", exc.message, instance=request.url.path)
 
+    @app.exception_handler(ConcurrentModification)
+    async def _concurrent(request: Request, exc: ConcurrentModification) -> Response:
+        return problem_response(
+            409,
+            CONCURRENT_MODIFICATION,
+            f"{exc.what} was changed by another request; read it again and retry",
+            instance=request.url.path,
+        )
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = validation_errors(list(exc.errors()))
@@ -255,7 +267,7 @@ def document_problems(openapi: dict[str, Any]) -> dict[str, Any]:
     """Every error an operation can answer, as `application/problem+json` with one schema,
     instead of FastAPI's default validation-error shape, which these services never send. The
     common errors belong to the operations that take a token (their `security`, declared by
-    auth.current_principal); the public ones (health, metrics, the dashboard page) answer none."""
+    auth.verified_principal); the public ones (health, metrics, the dashboard page) answer none."""
     schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = PROBLEM_SCHEMA
     for name in ("HTTPValidationError", "ValidationError"):

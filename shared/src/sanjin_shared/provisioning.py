@@ -10,6 +10,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from sanjin_shared.kafka import client_kwargs
 from sanjin_shared.logging import get_logger
+from sanjin_shared.settings import KafkaClientSettings
 from sanjin_shared.topics import TopicSpec, all_topics, physical
 
 log = get_logger(__name__)
@@ -22,13 +23,17 @@ async def provision_topics(
     specs: Sequence[TopicSpec] | None = None,
     replication_factor: int = 1,
     timeout_s: float = 60.0,
+    settings: KafkaClientSettings | None = None,
 ) -> dict[str, str]:
     """Create missing topics, add partitions where a topic has fewer, set retention; idempotent.
+    `settings`: the connection's security (by default the environment's).
 
     Returns {topic: "created" | "updated" | "unchanged"}.
     """
     specs = list(specs or all_topics())
-    admin = AIOKafkaAdminClient(**client_kwargs(bootstrap), client_id="sanjin-provisioning")
+    admin = AIOKafkaAdminClient(
+        **client_kwargs(bootstrap, settings=settings), client_id="sanjin-provisioning"
+    )
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
         try:

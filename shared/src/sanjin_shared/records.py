@@ -25,13 +25,14 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from sanjin_shared.audit import Actor
-from sanjin_shared.auth import CurrentPrincipal, Principal, Role
+from sanjin_shared.auth import AnyPrincipal, CurrentPrincipal, Principal, Role
 from sanjin_shared.clock import Clock
+from sanjin_shared.errors import ConcurrentModification
 from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
 from sanjin_shared.idempotency import PriorRecord
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.pagination import after_cursor, encode_cursor
-from sanjin_shared.problems import Conflict, NotFound
+from sanjin_shared.problems import NotFound
 
 R = TypeVar("R")
 
@@ -57,7 +58,14 @@ async def request_context(request: Request, principal: CurrentPrincipal) -> Requ
     return RequestContext(principal=principal, correlation_id=request.state.correlation_id)
 
 
-Context = Annotated[RequestContext, Depends(request_context)]
+Context = Annotated[RequestContext, Depends(request_context)]  # every role but viewer
+
+
+async def reader_context(request: Request, principal: AnyPrincipal) -> RequestContext:
+    return RequestContext(principal=principal, correlation_id=request.state.correlation_id)
+
+
+ReaderContext = Annotated[RequestContext, Depends(reader_context)]  # viewer too: national reads
 
 
 def envelopes(
@@ -79,10 +87,6 @@ def envelopes(
         )
         for event in events
     ]
-
-
-class ConcurrentModification(Exception):
-    """Another writer changed the record first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +192,7 @@ class RecordRepository(Generic[R]):
             session=session,
         )
         if result.matched_count != 1:
-            raise ConcurrentModification(record_id)
+            raise ConcurrentModification(f"the record {record_id}")
 
     def saved_fields(self, record: R, doc: dict[str, Any]) -> dict[str, Any]:
         """The fields a save writes (subclasses leave out what the database keeps itself)."""
@@ -307,10 +311,7 @@ async def change_record(
             )
         )
 
-    try:
-        await uow.run(body)
-    except ConcurrentModification as exc:
-        raise Conflict(f"the {what} was changed by another request; try again") from exc
+    await uow.run(body)  # a ConcurrentModification is answered by problems.py
     reloaded = await repo.get(record_id)
     assert reloaded is not None
     return reloaded

@@ -188,7 +188,7 @@ class InspectionOutcome(LabelledEnum):
     served = ("served", "已服务")
 
 
-# The outcomes a result of each service may have (CONTRACT.md, inspection).
+# The outcomes a result of each service may have (docs/api.md, inspection).
 OUTCOMES_BY_SERVICE: dict[InspectionService, frozenset[InspectionOutcome]] = {
     InspectionService.testing: frozenset({InspectionOutcome.passed, InspectionOutcome.failed}),
     InspectionService.authentication: frozenset(

@@ -116,3 +116,14 @@ _NAMES = {
     MediaType.jpeg: "JPEG 图片",
     MediaType.png: "PNG 图片",
 }
+
+
+def preview(data: bytes, *, size: int = 320) -> bytes:
+    """A JPEG thumbnail of a stored image (at most `size` pixels a side), for lists of photos."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.draft("RGB", (size, size))  # a JPEG is decoded at a fraction of its size
+        small = image.convert("RGB")
+    small.thumbnail((size, size))
+    out = io.BytesIO()
+    small.save(out, format="JPEG", quality=80)
+    return out.getvalue()

@@ -1,22 +1,26 @@
 """`sanjin-dev`: run the local stack.
 
-sanjin-dev up        install what is missing, start Kafka, SecantusDB and the five services
+sanjin-dev up        install what is missing, start Kafka, SecantusDB, Keycloak and the five services
 sanjin-dev down      stop everything `up` started
 sanjin-dev logs      follow the logs
 sanjin-dev status    what runs
+sanjin-dev token C   an access token of the local Keycloak's system client C (client credentials)
+sanjin-dev realm --out DIR   the realm to import elsewhere (compose), with fresh secrets, into DIR
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
-from sanjin_devstack import kafka, mongo
-from sanjin_devstack.paths import run_dir
+from sanjin_devstack import kafka, keycloak, mongo
+from sanjin_devstack.paths import REPO, run_dir
 from sanjin_devstack.stack import Infra, Stack
 from sanjin_shared.registry import SERVICES
 
@@ -30,6 +34,7 @@ def _stack(args: argparse.Namespace) -> Stack:
             kafka_port=args.kafka_port,
             controller_port=args.controller_port or args.kafka_port + 1,
             mongo_port=args.mongo_port,
+            keycloak_port=args.keycloak_port,
         )
     stack = Stack(infra)
     if args.command == "up" and args.port_offset:
@@ -45,7 +50,7 @@ def _stack(args: argparse.Namespace) -> Stack:
 
 
 def _install(_stack: Stack) -> int:
-    """Fetch Kafka's jars and SecantusDB now, so that no test waits for a build."""
+    """Fetch Kafka's jars, SecantusDB and Keycloak now, so that no test waits for a download."""
     if os.environ.get("SANJIN_KAFKA_BOOTSTRAP"):
         print("[devstack] SANJIN_KAFKA_BOOTSTRAP is set: no local Kafka needed")
     else:
@@ -55,6 +60,7 @@ def _install(_stack: Stack) -> int:
     else:
         flavour, binary = mongo.install()
         print(f"[devstack] SecantusDB ({flavour}) at {binary}")
+    print(f"[devstack] Keycloak in {keycloak.install()}")
     return 0
 
 
@@ -70,8 +76,14 @@ def _up(stack: Stack) -> int:
             print(f"  {'dashboard':<16} {stack.url('aggregator')}/dashboard")
     except httpx.HTTPError:
         pass
-    print("\nA token for headquarters:  uv run sanjin token --role hq")
-    print("A token for Beijing:       uv run sanjin token --role province --province 110000")
+    keycloak = stack.infra.keycloak
+    admin = keycloak.admin_file.relative_to(REPO)
+    print(f"  {'keycloak':<16} {keycloak.url}/admin (its administrator: {admin})")
+    identity = keycloak.identity_file.relative_to(REPO)
+    print(f"\nSign in as hq, viewer, admin or prov-<code>: passwords in {identity}")
+    print(f"  your account at the identity provider: {keycloak.issuer}/account")
+    print("A token for Beijing's system:  TOKEN=$(.venv/bin/sanjin-dev token system-110000)")
+    print("A token for headquarters:      TOKEN=$(.venv/bin/sanjin-dev token system-hq)")
     print("Stop with: make down    Logs: make logs")
     return 0
 
@@ -92,6 +104,41 @@ def _status(stack: Stack) -> int:
     return 0
 
 
+def _token(stack: Stack, client: str) -> int:
+    """A token for scripts and curl on the local stack, as a provincial system gets one."""
+    server = stack.infra.keycloak
+    if not server.identity_file.exists():
+        print(f"no {server.identity_file}: start the stack with `make up` first", file=sys.stderr)
+        return 1
+    clients = server.identity()["clients"]
+    if client not in clients:
+        print(
+            f"no client {client!r}: system-<code> of a reporting unit (system-110000), "
+            "system-hq, system-viewer or system-admin",
+            file=sys.stderr,
+        )
+        return 2
+    print(server.client_token(client))
+    return 0
+
+
+def _realm(out: Path, issuer: str) -> int:
+    """The realm file and its identity.json for a Keycloak of another deployment (compose)."""
+    out.mkdir(parents=True, exist_ok=True)
+    identity_file = out / "identity.json"
+    if identity_file.exists():  # the secrets stay; the realm follows the template
+        identity = json.loads(identity_file.read_text())
+    else:
+        identity = keycloak.generate_identity(issuer)
+        identity_file.write_text(json.dumps(identity, indent=2))
+        identity_file.chmod(0o600)
+    realm_file = out / f"realm-{keycloak.REALM}.json"
+    realm_file.write_text(json.dumps(keycloak.render_realm(identity), ensure_ascii=False, indent=1))
+    realm_file.chmod(0o644)  # read by Keycloak's own user in its container
+    print(f"{realm_file}\n{identity_file} (the passwords and client secrets)")
+    return 0
+
+
 def _logs(stack: Stack) -> int:
     logs = sorted((stack.run_dir / "logs").glob("*.log"))
     if not logs:
@@ -102,15 +149,29 @@ def _logs(stack: Stack) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sanjin-dev", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["install", "up", "down", "logs", "status"])
+    parser.add_argument(
+        "command", choices=["install", "up", "down", "logs", "status", "token", "realm"]
+    )
+    parser.add_argument("client", nargs="?", default="system-110000", help="token: client id")
     parser.add_argument("--run-dir", default="dev", help="name of the run directory under .run/")
     parser.add_argument("--kafka-port", type=int, default=9092)
     parser.add_argument("--controller-port", type=int, help="KRaft controller (default: kafka + 1)")
     parser.add_argument("--mongo-port", type=int, default=27017)
+    parser.add_argument("--keycloak-port", type=int, default=8180)
     parser.add_argument("--port-offset", type=int, default=0, help="added to the service ports")
+    parser.add_argument("--out", type=Path, help="realm: the directory to write into")
+    parser.add_argument(
+        "--issuer", default="http://localhost:8180/realms/sanjin", help="realm: its issuer"
+    )
     args = parser.parse_args(argv)
+    if args.command == "realm":
+        if args.out is None:
+            parser.error("realm needs --out DIR")
+        return _realm(args.out, args.issuer)
     stack = _stack(args)
     try:
+        if args.command == "token":
+            return _token(stack, args.client)
         commands = {"install": _install, "up": _up, "down": _down, "status": _status, "logs": _logs}
         return commands[args.command](stack)
     except Exception as exc:

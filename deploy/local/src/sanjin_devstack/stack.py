@@ -13,6 +13,7 @@ import httpx
 
 from sanjin_devstack import procs
 from sanjin_devstack.kafka import KafkaNode
+from sanjin_devstack.keycloak import KeycloakServer
 from sanjin_devstack.mongo import MongoServer
 from sanjin_devstack.paths import REPO
 from sanjin_shared.registry import SERVICES, service
@@ -46,12 +47,13 @@ def uvicorn_argv(factory: str, port: int, *extra: str) -> list[str]:
 
 @dataclass
 class Infra:
-    """Kafka and SecantusDB of one run directory."""
+    """Kafka, SecantusDB and Keycloak of one run directory."""
 
     run_dir: Path
     kafka_port: int = 9092
     controller_port: int = 9093
     mongo_port: int = 27017
+    keycloak_port: int = 8180
 
     @property
     def kafka(self) -> KafkaNode:
@@ -61,9 +63,14 @@ class Infra:
     def mongo(self) -> MongoServer:
         return MongoServer(self.run_dir, port=self.mongo_port)
 
+    @property
+    def keycloak(self) -> KeycloakServer:
+        return KeycloakServer(self.run_dir, port=self.keycloak_port)
+
     def up(self) -> None:
         self.save()
-        mongo, kafka = self.mongo, self.kafka
+        mongo, kafka, keycloak = self.mongo, self.kafka, self.keycloak
+        keycloak.start()  # the slowest to start: first
         flavour = mongo.start()
         kafka.start()
         mongo.wait_ready()
@@ -72,10 +79,13 @@ class Infra:
             f"[devstack] SecantusDB ({flavour}) on {mongo.uri}; Kafka on {kafka.bootstrap}",
             flush=True,
         )
+        keycloak.wait_ready()
+        print(f"[devstack] Keycloak on {keycloak.url}, issuer {keycloak.issuer}", flush=True)
 
     def down(self) -> None:
         self.kafka.stop()
         self.mongo.stop()
+        self.keycloak.stop()
 
     def save(self) -> None:
         (self.run_dir / "infra.json").write_text(
@@ -84,6 +94,7 @@ class Infra:
                     "kafka_port": self.kafka_port,
                     "controller_port": self.controller_port,
                     "mongo_port": self.mongo_port,
+                    "keycloak_port": self.keycloak_port,
                 }
             )
         )
@@ -110,6 +121,8 @@ class Stack:
             "SANJIN_ENVIRONMENT": "development",
             "SANJIN_MONGODB_URI": self.infra.mongo.uri,
             "SANJIN_KAFKA_BOOTSTRAP": self.infra.kafka.bootstrap,
+            # people and systems sign in through the local Keycloak; no shared secret
+            "SANJIN_JWT_ISSUER": self.infra.keycloak.issuer,
             **self.env,
         }
 
@@ -157,7 +170,7 @@ class Stack:
         self.infra.down()
 
     def pids(self) -> dict[str, int | None]:
-        names = [*(s.name for s in SERVICES), "kafka", "mongodb"]
+        names = [*(s.name for s in SERVICES), "kafka", "mongodb", "keycloak"]
         return {n: procs.pid_of(n, run_dir=self.run_dir) for n in names}
 
 

@@ -14,7 +14,7 @@ from sanjin_aggregator.adapters.campaigns import CampaignRepository
 from sanjin_aggregator.adapters.package import CaseRepository, FileStore
 from sanjin_aggregator.adapters.reminders import ReminderRepository
 from sanjin_aggregator.adapters.submissions import SubmissionRepository
-from sanjin_aggregator.api import dashboard
+from sanjin_aggregator.api import asyncapi, dashboard
 from sanjin_aggregator.api.campaigns import router as campaigns_router
 from sanjin_aggregator.api.compare import router as compare_router
 from sanjin_aggregator.api.package import router as package_router
@@ -100,8 +100,9 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         package_router,
         dashboard.reference,
         dashboard.page,
+        asyncapi.router,
     ]
-    if settings.is_development:
+    if settings.effective_jwt_secret() is not None:  # HS256 stacks: the test environment
         routers.append(dashboard.development)
     app = create_app(
         settings,

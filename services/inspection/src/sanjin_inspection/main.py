@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from sanjin_inspection.adapters.repository import ensure_indexes
+from sanjin_inspection.api import workbooks
 from sanjin_inspection.api.routes import router
 from sanjin_inspection.settings import InspectionSettings
 from sanjin_shared.app import Platform, create_app
@@ -29,7 +30,7 @@ def build_app(settings: InspectionSettings | None = None) -> FastAPI:
         "identification held by technical institutions, consumers' bookings of their places "
         "(never more than capacity, with a first-in-first-out waiting line) and the results "
         "(activity 3 of the notice).",
-        routers=[router],
+        routers=[workbooks.router, router],  # workbooks first: template.xlsx is no id
         on_startup=[_indexes, start_campaign_reader],
         on_shutdown=[stop_campaign_reader],
     )

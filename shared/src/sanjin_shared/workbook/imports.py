@@ -71,20 +71,6 @@ class WorkbookImport(BaseModel):
 TEMPLATE_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
 }
-IMPORT_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                }
-            }
-        },
-    }
-}
 
 
 async def read_upload(file: UploadFile, sheet: RecordSheet, *, max_rows: int) -> ParsedWorkbook:

@@ -1,8 +1,7 @@
 """Reading an uploaded workbook into items of a record type, every problem at its place.
 
 The package is checked first (`sanjin_shared.office.check_package`: zip bombs, XML entities,
-macros, external links); then openpyxl (with defusedxml) streams the data sheet in read-only
-mode. A workbook is refused as a whole (`WorkbookRefused`) when it is not safe, has no sheet with
+macros, external links); then `sheetxml` streams the data sheet's cells with expat. A workbook is refused as a whole (`WorkbookRefused`) when it is not safe, has no sheet with
 the expected header, holds a formula, or has more than `max_rows` rows: the counting stops there,
 so a 100,000-row file costs no more than the limit. Otherwise every row is converted cell by
 cell (Chinese labels back to enumeration values, dates, whole numbers, 是/否) and validated by the
@@ -15,17 +14,17 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from xml.parsers.expat import ExpatError
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, ValidationError
 
 from sanjin_shared.office import MediaType, PackageLimits, UnsafeFile, check_package
+from sanjin_shared.workbook import sheetxml
 from sanjin_shared.workbook.columns import NO, YES, Column, Kind, RecordSheet
 from sanjin_shared.workbook.writer import EXAMPLE_PREFIX
 
@@ -83,6 +82,9 @@ class ParsedWorkbook:
         return {e.row for e in self.errors}
 
 
+WORKBOOK_LIMITS = PackageLimits(max_unpacked=128 * 1024 * 1024)
+
+
 def read_records(
     data: bytes,
     sheet: RecordSheet,
@@ -91,91 +93,86 @@ def read_records(
     limits: PackageLimits | None = None,
 ) -> ParsedWorkbook:
     try:
-        kind = check_package(data, limits)
+        kind = check_package(data, limits or WORKBOOK_LIMITS)
     except UnsafeFile as exc:
-        raise WorkbookRefused(exc.slug, exc.message) from exc
+        raise WorkbookRefused(exc.slug, exc.message, status=exc.status) from exc
     if kind is not MediaType.xlsx:
         raise WorkbookRefused("not-a-workbook", "上传的文件不是 Excel 工作簿（.xlsx）")
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            paths = sheetxml.sheet_paths(archive)
+            strings = sheetxml.shared_strings(archive)
+            for name, path in sorted(paths.items(), key=lambda item: item[0] != sheet.name):
+                stream = sheetxml.rows(archive, path, strings)
+                mapping = _header(name, next(stream, None), sheet)
+                if mapping is not None:
+                    return _read_rows(name, stream, sheet, mapping, max_rows)
+    except (sheetxml.SheetError, ExpatError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise WorkbookRefused(
-            "unreadable-workbook", "无法读取该工作簿，请用 WPS 或 Excel 另存后再上传"
+            "unreadable-workbook", "无法读取该工作簿，请用 WPS 或 Excel 另存为 .xlsx 后再上传"
         ) from exc
-    except Exception as exc:  # defusedxml's refusals and other parser errors
-        raise WorkbookRefused(
-            "unreadable-workbook", f"无法读取该工作簿：{type(exc).__name__}"
-        ) from exc
-    try:
-        ws, mapping = _find_sheet(book.worksheets, sheet)
-        return _read_rows(ws, sheet, mapping, max_rows)
-    finally:
-        book.close()
-
-
-def _find_sheet(
-    worksheets: Sequence[Any], sheet: RecordSheet
-) -> tuple[Worksheet, dict[int, Column]]:
-    columns = sheet.columns
-    by_name = {c.title: c for c in columns} | {c.field: c for c in columns if c.kind != Kind.member}
-    ordered = sorted(worksheets, key=lambda w: w.title != sheet.name)
-    for ws in ordered:
-        header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
-        mapping: dict[int, Column] = {}
-        for index, title in enumerate(header):
-            if isinstance(title, str):
-                column = by_name.get(title.strip().rstrip("*＊").strip())
-                if column is not None:
-                    mapping[index] = column
-        if mapping:
-            found = set(mapping.values())
-            missing = [c.title for c in columns if c.required and c not in found]
-            if missing:
-                raise WorkbookRefused(
-                    "missing-columns",
-                    f"工作表“{ws.title}”缺少必填列：{'、'.join(missing)}。请使用下载的模板填写",
-                )
-            return ws, mapping
     raise WorkbookRefused(
         "no-data-sheet",
         f"找不到“{sheet.name}”工作表或它的表头。请使用下载的模板填写，不要修改第 1 行",
     )
 
 
+def _header(
+    name: str, first: tuple[int, list[sheetxml.Cell]] | None, sheet: RecordSheet
+) -> dict[int, Column] | None:
+    """The columns of a sheet whose first row holds the template's titles (None: it does not)."""
+    if first is None:
+        return None
+    columns = sheet.columns
+    by_name = {c.title: c for c in columns} | {c.field: c for c in columns if c.kind != Kind.member}
+    mapping: dict[int, Column] = {}
+    for cell in first[1]:
+        if isinstance(cell.value, str):
+            column = by_name.get(cell.value.strip().rstrip("*＊").strip())
+            if column is not None:
+                mapping[cell.column] = column
+    if not mapping:
+        return None
+    found = set(mapping.values())
+    missing = [c.title for c in columns if c.required and c not in found]
+    if missing:
+        raise WorkbookRefused(
+            "missing-columns",
+            f"工作表“{name}”缺少必填列：{'、'.join(missing)}。请使用下载的模板填写",
+        )
+    return mapping
+
+
 def _read_rows(
-    ws: Worksheet, sheet: RecordSheet, mapping: dict[int, Column], max_rows: int
+    name: str,
+    stream: Iterator[tuple[int, list[sheetxml.Cell]]],
+    sheet: RecordSheet,
+    mapping: dict[int, Column],
+    max_rows: int,
 ) -> ParsedWorkbook:
-    out = ParsedWorkbook(sheet=ws.title)
+    out = ParsedWorkbook(sheet=name)
     formulas: list[CellError] = []
     seen_keys: dict[str, int] = {}
-    for cells in ws.iter_rows(min_row=2):
+    for row_number, cells in stream:
         raw: dict[int, Any] = {}
-        row_number = 0
-        for index, cell in enumerate(cells):
-            if cell.value is None or cell.value == "":
-                continue
-            row_number = cell.row
-            column = mapping.get(index)
-            if cell.data_type == "f" or (
-                isinstance(cell.value, str) and cell.value.startswith("=")
-            ):
+        for cell in cells:
+            column = mapping.get(cell.column)
+            if cell.formula or (isinstance(cell.value, str) and cell.value.startswith("=")):
                 if len(formulas) < MAX_FORMULA_PLACES:
                     formulas.append(
                         CellError(
-                            ws.title,
-                            cell.row,
-                            get_column_letter(index + 1),
+                            name,
+                            row_number,
+                            get_column_letter(cell.column + 1),
                             column.title if column else "",
                             column.field if column else None,
                             "单元格含有公式，请改为直接填写数值（复制后“选择性粘贴-数值”）",
                         )
                     )
                 continue
-            if column is not None:
-                raw[index] = cell.value
-        if not raw or row_number == 0:
-            continue
-        if _is_example(raw, mapping, sheet):
+            if column is not None and cell.value is not None and cell.value != "":
+                raw[cell.column] = cell.value
+        if not raw or _is_example(raw, mapping, sheet):
             continue
         out.row_count += 1
         if out.row_count > max_rows:
@@ -186,7 +183,7 @@ def _read_rows(
             )
         if formulas:
             continue
-        _convert_row(out, ws.title, row_number, raw, mapping, sheet, seen_keys)
+        _convert_row(out, name, row_number, raw, mapping, sheet, seen_keys)
     if formulas:
         raise WorkbookRefused(
             "workbook-formulas",

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sanjin_shared.sheets import texts_stay_text
 from sanjin_shared.workbook.columns import NO, YES, Column, Kind, RecordSheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -242,6 +243,8 @@ def _instructions(
 
 
 def _save(book: Workbook) -> bytes:
+    for worksheet in book.worksheets:
+        texts_stay_text(worksheet)  # no text of a sheet is ever a formula (sheets.py)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -21,8 +21,8 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from sanjin_aggregator.domain.package import Case, FileKind, StoredFile
+from sanjin_shared.errors import ConcurrentModification
 from sanjin_shared.office import MediaType
-from sanjin_shared.records import ConcurrentModification
 
 BUCKET = "package_files"
 CASES = "cases"
@@ -65,6 +65,18 @@ class FileStore:
 
     async def get(self, file_id: str) -> StoredFile | None:
         doc = await self._files.find_one({"_id": file_id})
+        return _file(doc) if doc else None
+
+    async def same(self, file: StoredFile) -> StoredFile | None:
+        """A file of the same package and kind with the same content, stored earlier."""
+        doc = await self._files.find_one(
+            {
+                "metadata.campaign": file.campaign,
+                "metadata.province": file.province,
+                "metadata.kind": file.kind.value,
+                "metadata.sha256": file.sha256,
+            }
+        )
         return _file(doc) if doc else None
 
     async def many(self, file_ids: list[str]) -> dict[str, StoredFile]:
@@ -139,7 +151,7 @@ class CaseRepository:
             session=session,
         )
         if result.matched_count != 1:
-            raise ConcurrentModification(case.id)
+            raise ConcurrentModification(f"the case {case.id}")
 
     async def get(self, case_id: str) -> tuple[Case, datetime, datetime] | None:
         doc = await self._col.find_one({"_id": case_id})

@@ -108,6 +108,7 @@ class ReminderRepository:
                 ]
             },
             {"$set": {"email.status": "sending", "email.claimed_at": now}},
+            sort=[("email.attempts", ASCENDING)],  # one that keeps failing does not hold up others
             return_document=ReturnDocument.AFTER,
         )
 

@@ -14,7 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from sanjin_aggregator.domain.submission import Step, Submission, SubmissionStatus
-from sanjin_shared.records import ConcurrentModification
+from sanjin_shared.errors import ConcurrentModification
 
 SUBMISSIONS = "submissions"
 OVERDUE = "overdue_notices"
@@ -56,13 +56,13 @@ class SubmissionRepository:
             try:
                 await self._col.insert_one({"_id": s.id, **doc}, session=session)
             except DuplicateKeyError as exc:
-                raise ConcurrentModification(s.id) from exc
+                raise ConcurrentModification(f"the submission {s.id}") from exc
             return
         result = await self._col.update_one(
             {"_id": s.id, "version": expected_version}, {"$set": doc}, session=session
         )
         if result.matched_count != 1:
-            raise ConcurrentModification(s.id)
+            raise ConcurrentModification(f"the submission {s.id}")
 
     # -- overdue notices ----------------------------------------------------------------------------
 
@@ -99,7 +99,14 @@ def _submission(doc: dict[str, Any]) -> Submission:
         province=doc["province"],
         status=SubmissionStatus(doc["status"]),
         history=tuple(
-            Step(**{**step, "files": tuple(step.get("files", ()))}) for step in doc["history"]
+            Step(
+                **{
+                    **step,
+                    "files": tuple(step.get("files", ())),
+                    "cases": tuple(step.get("cases", ())),
+                }
+            )
+            for step in doc["history"]
         ),
         version=doc["version"],
     )

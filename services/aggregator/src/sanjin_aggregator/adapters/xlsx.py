@@ -1,6 +1,7 @@
 """Spreadsheets for headquarters: Chinese headers, a frozen header row, widths, number formats,
 and a print layout: A4 landscape, fitted to the page's width, the title and header rows repeated
-on every printed page, page numbers in the footer, and a page break where a sheet asks for one."""
+on every printed page, page numbers in the footer, and a page break where a sheet asks for one.
+A text that a spreadsheet would take for a formula is stored as text (sheets.texts_stay_text)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
+
+from sanjin_shared.sheets import texts_stay_text
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLE_ROWS = 2  # the title and the header row, repeated on every printed page
@@ -93,6 +96,7 @@ def _fill(ws: Worksheet, sheet: Sheet) -> None:
     end = _filler_and_notes(ws, sheet, last)
     if sheet.print_layout:
         _print_layout(ws, sheet, end)
+    texts_stay_text(ws)  # title, headers, rows, filler and notes alike
 
 
 def _text(value: Any) -> str:

@@ -6,24 +6,34 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Response, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
+from sanjin_aggregator.api.package import Package
 from sanjin_aggregator.api.routes import CampaignId, Store
 from sanjin_aggregator.domain.campaign import Campaign
 from sanjin_aggregator.domain.submission import Channel, Step, Submission
 from sanjin_aggregator.service.campaigns import CampaignService
 from sanjin_aggregator.service.submissions import SubmissionService, Tracker
 from sanjin_shared.app import PlatformDep
-from sanjin_shared.auth import Admin, HQReader, ProvinceOnly
+from sanjin_shared.auth import Admin, HQReader, ProvinceOnly, StatisticsReader
 from sanjin_shared.clock import BEIJING
 from sanjin_shared.problems import NotFound
-from sanjin_shared.records import Context
+from sanjin_shared.records import Context, ReaderContext
 from sanjin_shared.reference import PROVINCES, ProvinceCode
 
 router = APIRouter(prefix="/v1", tags=["campaigns and submissions"])
 
 
-async def get_submissions(platform: PlatformDep, store: Store, ctx: Context) -> SubmissionService:
+async def get_submissions(
+    platform: PlatformDep, store: Store, ctx: ReaderContext
+) -> SubmissionService:
     return SubmissionService(platform.unit_of_work(ctx.actor), store)
 
 
@@ -70,12 +80,23 @@ class CampaignList(BaseModel):
     items: list[CampaignOut]
 
 
+FileId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z_.-]{1,64}$")]
+
+
 class SubmissionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     summary: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
     ]
+    files: list[FileId] = Field(
+        default=[],
+        max_length=50,
+        description="The report package's files (POST .../files): the summary, photos",
+    )
+    cases: list[FileId] = Field(
+        default=[], max_length=50, description="The typical cases (POST .../cases) it names"
+    )
 
 
 class ApproveIn(BaseModel):
@@ -90,17 +111,24 @@ class ReturnIn(BaseModel):
     comment: Comment
 
 
+def _plausible(moment: datetime) -> datetime:
+    """A time of this century (far ones overflow when moved between time zones)."""
+    if not 2000 <= moment.year <= 2099:
+        raise ValueError("a time between the years 2000 and 2099")
+    return moment
+
+
+PlausibleTime = Annotated[AwareDatetime, AfterValidator(_plausible)]
+
+
 class ExtendIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    deadline: AwareDatetime = Field(
+    deadline: PlausibleTime = Field(
         description="The unit's own deadline, later than the campaign's, e.g. "
         "2019-12-07T23:59:59+08:00 (inclusive to the end of its last second)"
     )
     reason: Comment
-
-
-FileId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z_.-]{1,64}$")]
 
 
 class OnBehalfIn(BaseModel):
@@ -110,11 +138,13 @@ class OnBehalfIn(BaseModel):
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
     ]
     channel: Literal["email", "paper"] = Field(description="How the report reached headquarters")
-    received_at: AwareDatetime = Field(
+    received_at: PlausibleTime = Field(
         description="When it reached headquarters (decides timeliness), not in the future"
     )
     files: list[FileId] = Field(
-        default=[], max_length=50, description="Ids of the files that came with it"
+        default=[],
+        max_length=50,
+        description="Ids of the files that came with it, in the unit's package of the campaign",
     )
 
 
@@ -139,6 +169,7 @@ class StepOut(BaseModel):
         default=None, description="Recorded on behalf: when the report reached headquarters"
     )
     files: list[str] = []
+    cases: list[str] = []
     as_of: datetime | None = Field(default=None, description="The snapshot's figures' time")
     deadline: datetime | None = Field(
         default=None, description="extended: the unit's new deadline; approved: the one judged by"
@@ -160,6 +191,7 @@ class StepOut(BaseModel):
             channel=step.channel,  # type: ignore[arg-type]
             received_at=_beijing(step.received_at) if step.received_at else None,
             files=list(step.files),
+            cases=list(step.cases),
             as_of=_beijing(step.as_of) if step.as_of else None,
             deadline=_beijing(step.deadline) if step.deadline else None,
             days_late=step.days_late,
@@ -338,7 +370,7 @@ async def put_campaign(
     response_model=CampaignList,
     summary="The campaigns",
 )
-async def list_campaigns(_ctx: Context, campaigns: Campaigns) -> CampaignList:
+async def list_campaigns(_ctx: ReaderContext, campaigns: Campaigns) -> CampaignList:
     return CampaignList(items=[CampaignOut.of(c) for c in await campaigns.all()])
 
 
@@ -348,7 +380,9 @@ async def list_campaigns(_ctx: Context, campaigns: Campaigns) -> CampaignList:
     response_model=CampaignOut,
     summary="One campaign",
 )
-async def get_campaign(campaign: CampaignId, _ctx: Context, campaigns: Campaigns) -> CampaignOut:
+async def get_campaign(
+    campaign: CampaignId, _ctx: ReaderContext, campaigns: Campaigns
+) -> CampaignOut:
     return CampaignOut.of(await campaigns.get(campaign))
 
 
@@ -376,16 +410,21 @@ async def submit(
     ctx: Context,
     submissions: Submissions,
 ) -> SubmissionOut:
-    return await _out(submissions, await submissions.submit(ctx, campaign, body.summary))
+    submitted = await submissions.submit(
+        ctx, campaign, body.summary, files=tuple(body.files), cases=tuple(body.cases)
+    )
+    return await _out(submissions, submitted)
 
 
 @router.get(
     "/campaigns/{campaign}/submissions",
     operation_id="submissions-track",
     response_model=TrackerOut,
-    summary="The tracker: all 32 reporting units with their deadline, timeliness and days late",
+    summary="The tracker: all 32 reporting units with their deadline, timeliness and days late (hq, viewer)",
 )
-async def tracker(campaign: CampaignId, _reader: HQReader, submissions: Submissions) -> TrackerOut:
+async def tracker(
+    campaign: CampaignId, _reader: StatisticsReader, submissions: Submissions
+) -> TrackerOut:
     return TrackerOut.of(await submissions.tracker(campaign), submissions.now())
 
 
@@ -468,7 +507,8 @@ async def extend(
     operation_id="submissions-record-on-behalf",
     summary="Record a report that reached headquarters by e-mail or on paper, for the unit (hq)",
     description="Marked with its channel and audited. Its arrival time decides timeliness. The "
-    "snapshot is the unit's figures in Sanjin now.",
+    "snapshot is the unit's figures in Sanjin now. The files that came with it are uploaded "
+    "first into the unit's package (POST .../files with its province) and named by their ids.",
     responses={409: {"description": "The submission is approved and locked"}},
 )
 async def record_on_behalf(
@@ -478,7 +518,9 @@ async def record_on_behalf(
     _hq: HQReader,
     ctx: Context,
     submissions: Submissions,
+    package: Package,
 ) -> SubmissionOut:
+    await package.package_of(campaign, province, body.files, [])
     changed = await submissions.record_on_behalf(
         ctx,
         campaign,

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from sanjin_aggregator.adapters.xlsx import XLSX_MEDIA_TYPE, workbook
 from sanjin_aggregator.api.routes import CampaignId, Store, attachment
 from sanjin_aggregator.service.compare import Comparison, compare, xlsx_rows
-from sanjin_shared.auth import HQReader
+from sanjin_shared.auth import StatisticsReader
 
 router = APIRouter(prefix="/v1", tags=["statistics"])
 
@@ -79,7 +79,7 @@ class ComparisonOut(BaseModel):
     summary="Year over year: the campaign beside an earlier one, per unit and metric",
 )
 async def compare_statistics(
-    campaign: CampaignId, earlier: Earlier, _hq: HQReader, store: Store
+    campaign: CampaignId, earlier: Earlier, _reader: StatisticsReader, store: Store
 ) -> ComparisonOut:
     return ComparisonOut.of(await compare(store, campaign, earlier))
 
@@ -92,7 +92,7 @@ async def compare_statistics(
     responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
 )
 async def compare_statistics_xlsx(
-    campaign: CampaignId, earlier: Earlier, _hq: HQReader, store: Store
+    campaign: CampaignId, earlier: Earlier, _reader: StatisticsReader, store: Store
 ) -> Response:
     comparison = await compare(store, campaign, earlier)
     headers, rows = xlsx_rows(comparison)

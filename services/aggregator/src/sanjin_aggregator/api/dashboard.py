@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from sanjin_aggregator.domain.metrics import METRIC_LABELS, METRIC_LABELS_EN, METRICS
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import Role, mint_token
-from sanjin_shared.records import Context
+from sanjin_shared.records import ReaderContext
 from sanjin_shared.reference import PROVINCES, PROVINCES_EN, XPCC, VenueType
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -64,7 +64,7 @@ class ReferenceOut(BaseModel):
     response_model=ReferenceOut,
     summary="Metrics, reporting units, venue types",
 )
-async def reference_data(_ctx: Context) -> ReferenceOut:
+async def reference_data(_ctx: ReaderContext) -> ReferenceOut:
     return ReferenceOut(
         metrics=[
             MetricOut(name=m, label_zh=METRIC_LABELS[m], label_en=METRIC_LABELS_EN[m])

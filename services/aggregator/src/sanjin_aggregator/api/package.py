@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
-from fastapi.responses import StreamingResponse
+from fastapi import Response as FastAPIResponse
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from sanjin_aggregator.api.routes import CampaignId
@@ -124,25 +125,30 @@ class CaseList(BaseModel):
     operation_id="files-upload",
     status_code=201,
     response_model=FileOut,
+    responses={200: {"model": FileOut, "description": "The same content stored earlier"}},
     summary="Upload a file of the province's report package",
     description="`kind`: summary (docx or pdf), case_photo, photo (jpeg or png), attachment "
     "(any of these). The type is decided by the content; executables, macros, zip bombs and "
     "XML entity declarations are refused (422); images are stored re-encoded without their "
-    "metadata (no EXIF GPS). A file over the size limit, or one that would take the "
+    "metadata (no EXIF GPS). The same content of the same kind sent again is stored once "
+    "(200 with the earlier file). A file over the size limit, or one that would take the "
     "province's package over its limit, is a 413 and nothing is stored.",
 )
 async def upload_file(
     campaign: CampaignId,
     ctx: Context,
     package: Package,
+    response: FastAPIResponse,
     file: Annotated[UploadFile, File(description="The file")],
     kind: Annotated[FileKind, Form(description="summary | case_photo | photo | attachment")],
     province: Annotated[ProvinceCode | None, Form(description="Only for hq and admin")] = None,
 ) -> FileOut:
     data = await file.read()
-    stored = await package.upload(
+    stored, new = await package.upload(
         ctx, campaign, kind, file.filename or "file", data, province=province
     )
+    if not new:
+        response.status_code = 200
     return FileOut.of(stored)
 
 
@@ -167,6 +173,7 @@ async def list_files(
     "/files/{file_id}",
     operation_id="files-download",
     summary="Download a file (a province: its own)",
+    response_class=StreamingResponse,
     responses={
         200: {
             "content": {
@@ -187,6 +194,24 @@ async def download_file(file_id: str, ctx: Context, package: Package) -> Streami
             "Content-Security-Policy": "sandbox",
             "ETag": f'"{found.sha256}"',
         },
+    )
+
+
+@router.get(
+    "/files/{file_id}/preview",
+    operation_id="files-preview",
+    summary="A small JPEG of a photo (at most 320 pixels a side)",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}}
+    },
+)
+async def preview_file(file_id: str, ctx: Context, package: Package) -> Response:
+    thumbnail = await package.preview(ctx, file_id)
+    return Response(
+        thumbnail,
+        media_type="image/jpeg",
+        headers={"Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff"},
     )
 
 

@@ -1,4 +1,4 @@
-"""The national register of monitoring points (CONTRACT.md: GET /v1/campaigns/{c}/monitoring-points)."""
+"""The national register of monitoring points (docs/api.md: GET /v1/campaigns/{c}/monitoring-points)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,21 @@ import binascii
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.adapters.xlsx import XLSX_MEDIA_TYPE, workbook
-from sanjin_aggregator.api.routes import CampaignId, attachment
+from sanjin_aggregator.api.routes import CampaignId, Store, attachment
 from sanjin_aggregator.domain.register import PointInCampaign
 from sanjin_aggregator.service.register import ATTACHMENT_2, ordered, points_in_campaign
-from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import CurrentPrincipal, Principal, Role
 from sanjin_shared.pagination import MAX_LIMIT
-from sanjin_shared.personal import mask_phone
+from sanjin_shared.personal import mask_phone, sees_personal_data
 from sanjin_shared.problems import Unprocessable
 from sanjin_shared.reference import PROVINCES, VenueType
+from sanjin_shared.sheets import write_csv
 
 router = APIRouter(prefix="/v1", tags=["register"])
 
@@ -57,18 +57,10 @@ class Register(BaseModel):
     next_cursor: str | None = None
 
 
-async def get_store(platform: PlatformDep) -> StatisticsStore:
-    return platform.extras["read_models"].current.statistics  # type: ignore[no-any-return]
-
-
-Store = Annotated[StatisticsStore, Depends(get_store)]
-
-
 def _row(listed: PointInCampaign, principal: Principal) -> RegisterRow:
     p = listed.point
-    # the host organisation's contact is what Attachment 2 collects for headquarters; other
-    # readers (a viewer, other provinces) see it masked
-    sees_phone = principal.role in (Role.hq, Role.admin) or principal.province == p.province
+    # the host organisation's contact is what Attachment 2 collects for headquarters
+    sees_phone = sees_personal_data(principal, p.province, collected_for_hq=True)
     latest = listed.latest_evaluation
     return RegisterRow(
         id=p.id,
@@ -155,14 +147,34 @@ def _offset(cursor: str | None) -> int:
 async def national_register_xlsx(
     campaign: CampaignId, principal: CurrentPrincipal, store: Store
 ) -> Response:
-    register = await _register(campaign, principal, store)
+    headers, rows = _attachment_2(await _register(campaign, principal, store))
+    body = workbook(f"{campaign}年{REGISTER_TITLE}", "监测点登记表", headers, rows)
+    return attachment(body, XLSX_MEDIA_TYPE, f"{REGISTER_TITLE}-{campaign}.xlsx")
+
+
+@router.get(
+    "/campaigns/{campaign}/monitoring-points.csv",
+    operation_id="register-export-csv",
+    summary="The register as CSV (UTF-8 with BOM, the spreadsheet's Chinese headers)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+async def national_register_csv(
+    campaign: CampaignId, principal: CurrentPrincipal, store: Store
+) -> Response:
+    headers, rows = _attachment_2(await _register(campaign, principal, store))
+    body = write_csv(headers, rows)
+    return attachment(body, "text/csv; charset=utf-8", f"{REGISTER_TITLE}-{campaign}.csv")
+
+
+REGISTER_TITLE = "消费品质量安全风险信息监测点登记表"
+
+
+def _attachment_2(register: Register) -> tuple[list[str], list[list[object]]]:
+    """The register's rows as Attachment 2 lays them out (the .xlsx and the .csv alike)."""
     headers = ["序号", *(h for h, _ in ATTACHMENT_2)]
     rows = [
         [i, *(getattr(row, attr) for _, attr in ATTACHMENT_2)]
         for i, row in enumerate(register.items, 1)
     ]
-    rows = [[v.isoformat() if isinstance(v, date) else v for v in r] for r in rows]
-    body = workbook(
-        f"{campaign}年消费品质量安全风险信息监测点登记表", "监测点登记表", headers, rows
-    )
-    return attachment(body, XLSX_MEDIA_TYPE, f"风险信息监测点登记表-{campaign}.xlsx")
+    return headers, [[v.isoformat() if isinstance(v, date) else v for v in r] for r in rows]

@@ -24,7 +24,7 @@ from sanjin_aggregator.service.official import OfficialFigures, official_figures
 from sanjin_aggregator.service.statistics import daily_series, statistics
 from sanjin_aggregator.settings import AggregatorSettings
 from sanjin_shared.app import PlatformDep
-from sanjin_shared.auth import CurrentPrincipal, HQReader, Role
+from sanjin_shared.auth import AnyPrincipal, Role, StatisticsReader
 from sanjin_shared.clock import beijing_date, utc_now
 from sanjin_shared.problems import NotFound
 from sanjin_shared.reference import ProvinceCode
@@ -63,7 +63,7 @@ async def official(platform: PlatformDep, store: StatisticsStore, campaign: str)
 )
 async def national_statistics(
     campaign: CampaignId,
-    _hq: HQReader,
+    _reader: StatisticsReader,
     store: Store,
     platform: PlatformDep,
     basis: BasisParam = "live",
@@ -84,7 +84,7 @@ async def national_statistics(
 )
 async def daily_statistics(
     campaign: CampaignId,
-    principal: CurrentPrincipal,
+    principal: AnyPrincipal,
     store: Store,
     province: ProvinceCode | None = None,
 ) -> DailyStatistics:
@@ -107,7 +107,7 @@ async def daily_statistics(
     summary="One reporting unit's statistics (a province token reads its own)",
 )
 async def province_statistics(
-    campaign: CampaignId, province: ProvinceCode, principal: CurrentPrincipal, store: Store
+    campaign: CampaignId, province: ProvinceCode, principal: AnyPrincipal, store: Store
 ) -> ProvinceStatistics:
     if not principal.can_read(province):
         raise NotFound(f"no statistics of {province} for this token")
@@ -137,7 +137,7 @@ def attachment(body: bytes, media_type: str, filename: str) -> Response:
 )
 async def statistics_xlsx(
     campaign: CampaignId,
-    _hq: HQReader,
+    _reader: StatisticsReader,
     store: Store,
     platform: PlatformDep,
     basis: BasisParam = "live",
@@ -161,7 +161,7 @@ async def statistics_xlsx(
 )
 async def statistics_csv(
     campaign: CampaignId,
-    _hq: HQReader,
+    _reader: StatisticsReader,
     store: Store,
     platform: PlatformDep,
     basis: BasisParam = "live",

@@ -1,4 +1,4 @@
-"""Response bodies of the aggregator API (CONTRACT.md, aggregator)."""
+"""Response bodies of the aggregator API (docs/api.md, aggregator)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The metrics of the national statistics table (CONTRACT.md, aggregator), with Chinese labels."""
+"""The metrics of the national statistics table (docs/api.md, aggregator), with Chinese labels."""
 
 from __future__ import annotations
 

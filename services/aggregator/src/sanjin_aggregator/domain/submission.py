@@ -67,7 +67,8 @@ class Step:
     comment: str | None = None
     channel: str = Channel.sanjin.value
     received_at: datetime | None = None  # outside Sanjin: when it reached headquarters
-    files: tuple[str, ...] = ()  # ids of the files that came with it
+    files: tuple[str, ...] = ()  # ids of the files that came with it (the report package)
+    cases: tuple[str, ...] = ()  # ids of its typical cases (典型案例)
     counters: Counters | None = None
     as_of: datetime | None = None  # the figures' time: the newest event the statistics held
     deadline: datetime | None = None  # extended: the new deadline; approved: the one judged by
@@ -144,10 +145,11 @@ class Submission:
         channel: Channel = Channel.sanjin,
         received_at: datetime | None = None,
         files: tuple[str, ...] = (),
+        cases: tuple[str, ...] = (),
     ) -> Submission:
         if self.status is SubmissionStatus.approved:
             raise InvalidTransition("the submission is approved and locked")
-        if channel is Channel.sanjin and (received_at is not None or files):
+        if channel is Channel.sanjin and received_at is not None:
             raise RuleViolation("channel", "only a report recorded on behalf has a receipt time")
         if received_at is not None and received_at > at:
             raise RuleViolation("received_at", "the report cannot have arrived in the future")
@@ -164,6 +166,7 @@ class Submission:
             channel=channel.value,
             received_at=received_at,
             files=files,
+            cases=cases,
             counters=counters,
             as_of=as_of,
         )

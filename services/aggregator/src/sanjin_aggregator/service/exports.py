@@ -12,8 +12,6 @@ renders it with LibreOffice and checks that).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Literal
@@ -24,6 +22,7 @@ from sanjin_aggregator.service.official import OfficialFigures
 from sanjin_aggregator.service.statistics import VENUE_TYPES, StatisticsTable
 from sanjin_shared.clock import BEIJING
 from sanjin_shared.reference import VenueType
+from sanjin_shared.sheets import write_csv
 
 TOTAL_LABEL = "合计"
 Basis = Literal["live", "approved"]
@@ -87,13 +86,10 @@ def _by_venue_layout(table: StatisticsTable) -> tuple[list[str], list[list[Any]]
     breaks = []
     for venue in VENUE_TYPES:
         label = VenueType(venue).label_zh
-        totals: dict[str, Any] = {}
         for i, unit in enumerate(table.provinces, 1):
             figures = unit.by_venue_type[venue]
             rows.append([i, unit.name, label, *(figures[m] for m in METRICS)])
-        for m in METRICS:
-            values = [u.by_venue_type[venue][m] for u in table.provinces]
-            totals[m] = None if m == "satisfaction_index" else sum(v or 0 for v in values)
+        totals = table.venue_totals[venue]
         rows.append([None, TOTAL_LABEL, label, *(totals[m] for m in METRICS)])
         breaks.append(len(rows))
     return headers, rows, breaks[:-1]
@@ -125,7 +121,7 @@ def official_workbook(
             venue_headers,
             venue_rows,
             filler,
-            _notes("注：满意度指数按场所类型的合计行不汇总。", len(breaks) + 1),
+            _notes("注：各场所类型的合计为全国该类场所的汇总。", len(breaks) + 1),
             breaks_after=breaks,
         ),
     ]
@@ -151,58 +147,49 @@ def _notes(note: str | None, pages: int) -> Sequence[str]:
 
 
 def csv_bytes(table: StatisticsTable, figures: OfficialFigures | None = None) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens the Chinese headers correctly. From the
-    approved snapshots (`figures` given): each unit's figures' time and approval time, then the
-    approved figures, then the difference of the live ones."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    """The table as CSV (sheets.write_csv: UTF-8 with a byte-order mark, every text cell safe).
+    From the approved snapshots (`figures` given): each unit's figures' time and approval time,
+    then the approved figures, then the difference of the live ones."""
     labels = [METRIC_LABELS[m] for m in METRICS]
     if figures is None:
-        writer.writerow(["填报单位代码", "填报单位", *labels])
-        for row in table.provinces:
-            writer.writerow([row.province, row.name, *(_cell(row.metrics[m]) for m in METRICS)])
-        writer.writerow(["", TOTAL_LABEL, *(_cell(table.totals[m]) for m in METRICS)])
-        return out.getvalue().encode("utf-8-sig")
+        rows = [[r.province, r.name, *(r.metrics[m] for m in METRICS)] for r in table.provinces]
+        rows.append(["", TOTAL_LABEL, *(table.totals[m] for m in METRICS)])
+        return write_csv(["填报单位代码", "填报单位", *labels], rows)
     table = figures.approved
-    writer.writerow(
-        [
-            "填报单位代码",
-            "填报单位",
-            *APPROVAL_HEADERS,
-            *labels,
-            *(f"{label}（实时−审核）" for label in labels),
-        ]
-    )
+    header = [
+        "填报单位代码",
+        "填报单位",
+        *APPROVAL_HEADERS,
+        *labels,
+        *(f"{label}（实时−审核）" for label in labels),
+    ]
+    rows = []
     for row in table.provinces:
         approval = figures.approvals.get(row.province)
         diff = figures.difference(row.province)
-        writer.writerow(
+        rows.append(
             [
                 row.province,
                 row.name,
                 _time(approval.as_of if approval else None),
                 _time(approval.approved_at if approval else None),
-                *(_cell(row.metrics[m]) for m in METRICS),
-                *(_cell(diff.get(m)) for m in METRICS),
+                *(row.metrics[m] for m in METRICS),
+                *(diff.get(m) for m in METRICS),
             ]
         )
     diff = figures.difference()
-    writer.writerow(
+    rows.append(
         [
             "",
             TOTAL_LABEL,
             "",
             "",
-            *(_cell(table.totals[m]) for m in METRICS),
-            *(_cell(diff.get(m)) for m in METRICS),
+            *(table.totals[m] for m in METRICS),
+            *(diff.get(m) for m in METRICS),
         ]
     )
-    return out.getvalue().encode("utf-8-sig")
+    return write_csv(header, rows)
 
 
 def _time(moment: datetime | None) -> str:
     return moment.astimezone(BEIJING).isoformat() if moment else ""
-
-
-def _cell(value: Any) -> Any:
-    return "" if value is None else value

@@ -29,10 +29,10 @@ from sanjin_aggregator.domain.package import (
 )
 from sanjin_shared.clock import Clock, utc_now
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.office import EXTENSIONS, UnsafeFile
+from sanjin_shared.office import EXTENSIONS, IMAGES, UnsafeFile
 from sanjin_shared.problems import NotFound, Problem, Unprocessable
-from sanjin_shared.records import ConcurrentModification, RequestContext
-from sanjin_shared.uploads import inspect
+from sanjin_shared.records import RequestContext
+from sanjin_shared.uploads import inspect, preview
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\\/:*?\"<>|]+")
 
@@ -63,13 +63,17 @@ class PackageService:
         data: bytes,
         *,
         province: str | None = None,
-    ) -> StoredFile:
+    ) -> tuple[StoredFile, bool]:
+        """The stored file, and whether it is new (False: the same content of the same kind was
+        stored before in this package, and that file is the answer)."""
         owner = ctx.principal.write_province(province)
         await self._campaign(campaign)
         self._fits(len(data), await self._files.used_bytes(campaign, owner))
         try:
             checked = await asyncio.to_thread(inspect, data, ACCEPTED[kind])
         except UnsafeFile as exc:
+            if exc.status == 413:
+                raise Problem(exc.message, status=413, slug=exc.slug) from exc
             raise Unprocessable(exc.message, field="file", reason=exc.slug) from exc
         self._fits(checked.size, await self._files.used_bytes(campaign, owner))
         stored = StoredFile(
@@ -85,6 +89,9 @@ class PackageService:
             uploaded_by=ctx.principal.sub,
         )
 
+        earlier = await self._files.same(stored)
+        if earlier is not None:  # the same content sent again (a retry): stored once
+            return earlier, False
         # GridFS writes outside transactions: the file first, then its audit entry; a file whose
         # entry could not be written is removed again
         await self._files.put(stored, checked.content)
@@ -104,7 +111,7 @@ class PackageService:
         except BaseException:
             await self._files.delete(stored.id)
             raise
-        return await self._files.get(stored.id) or stored
+        return await self._files.get(stored.id) or stored, True
 
     async def file(self, ctx: RequestContext, file_id: str) -> StoredFile:
         found = await self._files.get(file_id)
@@ -114,6 +121,14 @@ class PackageService:
 
     def content(self, file_id: str) -> AsyncIterator[bytes]:
         return self._files.chunks(file_id)
+
+    async def preview(self, ctx: RequestContext, file_id: str) -> bytes:
+        """A small JPEG of a photo (404 for a file that is not an image)."""
+        found = await self.file(ctx, file_id)
+        if found.media_type not in IMAGES:
+            raise NotFound(f"{file_id} is not an image: it has no preview")
+        content = b"".join([chunk async for chunk in self._files.chunks(file_id)])
+        return await asyncio.to_thread(preview, content)
 
     async def files(
         self, ctx: RequestContext, campaign: str, *, province: str | None, kind: FileKind | None
@@ -205,10 +220,7 @@ class PackageService:
             await self._cases.save(case, now=now, session=tx.session)
             self._audit(tx, ctx, "CaseRevised", case)
 
-        try:
-            await self._uow.run(save)
-        except ConcurrentModification as exc:
-            raise Problem("该案例刚被修改，请刷新后再试", status=409, slug="conflict") from exc
+        await self._uow.run(save)  # a ConcurrentModification is answered by problems.py
         return case, created_at, now
 
     @staticmethod
@@ -235,21 +247,22 @@ class PackageService:
         query |= {"province": province} if province else {}
         return await self._cases.list(ctx.scope(query))
 
-    async def package_of(
-        self, campaign: str, province: str, file_ids: list[str], case_ids: list[str]
-    ) -> None:
-        """That every file and case named belongs to this province's package of the campaign
-        (what a submission names)."""
-        files = await self._files.many(file_ids)
-        for file_id in file_ids:
-            found = files.get(file_id)
-            if found is None or (found.campaign, found.province) != (campaign, province):
-                raise Unprocessable(f"{file_id} 不是本省本次活动的报送材料", field="files")
-        cases = await self._cases.ids(case_ids)
-        for case_id in case_ids:
-            case = cases.get(case_id)
-            if case is None or (case.campaign, case.province) != (campaign, province):
-                raise Unprocessable(f"{case_id} 不是本省本次活动的典型案例", field="cases")
+
+async def package_contents(
+    db: Any, campaign: str, province: str, file_ids: tuple[str, ...], case_ids: tuple[str, ...]
+) -> None:
+    """That every file and case a submission names belongs to this province's package of the
+    campaign (422 naming the first that does not)."""
+    files = await FileStore(db).many(list(file_ids)) if file_ids else {}
+    for file_id in file_ids:
+        found = files.get(file_id)
+        if found is None or (found.campaign, found.province) != (campaign, province):
+            raise Unprocessable(f"{file_id} 不是本省本次活动的报送材料", field="files")
+    cases = await CaseRepository(db).ids(list(case_ids)) if case_ids else {}
+    for case_id in case_ids:
+        case = cases.get(case_id)
+        if case is None or (case.campaign, case.province) != (campaign, province):
+            raise Unprocessable(f"{case_id} 不是本省本次活动的典型案例", field="cases")
 
 
 def _unique(ids: tuple[str, ...], limit: int, field: str) -> tuple[str, ...]:

@@ -160,7 +160,10 @@ class ReminderService:
             try:
                 await self._mailer.send(email["recipients"], email["subject"], email["text"])
             except Exception as exc:  # the server away or refusing: again at the next round
-                log.warning("reminder e-mail not sent", reminder=doc["_id"], error=repr(exc))
+                # the type only: a server's refusal may quote the addresses
+                log.warning(
+                    "reminder e-mail not sent", reminder=doc["_id"], error=type(exc).__name__
+                )
                 await self._reminders.failed(doc["_id"], email["attempts"], repr(exc))
                 break
             await self._reminders.sent(doc["_id"], now=self._clock())

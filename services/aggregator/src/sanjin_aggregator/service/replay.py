@@ -95,7 +95,7 @@ async def replay(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> ReplayResult:
     client = make_client(settings.mongodb_uri, app_name="sanjin-replay")
-    db = client[settings.mongodb_database]
+    db = client[settings.database_name]
     started = time.monotonic()
     try:
         pointer = GenerationPointer(db)

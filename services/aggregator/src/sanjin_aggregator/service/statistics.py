@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -30,11 +30,18 @@ class StatisticsTable:
     as_of: datetime | None
     totals: dict[str, int | float | None]
     provinces: list[ProvinceRow]
+    venue_totals: dict[str, dict[str, int | float | None]] = field(default_factory=dict)
 
 
 async def statistics(store: StatisticsStore, campaign: str) -> StatisticsTable:
     """The live figures: the read model's cells as they stand."""
-    return compile_table(campaign, await store.cells(campaign), await store.as_of(campaign))
+    return compile_table(campaign, await live_cells(store, campaign), await store.as_of(campaign))
+
+
+async def live_cells(store: StatisticsStore, campaign: str) -> list[dict[str, Any]]:
+    """The counter cells ({province, venue_type, c}) behind the live figures: what the table
+    compiles and what a submission's snapshot keeps."""
+    return await store.cells(campaign)
 
 
 def compile_table(
@@ -45,6 +52,7 @@ def compile_table(
     per_province: dict[str, Counters] = {p: {} for p in PROVINCES}
     per_venue: dict[str, dict[str, Counters]] = {p: {v: {} for v in VENUE_TYPES} for p in PROVINCES}
     national: Counters = {}
+    national_venue: dict[str, Counters] = {v: {} for v in VENUE_TYPES}
     for cell in cells:
         province, venue_type, counters = cell["province"], cell["venue_type"], cell.get("c", {})
         if province not in per_province:
@@ -53,6 +61,7 @@ def compile_table(
         add_into(national, counters)
         if venue_type in per_venue[province]:
             add_into(per_venue[province][venue_type], counters)
+            add_into(national_venue[venue_type], counters)
     rows = [
         ProvinceRow(
             province=code,
@@ -62,7 +71,13 @@ def compile_table(
         )
         for code, name in PROVINCES.items()
     ]
-    return StatisticsTable(campaign=campaign, as_of=as_of, totals=finish(national), provinces=rows)
+    return StatisticsTable(
+        campaign=campaign,
+        as_of=as_of,
+        totals=finish(national),
+        provinces=rows,
+        venue_totals={v: finish(national_venue[v]) for v in VENUE_TYPES},
+    )
 
 
 def counters_of(cells: Iterable[Mapping[str, Any]], province: str) -> dict[str, Counters]:

@@ -20,15 +20,16 @@ from sanjin_aggregator.adapters.submissions import SubmissionRepository
 from sanjin_aggregator.domain.campaign import Campaign
 from sanjin_aggregator.domain.submission import Channel, Submission, SubmissionStatus
 from sanjin_aggregator.domain.timeliness import Timeliness, is_past
-from sanjin_aggregator.service.statistics import compile_table, counters_of
+from sanjin_aggregator.service.package import package_contents
+from sanjin_aggregator.service.statistics import compile_table, counters_of, live_cells
 from sanjin_shared.auth import Principal, Role
 from sanjin_shared.clock import Clock, utc_now
 from sanjin_shared.errors import RuleViolation
 from sanjin_shared.events.submissions import SubmissionDeadlineMissed
 from sanjin_shared.logging import get_logger
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.problems import Conflict, NotFound
-from sanjin_shared.records import ConcurrentModification, RequestContext, envelopes
+from sanjin_shared.problems import NotFound
+from sanjin_shared.records import RequestContext, envelopes
 from sanjin_shared.reference import PROVINCES
 
 PRODUCER = "aggregator"
@@ -96,9 +97,21 @@ class SubmissionService:
 
     # -- submissions -------------------------------------------------------------------------------
 
-    async def submit(self, ctx: RequestContext, campaign_id: str, summary: str) -> Submission:
+    async def submit(
+        self,
+        ctx: RequestContext,
+        campaign_id: str,
+        summary: str,
+        *,
+        files: tuple[str, ...] = (),
+        cases: tuple[str, ...] = (),
+    ) -> Submission:
+        """The province's report, with its package: the files and typical cases it names."""
         province = ctx.principal.write_province(None)
-        return await self._submit(ctx, campaign_id, province, summary, Channel.sanjin, None, ())
+        await package_contents(self._uow.db, campaign_id, province, files, cases)
+        return await self._submit(
+            ctx, campaign_id, province, summary, Channel.sanjin, None, files, cases
+        )
 
     async def record_on_behalf(
         self,
@@ -125,9 +138,10 @@ class SubmissionService:
         channel: Channel,
         received_at: datetime | None,
         files: tuple[str, ...],
+        cases: tuple[str, ...] = (),
     ) -> Submission:
         campaign = await self.campaign(campaign_id)
-        cells = await self._store.cells(campaign_id)
+        cells = await live_cells(self._store, campaign_id)
         as_of = await self._store.as_of(campaign_id)
         table = compile_table(campaign_id, cells, as_of)
         row = next(r for r in table.provinces if r.province == province)
@@ -145,6 +159,7 @@ class SubmissionService:
                 channel=channel,
                 received_at=received_at,
                 files=files,
+                cases=cases,
             )
 
         return await self._change(ctx, campaign_id, province, change)
@@ -223,13 +238,7 @@ class SubmissionService:
             )
             return changed
 
-        try:
-            return await self._uow.run(body)
-        except ConcurrentModification as exc:
-            raise Conflict(
-                "the submission was changed by another request; try again",
-                slug="concurrent-modification",
-            ) from exc
+        return await self._uow.run(body)  # a ConcurrentModification: problems.py answers
 
     # -- the deadline ------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Request and response bodies of the events API (CONTRACT.md, events)."""
+"""Request and response bodies of the events API (docs/api.md, events)."""
 
 from __future__ import annotations
 

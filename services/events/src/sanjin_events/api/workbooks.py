@@ -9,10 +9,11 @@ so `template.xlsx` is not taken for an activity id.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
 from sanjin_events.api.commands import batch_item, report_of
 from sanjin_events.api.schemas import ActivityCreate, ActivityOut, ActivityReportIn
@@ -25,7 +26,6 @@ from sanjin_shared.records import Context, next_cursor
 from sanjin_shared.reference import PROVINCES, ProvinceCode
 from sanjin_shared.workbook import Part, RecordSheet, export, template
 from sanjin_shared.workbook.imports import (
-    IMPORT_BODY,
     TEMPLATE_RESPONSE,
     WorkbookImport,
     import_report,
@@ -75,11 +75,12 @@ STATUS_LABELS = {"scheduled": "已安排", "completed": "已举办", "cancelled"
 
 @router.get(
     "/activities/template.xlsx",
-    operation_id="activities-template",
+    operation_id="activities-template-xlsx",
     summary="The activities template (xlsx) to fill in and import",
+    response_class=Response,
     responses=TEMPLATE_RESPONSE,
 )
-async def activities_template(ctx: Context, platform: PlatformDep) -> Any:
+async def activities_template(ctx: Context, platform: PlatformDep) -> Response:
     del ctx  # any signed-in caller
     content = await run_in_threadpool(template, SHEET, max_rows=platform.settings.max_import_rows)
     return xlsx_response(content, "宣传教育活动导入模板.xlsx")
@@ -87,7 +88,7 @@ async def activities_template(ctx: Context, platform: PlatformDep) -> Any:
 
 @router.post(
     "/activities:import",
-    operation_id="activities-import-workbook",
+    operation_id="activities-import-xlsx",
     response_model=WorkbookImport,
     summary="Import activities from a workbook (the template), idempotent by 编号",
     description="Each row is an activity (`external_id` = 编号), with its report figures when "
@@ -95,7 +96,6 @@ async def activities_template(ctx: Context, platform: PlatformDep) -> Any:
     "are committed through the same use cases as `:batch` and `/report`, and the others are "
     "reported at their sheet, row and column. Records stored under an 编号 the workbook no "
     "longer has are listed in `missing`, never changed.",
-    openapi_extra=IMPORT_BODY,
 )
 async def import_activities_workbook(
     ctx: Context,
@@ -145,8 +145,9 @@ async def import_activities_workbook(
 
 @router.get(
     "/activities/export.xlsx",
-    operation_id="activities-export",
+    operation_id="activities-export-xlsx",
     summary="The caller's activities as a workbook (a province: its own)",
+    response_class=Response,
     responses=TEMPLATE_RESPONSE,
 )
 async def export_activities(
@@ -154,7 +155,7 @@ async def export_activities(
     platform: PlatformDep,
     campaign: Annotated[str | None, Query(max_length=32)] = None,
     province: ProvinceCode | None = None,
-) -> Any:
+) -> Response:
     service = ActivityService(platform.unit_of_work(ctx.actor))
     flt = ListFilter(province=province, campaign=campaign)
     rows = []

@@ -21,7 +21,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from sanjin_inspection.domain.booking import Booking, BookingStatus, CancelledBy
 from sanjin_inspection.domain.result import InspectionResult
 from sanjin_inspection.domain.session import InspectionSession, SessionStatus
-from sanjin_shared.records import ConcurrentModification, RecordRepository
+from sanjin_shared.errors import ConcurrentModification
+from sanjin_shared.records import RecordRepository
 from sanjin_shared.reference import (
     InspectionOutcome,
     InspectionService,
@@ -170,7 +171,7 @@ class SessionRepository(RecordRepository[InspectionSession]):
             guard["$expr"] = {"$lte": [{"$add": ["$confirmed", confirmed]}, "$capacity"]}
         result = await self._col.update_one(guard, {"$inc": changes}, session=session)
         if result.matched_count != 1:
-            raise ConcurrentModification(session_id)
+            raise ConcurrentModification(f"the session {session_id}")
 
 
 # -- bookings -------------------------------------------------------------------------------------
@@ -273,7 +274,7 @@ class BookingRepository(RecordRepository[Booking]):
             )
         result = await self._col.bulk_write(ops, ordered=False, session=session)
         if result.matched_count != len(ops):
-            raise ConcurrentModification("bookings")
+            raise ConcurrentModification("a booking of the session")
 
     async def by_ids(
         self, ids: Sequence[str], *, session: AsyncClientSession | None = None

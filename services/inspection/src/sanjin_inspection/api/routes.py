@@ -188,7 +188,7 @@ async def cancel_session(
     return SessionOut.of(await sessions.cancel(ctx, session_id, body.reason))
 
 
-async def _in_campaign(
+async def session_in_campaign(
     sessions: SessionService, ctx: RequestContext, session_id: str, campaigns: CampaignBook
 ) -> None:
     """Bookings and results are dated by their session: its campaign is known and holds its day."""
@@ -221,7 +221,7 @@ async def book(
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> BookingOut:
-    await _in_campaign(sessions, ctx, session_id, campaigns)
+    await session_in_campaign(sessions, ctx, session_id, campaigns)
     outcome = await bookings.book(
         ctx,
         session_id,
@@ -321,7 +321,7 @@ async def record_result(
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> ResultOut:
-    await _in_campaign(sessions, ctx, session_id, campaigns)
+    await session_in_campaign(sessions, ctx, session_id, campaigns)
     outcome = await results.record(
         ctx,
         session_id,
@@ -354,7 +354,9 @@ async def import_results(
     campaigns: Campaigns,
     dry_run: bool = False,
 ) -> ImportSummary:
-    await _in_campaign(sessions, ctx, session_id, campaigns)  # the file's items share its session
+    await session_in_campaign(
+        sessions, ctx, session_id, campaigns
+    )  # the file's items share its session
     valid, conflicts = validate_items(body.items, ResultCreate)
     items = [ImportItem(i, fingerprint(item), _result_input(item)) for i, item in valid]
     return await results.record_many(ctx, session_id, items, conflicts, dry_run=dry_run)

@@ -1,4 +1,4 @@
-"""Request and response bodies of the inspection API (CONTRACT.md, inspection)."""
+"""Request and response bodies of the inspection API (docs/api.md, inspection)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,6 @@ from sanjin_shared.idempotency import Outcome, create_once
 from sanjin_shared.mongo import Transaction, UnitOfWork
 from sanjin_shared.problems import Conflict
 from sanjin_shared.records import (
-    ConcurrentModification,
     RequestContext,
     Stored,
     external_id_lookup,
@@ -128,13 +127,7 @@ class BookingService:
                     tx, ctx, self._sessions, self._bookings, session.record, 1, now
                 )
 
-        try:
-            await self._uow.run(body)
-        except ConcurrentModification as exc:
-            raise Conflict(
-                "the booking was changed by another request; try again",
-                slug="concurrent-modification",
-            ) from exc
+        await self._uow.run(body)  # a ConcurrentModification is answered by problems.py
         return await self.get(ctx, booking_id)
 
     async def get(self, ctx: RequestContext, booking_id: str) -> Stored[Booking]:

@@ -12,9 +12,7 @@ from sanjin_inspection.domain.session import InspectionSession
 from sanjin_shared.clock import Clock, utc_now
 from sanjin_shared.idempotency import Outcome, create_once
 from sanjin_shared.mongo import Transaction, UnitOfWork
-from sanjin_shared.problems import Conflict
 from sanjin_shared.records import (
-    ConcurrentModification,
     RequestContext,
     Stored,
     envelopes,
@@ -166,10 +164,4 @@ class SessionService:
         return await visible_session(self._sessions, ctx, session_id, tx)
 
     async def _run(self, body: Any) -> None:
-        try:
-            await self._uow.run(body)
-        except ConcurrentModification as exc:
-            raise Conflict(
-                "the session was changed by another request; try again",
-                slug="concurrent-modification",
-            ) from exc
+        await self._uow.run(body)  # a ConcurrentModification is answered by problems.py

@@ -1,4 +1,4 @@
-"""Request and response bodies of the risk_monitoring API (CONTRACT.md, risk_monitoring)."""
+"""Request and response bodies of the risk_monitoring API (docs/api.md, risk_monitoring)."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
 from sanjin_risk_monitoring.api.schemas import PointCreate, PointOut, ReportCreate, ReportOut
 from sanjin_risk_monitoring.service.points import PointService
@@ -28,7 +29,6 @@ from sanjin_shared.records import Context, RequestContext, Stored, next_cursor
 from sanjin_shared.reference import PROVINCES, ProvinceCode
 from sanjin_shared.workbook import Part, RecordSheet, export, template
 from sanjin_shared.workbook.imports import (
-    IMPORT_BODY,
     TEMPLATE_RESPONSE,
     WorkbookImport,
     import_report,
@@ -135,12 +135,13 @@ async def _all(
 
 @router.get(
     "/monitoring-points/template.xlsx",
-    operation_id="monitoring-points-template",
+    operation_id="monitoring-points-template-xlsx",
     tags=["monitoring points"],
     summary="The monitoring-point template (Attachment 2) to fill in and import",
+    response_class=Response,
     responses=TEMPLATE_RESPONSE,
 )
-async def points_template(ctx: Context, platform: PlatformDep) -> Any:
+async def points_template(ctx: Context, platform: PlatformDep) -> Response:
     del ctx
     content = await run_in_threadpool(template, POINTS, max_rows=platform.settings.max_import_rows)
     return xlsx_response(content, "风险信息监测点登记表导入模板.xlsx")
@@ -148,13 +149,12 @@ async def points_template(ctx: Context, platform: PlatformDep) -> Any:
 
 @router.post(
     "/monitoring-points:import",
-    operation_id="monitoring-points-import",
+    operation_id="monitoring-points-import-xlsx",
     tags=["monitoring points"],
     response_model=WorkbookImport,
     summary="Register or update monitoring points from a workbook, idempotent by 编号",
     description="A new 编号 registers a point; a stored one with other details updates them; "
     "an identical row changes nothing. `dry_run=true` writes nothing.",
-    openapi_extra=IMPORT_BODY,
 )
 async def import_points(
     ctx: Context,
@@ -184,9 +184,10 @@ async def import_points(
 
 @router.get(
     "/monitoring-points/export.xlsx",
-    operation_id="monitoring-points-export",
+    operation_id="monitoring-points-export-xlsx",
     tags=["monitoring points"],
     summary="The caller's monitoring points as a workbook (a province: its own)",
+    response_class=Response,
     responses=TEMPLATE_RESPONSE,
 )
 async def export_points(
@@ -194,7 +195,7 @@ async def export_points(
     platform: PlatformDep,
     campaign: Campaign = None,
     province: ProvinceCode | None = None,
-) -> Any:
+) -> Response:
     service = PointService(platform.unit_of_work(ctx.actor))
     query = filters(province=province, campaign=campaign)
     stored = await _all(ctx, lambda c: service.list(ctx, query, cursor=c, limit=MAX_LIMIT))
@@ -224,12 +225,13 @@ async def export_points(
 
 @router.get(
     "/risk-reports/template.xlsx",
-    operation_id="risk-reports-template",
+    operation_id="risk-reports-template-xlsx",
     tags=["risk reports"],
     summary="The risk-report template to fill in and import",
+    response_class=Response,
     responses=TEMPLATE_RESPONSE,
 )
-async def reports_template(ctx: Context, platform: PlatformDep) -> Any:
+async def reports_template(ctx: Context, platform: PlatformDep) -> Response:
     del ctx
     content = await run_in_threadpool(template, REPORTS, max_rows=platform.settings.max_import_rows)
     return xlsx_response(content, "风险信息导入模板.xlsx")
@@ -237,14 +239,13 @@ async def reports_template(ctx: Context, platform: PlatformDep) -> Any:
 
 @router.post(
     "/risk-reports:import",
-    operation_id="risk-reports-import-workbook",
+    operation_id="risk-reports-import-xlsx",
     tags=["risk reports"],
     response_model=WorkbookImport,
     summary="Receive risk reports from a workbook, idempotent by 编号",
     description="Each row is received as by `POST /v1/risk-reports`; the monitoring point may be "
     "named by its 编号. A report is not changed once received: a stored 编号 with other content "
     "is refused at its row. `dry_run=true` writes nothing.",
-    openapi_extra=IMPORT_BODY,
 )
 async def import_reports_workbook(
     ctx: Context,
@@ -280,9 +281,10 @@ async def import_reports_workbook(
 
 @router.get(
     "/risk-reports/export.xlsx",
-    operation_id="risk-reports-export",
+    operation_id="risk-reports-export-xlsx",
     tags=["risk reports"],
     summary="The caller's risk reports as a workbook (a province: its own)",
+    response_class=Response,
     responses=TEMPLATE_RESPONSE,
 )
 async def export_reports(
@@ -290,7 +292,7 @@ async def export_reports(
     platform: PlatformDep,
     campaign: Campaign = None,
     province: ProvinceCode | None = None,
-) -> Any:
+) -> Response:
     service = ReportService(platform.unit_of_work(ctx.actor))
     query = filters(province=province, campaign=campaign)
     stored = await _all(ctx, lambda c: service.list(ctx, query, cursor=c, limit=MAX_LIMIT))

@@ -1,4 +1,4 @@
-"""HTTP routes of the survey service (CONTRACT.md, survey)."""
+"""HTTP routes of the survey service (docs/api.md, survey)."""
 
 from __future__ import annotations
 
