@@ -12,6 +12,7 @@ from sanjin_events.api import workbooks
 from sanjin_events.api.routes import router
 from sanjin_events.settings import EventsSettings
 from sanjin_shared.app import Platform, create_app
+from sanjin_shared.campaigns import start_campaign_reader, stop_campaign_reader
 from sanjin_shared.idempotency import ensure_idempotency_indexes
 
 
@@ -27,5 +28,6 @@ def build_app(settings: EventsSettings | None = None) -> FastAPI:
         description="Education activities, co-governance seminars and the national launch ceremony "
         "of the 三进 campaign (activities 1 and 4 of the notice).",
         routers=[workbooks.router, router],  # workbooks first: template.xlsx is no id
-        on_startup=[_indexes],
+        on_startup=[_indexes, start_campaign_reader],
+        on_shutdown=[stop_campaign_reader],
     )

@@ -13,6 +13,7 @@ from sanjin_risk_monitoring.api import workbooks
 from sanjin_risk_monitoring.api.routes import router
 from sanjin_risk_monitoring.settings import RiskMonitoringSettings
 from sanjin_shared.app import Platform, create_app
+from sanjin_shared.campaigns import start_campaign_reader, stop_campaign_reader
 from sanjin_shared.idempotency import ensure_idempotency_indexes
 
 
@@ -29,5 +30,6 @@ def build_app(settings: RiskMonitoringSettings | None = None) -> FastAPI:
         "communities, schools, townships and hospitals, their evaluation, and the risk reports "
         "they send (activity 2 of the notice).",
         routers=[workbooks.router, router],  # workbooks first: template.xlsx is no id
-        on_startup=[_indexes],
+        on_startup=[_indexes, start_campaign_reader],
+        on_shutdown=[stop_campaign_reader],
     )
