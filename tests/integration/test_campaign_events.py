@@ -16,10 +16,10 @@ from sanjin_aggregator.service.campaigns import CampaignService
 from sanjin_shared.audit import Actor
 from sanjin_shared.auth import Principal, Role
 from sanjin_shared.clock import BEIJING
+from sanjin_shared.context import RequestContext
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.mongo import UnitOfWork
 from sanjin_shared.outbox import OUTBOX
-from sanjin_shared.records import RequestContext
 from sanjin_shared.topics import CAMPAIGNS
 from tests.conftest import World
 
