@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from sanjin_devstack.keycloak import KeycloakServer
-from sanjin_devstack.procs import wait_for
+from sanjin_devstack.procs import port_open, wait_for
 from tests.conftest import World
 from tests.support.factories import activity_body
 from tests.support.identity import sign_in
@@ -267,10 +267,14 @@ def test_a_key_rotation_needs_no_restart_and_cached_keys_outlive_the_endpoint(
             timeout_s=30,
             what="the new key accepted",
         )
+        refreshed_at = time.monotonic()  # the verifier's last fetch, at most this late
         assert _fetches(events_oidc, "ok") - fetched == 1, "one JWKS refresh, no more"
         assert _list(events_oidc, old).status_code == 200, "the old token stays valid"
 
         keycloak.stop()  # the JWKS endpoint is gone
+        # the launcher exits before the server has closed its port: wait until it has, so the
+        # next fetch fails rather than reaching a server still shutting down
+        wait_for(lambda: not port_open(keycloak.port), timeout_s=60, what="Keycloak's port closed")
         failed = _fetches(events_oidc, "failed")
         assert _list(events_oidc, old).status_code == 200
         assert _list(events_oidc, new).status_code == 200
@@ -280,6 +284,12 @@ def test_a_key_rotation_needs_no_restart_and_cached_keys_outlive_the_endpoint(
             stranger,
             algorithm="RS256",
             headers={"kid": "a-key-nobody-published"},
+        )
+        # an unknown kid fetches again only once the refresh interval (1 s here) has passed
+        wait_for(
+            lambda: time.monotonic() - refreshed_at > 1.5,
+            timeout_s=5,
+            what="the refresh interval passed",
         )
         answer = _list(events_oidc, unknown)
         assert answer.status_code == 401, answer.text
