@@ -31,6 +31,7 @@ from sanjin_shared.workbook import Part, RecordSheet, export, template
 from sanjin_shared.workbook.imports import (
     TEMPLATE_RESPONSE,
     WorkbookImport,
+    campaigns_named,
     import_report,
     missing_rows,
     read_upload,
@@ -155,7 +156,7 @@ async def import_points(
     parsed = await read_upload(file, POINTS, max_rows=platform.settings.max_import_rows)
     use_case = PointWorkbookImport(platform.unit_of_work(ctx.actor))
     results, conflicts = await use_case.run(ctx, owner, _rows(parsed), dry_run=dry_run)
-    campaigns = {row.parts[0].campaign for row in parsed.rows}  # type: ignore[union-attr]
+    campaigns = campaigns_named(parsed)
     stored = await use_case.stored(owner, campaigns) if campaigns else {}
     return import_report(
         parsed,
@@ -249,7 +250,7 @@ async def import_reports_workbook(
         lambda body: fingerprint(ReportCreate.model_validate(body)),
         dry_run=dry_run,
     )
-    campaigns = {row.parts[0].campaign for row in parsed.rows}  # type: ignore[union-attr]
+    campaigns = campaigns_named(parsed)
     stored = await use_case.stored(owner, campaigns) if campaigns else {}
     return import_report(
         parsed,
