@@ -1,8 +1,7 @@
-import { Spin } from "antd";
 import { lazy, Suspense, type ReactNode } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { useAuth } from "./auth/AuthProvider";
-import { useI18n } from "./i18n";
+import { Loading } from "./pages/Loading";
 import { SignIn } from "./pages/SignIn";
 import { HqOnly, NoRole, NotFound } from "./pages/Results";
 import { BOARD_ROLES, HOME } from "./roles";
@@ -10,13 +9,8 @@ import { BOARD_ROLES, HOME } from "./roles";
 // the frame and each workspace are chunks of their own: the sign-in page loads little, and a
 // province officer never downloads the board's charts
 const AppLayout = lazy(() => import("./layout/AppLayout").then((m) => ({ default: m.AppLayout })));
-const Dashboard = lazy(() => import("./hq/Dashboard"));
-const ProvinceHome = lazy(() => import("./province/ProvinceHome"));
-
-function Loading() {
-  const { t } = useI18n();
-  return <div style={{ padding: 48, textAlign: "center" }}><Spin tip={t("loading")} size="large"><div style={{ height: 40 }} /></Spin></div>;
-}
+const HqWorkspace = lazy(() => import("./hq/HqWorkspace"));
+const ProvinceWorkspace = lazy(() => import("./province/ProvinceWorkspace"));
 
 function Home() {
   const { identity } = useAuth();
@@ -47,8 +41,8 @@ export function App() {
         <Routes>
           <Route element={<AppLayout />}>
             <Route index element={<Home />} />
-            <Route path="hq" element={<Board><Dashboard /></Board>} />
-            <Route path="province" element={<Province><ProvinceHome /></Province>} />
+            <Route path="hq/*" element={<Board><HqWorkspace /></Board>} />
+            <Route path="province/*" element={<Province><ProvinceWorkspace /></Province>} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

@@ -1,7 +1,10 @@
 // Chinese by default, English on request. The Chinese texts use the notice's own words.
+import * as hq from "./hq/texts";
+import * as province from "./province/texts";
+import * as records from "./records/texts";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 
-const zh = {
+const core = {
   appTitle: "消费品质量安全“三进”活动",
   appSubtitle: "进社区 · 进校园 · 进乡镇",
   signIn: "登录",
@@ -30,46 +33,9 @@ const zh = {
   goProvince: "进入本省工作台",
   notFound: "页面不存在",
   backHome: "返回首页",
-  // the national board
-  boardTitle: "全国看板",
-  campaign: "活动年度",
-  metric: "指标",
-  asOf: "数据截至",
-  noData: "尚无数据",
-  totals: "全国合计",
-  map: "各省分布",
-  ranking: "排名",
-  trend: "每日趋势（全国累计）",
-  tracker: "报送情况",
-  unit: "填报单位",
-  status: "状态",
-  submittedAt: "报送时间",
-  timeliness: "及时性",
-  deadline: "报送截止",
-  missing: "未报送",
-  submitted: "已报送",
-  approved: "已审核",
-  returned: "已退回",
-  onTime: "按时",
-  late: "逾期报送",
-  overdue: "逾期未报",
-  xpccMarker: "兵团",
-  trackerSummary: "应报 {expected} · 已报 {submitted} · 按时 {on_time} · 逾期报送 {late} · 已审核 {approved} · 未报 {missing}",
-  mapNote: "地图仅用于内部统计展示。",
-  // the province workspace
-  provinceTitle: "本省工作台",
-  provinceIntro: "活动记录、统计表（附件1）、风险信息监测点（附件2）、总结材料与典型案例的报送将在本工作台办理。",
-  provinceComing: "本省工作台正在建设中",
-  currentCampaign: "本年度活动",
-  daysLeft: "距报送截止还有 {days} 天",
-  deadlinePassed: "报送已截止",
-  mySubmission: "本省报送状态",
-  noCampaign: "尚无活动年度",
 };
 
-type Key = keyof typeof zh;
-
-const en: Record<Key, string> = {
+const coreEn: Record<keyof typeof core, string> = {
   appTitle: "Consumer-product quality safety campaign",
   appSubtitle: "into communities · campuses · townships",
   signIn: "Sign in",
@@ -98,49 +64,24 @@ const en: Record<Key, string> = {
   goProvince: "Open the province workspace",
   notFound: "Page not found",
   backHome: "Back to the start page",
-  boardTitle: "National board",
-  campaign: "Campaign",
-  metric: "Metric",
-  asOf: "Figures as of",
-  noData: "no data yet",
-  totals: "National totals",
-  map: "By province",
-  ranking: "Ranking",
-  trend: "Daily trend (national, cumulative)",
-  tracker: "Report submissions",
-  unit: "Reporting unit",
-  status: "Status",
-  submittedAt: "Submitted",
-  timeliness: "Timeliness",
-  deadline: "Deadline",
-  missing: "missing",
-  submitted: "submitted",
-  approved: "approved",
-  returned: "returned",
-  onTime: "on time",
-  late: "late",
-  overdue: "overdue",
-  xpccMarker: "XPCC",
-  trackerSummary: "expected {expected} · submitted {submitted} · on time {on_time} · late {late} · approved {approved} · missing {missing}",
-  mapNote: "The map is an illustration for internal statistics.",
-  provinceTitle: "Province workspace",
-  provinceIntro: "Records, the statistics table (Attachment 1), the monitoring-point register (Attachment 2), the summary and the typical cases will be handled here.",
-  provinceComing: "The province workspace is being built",
-  currentCampaign: "Current campaign",
-  daysLeft: "{days} days left to the deadline",
-  deadlinePassed: "the deadline has passed",
-  mySubmission: "Your report",
-  noCampaign: "No campaign yet",
 };
 
+// Each area keeps its own texts (hq/texts.ts, province/texts.ts, records/texts.ts); they meet here.
+const zh = { ...core, ...hq.zh, ...province.zh, ...records.zh };
+
+export type TextKey = keyof typeof zh;
+
+const en: Record<TextKey, string> = { ...coreEn, ...hq.en, ...province.en, ...records.en };
+
+
 export type Lang = "zh" | "en";
-const TEXTS: Record<Lang, Record<Key, string>> = { zh, en };
+const TEXTS: Record<Lang, Record<TextKey, string>> = { zh, en };
 const STORAGE_KEY = "sanjin-lang"; // a preference, not a credential
 
 interface I18n {
   lang: Lang;
   toggle: () => void;
-  t: (key: Key, values?: Record<string, string | number>) => string;
+  t: (key: TextKey, values?: Record<string, string | number>) => string;
   /** a time shown in Beijing time, wherever the browser is */
   beijingTime: (iso: string) => string;
   number: (value: number | null | undefined) => string;

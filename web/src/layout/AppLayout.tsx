@@ -23,7 +23,7 @@ export function AppLayout() {
     <Layout style={{ minHeight: "100vh" }}>
       <Layout.Header className="app-header">
         <div className="brand">{t("appTitle")}<small>{t("appSubtitle")}</small></div>
-        <Menu theme="dark" mode="horizontal" selectedKeys={[location.pathname]} items={items} onClick={({ key }) => navigate(key)} />
+        <Menu theme="dark" mode="horizontal" selectedKeys={items.filter((i) => location.pathname.startsWith(i.key)).map((i) => i.key)} items={items} onClick={({ key }) => navigate(key)} />
         <Space className="who">
           <span id="who">{identity?.name}</span>
           {role && <Tag color="gold">{t(ROLE_LABEL[role])}</Tag>}

@@ -170,6 +170,13 @@ def _row_error(
     )
 
 
+def campaigns_named(parsed: ParsedWorkbook) -> set[str]:
+    """The campaigns the rows of a workbook name (their first part is a create body with a
+    `campaign`), whose stored records `missing_rows` compares with the rows."""
+    firsts = (row.parts[0] for row in parsed.rows if row.parts[0] is not None)
+    return {str(part.model_dump(include={"campaign"})["campaign"]) for part in firsts}
+
+
 def missing_rows(stored: dict[str, str], keys: Iterable[str | None]) -> list[MissingRow]:
     """The records (external id -> id) whose 编号 is not among the workbook's keys."""
     present = {k for k in keys if k is not None}

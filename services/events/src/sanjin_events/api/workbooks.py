@@ -30,6 +30,7 @@ from sanjin_shared.workbook import Part, RecordSheet, export, template
 from sanjin_shared.workbook.imports import (
     TEMPLATE_RESPONSE,
     WorkbookImport,
+    campaigns_named,
     import_report,
     missing_rows,
     read_upload,
@@ -133,7 +134,7 @@ async def import_activities_workbook(
     use_case = ActivityWorkbookImport(platform.unit_of_work(ctx.actor))
     results, conflicts = await use_case.run(ctx, items, reports, dry_run=dry_run)
     conflicts = refused + late + conflicts
-    named = {row.parts[0].campaign for row in parsed.rows}  # type: ignore[union-attr]
+    named = campaigns_named(parsed)
     stored = await use_case.stored(ctx, owner, named) if named else {}
     return import_report(
         parsed,

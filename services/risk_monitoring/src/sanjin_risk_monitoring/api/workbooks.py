@@ -33,6 +33,7 @@ from sanjin_shared.workbook import Part, RecordSheet, export, template
 from sanjin_shared.workbook.imports import (
     TEMPLATE_RESPONSE,
     WorkbookImport,
+    campaigns_named,
     import_report,
     missing_rows,
     read_upload,
@@ -172,7 +173,7 @@ async def import_points(
     use_case = PointWorkbookImport(platform.unit_of_work(ctx.actor))
     results, conflicts = await use_case.run(ctx, owner, rows, dry_run=dry_run)
     conflicts = refused + conflicts
-    named = {row.parts[0].campaign for row in parsed.rows}  # type: ignore[union-attr]
+    named = campaigns_named(parsed)
     stored = await use_case.stored(owner, named) if named else {}
     return import_report(
         parsed,
@@ -269,7 +270,7 @@ async def import_reports_workbook(
         dry_run=dry_run,
     )
     conflicts = refused + conflicts
-    named = {row.parts[0].campaign for row in parsed.rows}  # type: ignore[union-attr]
+    named = campaigns_named(parsed)
     stored = await use_case.stored(owner, named) if named else {}
     return import_report(
         parsed,

@@ -1,0 +1,15 @@
+// The headquarters workspace (全国看板 and what HQ does there): its pages, declared once for the
+// menu and the routes.
+import { lazy } from "react";
+import { Workspace, type Page } from "../layout/Workspace";
+import { Loading } from "../pages/Loading";
+
+const Dashboard = lazy(() => import("./Dashboard"));
+
+const PAGES: readonly Page[] = [
+  { path: "", label: "navBoard", element: <Dashboard /> },
+];
+
+export default function HqWorkspace() {
+  return <Workspace pages={PAGES} fallback={<Loading />} />;
+}

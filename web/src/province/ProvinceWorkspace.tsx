@@ -1,0 +1,14 @@
+// The province workspace (本省工作台): its pages, declared once for the menu and the routes.
+import { lazy } from "react";
+import { Workspace, type Page } from "../layout/Workspace";
+import { Loading } from "../pages/Loading";
+
+const ProvinceHome = lazy(() => import("./ProvinceHome"));
+
+const PAGES: readonly Page[] = [
+  { path: "", label: "navProvinceHome", element: <ProvinceHome /> },
+];
+
+export default function ProvinceWorkspace() {
+  return <Workspace pages={PAGES} fallback={<Loading />} />;
+}
