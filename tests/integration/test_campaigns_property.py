@@ -21,9 +21,10 @@ from pymongo import AsyncMongoClient
 
 from sanjin_aggregator.service.register import points_in_campaign
 from sanjin_aggregator.service.statistics import statistics
-from sanjin_events.domain.activity import Activity, Report
+from sanjin_events.domain.activity import Activity, ActivityDetails, Report
 from sanjin_risk_monitoring.domain.point import Evaluation, MonitoringPoint
 from sanjin_shared.campaigns import CampaignBook, CampaignWindow, OutsideCampaign
+from sanjin_shared.declarations.monitoring import PointDetails
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.reference import ActivityKind, VenueType
 from tests.conftest import World
@@ -85,22 +86,27 @@ class History:
             today=est,
             id=f"mp_{i}_{uuid.uuid4().hex[:8]}",
             province=province,
-            campaign="2024",
-            name=f"点{i}",
-            venue_type=VenueType.community,
-            city="市",
-            county="区",
-            address="址",
-            host_organization="单位",
-            contact_name="联系人",
-            contact_phone="13800000000",
-            established_on=est,
+            external_id=None,
+            details=PointDetails(
+                campaign="2024",
+                name=f"点{i}",
+                venue_type=VenueType.community,
+                city="市",
+                county="区",
+                address="址",
+                host_organization="单位",
+                contact_name="联系人",
+                contact_phone="13800000000",
+                established_on=est,
+            ),
         )
         self.events.append(envelope(p.events[0], p.version))
         done: list[tuple[str, date]] = []
         for op, day in sorted(actions, key=lambda a: a[1]):  # as they happen, in time
             if op == "evaluate":
-                p = p.evaluate(Evaluation(day, score, "评估组", ""), today=day)
+                p = p.evaluate(
+                    Evaluation(evaluated_on=day, score=score, evaluator="评估组"), today=day
+                )
             elif op == "deactivate" and p.status.value == "active":
                 p = p.deactivate("撤并", today=day)
             elif op == "reactivate" and p.status.value == "inactive":
@@ -121,18 +127,31 @@ class History:
         a = Activity.schedule(
             id=f"act_{i}_{uuid.uuid4().hex[:8]}",
             province=province,
-            campaign=campaign,
-            kind=ActivityKind.education,
-            title="进社区",
-            venue_type=VenueType.community,
-            venue_name=f"社区{i}",
-            city="市",
-            county="区",
-            scheduled_on=day,
-            organizer="局",
+            details=ActivityDetails(
+                campaign=campaign,
+                kind=ActivityKind.education,
+                title="进社区",
+                venue_type=VenueType.community,
+                venue_name=f"社区{i}",
+                city="市",
+                county="区",
+                scheduled_on=day,
+                organizer="局",
+            ),
         )
         self.events.append(envelope(a.events[0], a.version))
-        a = a.submit_report(Report(day, participants, 0, 0, 0, 0, 0), today=FAR_FUTURE)
+        a = a.submit_report(
+            Report(
+                held_on=day,
+                participants=participants,
+                materials_distributed=0,
+                consultations=0,
+                comparison_items_displayed=0,
+                video_showings=0,
+                media_reports=0,
+            ),
+            today=FAR_FUTURE,
+        )
         self.events.append(envelope(a.events[0], a.version))
         self.activities.append(a)
 

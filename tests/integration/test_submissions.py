@@ -166,7 +166,8 @@ async def test_changing_a_deadline_judges_again_every_unit_not_approved(
         clock = Clock()
         uow = UnitOfWork(client, client[db_name], actor=Actor.system("tests"))
         service = SubmissionService(uow, StatisticsStore(client[db_name]), clock=clock)
-        await service.define_campaign(HQ, "c3", date(2019, 9, 1), date(2019, 11, 30), DEADLINE)
+        campaigns = CampaignService(uow, clock=clock)
+        await campaigns.define(HQ, "c3", date(2019, 9, 1), date(2019, 11, 30), DEADLINE)
         clock.now = DEADLINE + timedelta(hours=20)  # late, both
         await service.submit(province("110000"), "c3", "北京")
         await service.submit(province("120000"), "c3", "天津")
@@ -185,7 +186,7 @@ async def test_changing_a_deadline_judges_again_every_unit_not_approved(
             "130000": (None, 1),  # missing, a day overdue
         }
         # the campaign's deadline moves a day later: everything not approved is judged again
-        await service.define_campaign(
+        await campaigns.define(
             HQ, "c3", date(2019, 9, 1), date(2019, 11, 30), DEADLINE + timedelta(days=1)
         )
         tracker = await service.tracker("c3")

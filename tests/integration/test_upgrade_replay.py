@@ -21,9 +21,10 @@ from sanjin_aggregator.service.register import points_in_campaign
 from sanjin_aggregator.service.replay import replay
 from sanjin_aggregator.service.statistics import daily_series, statistics
 from sanjin_aggregator.settings import AggregatorSettings
-from sanjin_events.domain.activity import Activity, Report
+from sanjin_events.domain.activity import Activity, ActivityDetails, Report
 from sanjin_risk_monitoring.domain.point import Evaluation, MonitoringPoint
 from sanjin_shared.clock import BEIJING
+from sanjin_shared.declarations.monitoring import PointDetails
 from sanjin_shared.events.catalogue import CATALOGUE
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.provisioning import provision_topics
@@ -71,43 +72,65 @@ def history() -> list[EventEnvelope]:
             today=date(2024, 9, 5),
             id=f"mp_up_{i}_{uuid.uuid4().hex[:6]}",
             province=province,
-            campaign="2024",
-            name=f"点{i}",
-            venue_type=VenueType.community,
-            city="市",
-            county="区",
-            address="址",
-            host_organization="单位",
-            contact_name="联系人",
-            contact_phone="13800000000",
-            established_on=date(2024, 9, 1 + i),
+            external_id=None,
+            details=PointDetails(
+                campaign="2024",
+                name=f"点{i}",
+                venue_type=VenueType.community,
+                city="市",
+                county="区",
+                address="址",
+                host_organization="单位",
+                contact_name="联系人",
+                contact_phone="13800000000",
+                established_on=date(2024, 9, 1 + i),
+            ),
         )
         events.append(as_version_1(at(p, date(2024, 9, 2))))
-        p = p.evaluate(Evaluation(date(2024, 10, 1), 60 + i, "组", ""), today=date(2024, 10, 1))
+        p = p.evaluate(
+            Evaluation(evaluated_on=date(2024, 10, 1), score=60 + i, evaluator="组"),
+            today=date(2024, 10, 1),
+        )
         events.append(as_version_1(at(p, date(2024, 10, 1))))
         if i == 1:  # deactivated before 2025: not in use then
             p = p.deactivate("撤并", today=date(2024, 12, 15))
             events.append(as_version_1(at(p, date(2024, 12, 15))))
             continue
         # after the upgrade: version 2
-        p = p.evaluate(Evaluation(date(2025, 9, 20), 80 + i, "组", ""), today=date(2025, 9, 20))
+        p = p.evaluate(
+            Evaluation(evaluated_on=date(2025, 9, 20), score=80 + i, evaluator="组"),
+            today=date(2025, 9, 20),
+        )
         events.append(at(p, date(2025, 9, 20)))
     for i, (campaign, day) in enumerate((("2024", date(2024, 9, 9)), ("2025", date(2025, 10, 9)))):
         a = Activity.schedule(
             id=f"act_up_{i}_{uuid.uuid4().hex[:6]}",
             province="110000",
-            campaign=campaign,
-            kind=ActivityKind.education,
-            title="进社区",
-            venue_type=VenueType.community,
-            venue_name="社区",
-            city="市",
-            county="区",
-            scheduled_on=day,
-            organizer="局",
+            details=ActivityDetails(
+                campaign=campaign,
+                kind=ActivityKind.education,
+                title="进社区",
+                venue_type=VenueType.community,
+                venue_name="社区",
+                city="市",
+                county="区",
+                scheduled_on=day,
+                organizer="局",
+            ),
         )
         events.append(envelope(a.events[0], a.version))
-        a = a.submit_report(Report(day, 100 + i, 0, 0, 0, 0, 0), today=date(2030, 1, 1))
+        a = a.submit_report(
+            Report(
+                held_on=day,
+                participants=100 + i,
+                materials_distributed=0,
+                consultations=0,
+                comparison_items_displayed=0,
+                video_showings=0,
+                media_reports=0,
+            ),
+            today=date(2030, 1, 1),
+        )
         events.append(envelope(a.events[0], a.version))
     return events
 
@@ -160,16 +183,19 @@ async def test_a_replay_after_the_upgrade_equals_a_fresh_build(world: World) -> 
                             today=date(2019, 9, 1),
                             id="mp_legacy",
                             province="650000",
-                            campaign="2019",
-                            name="旧点",
-                            venue_type=VenueType.campus,
-                            city="市",
-                            county="区",
-                            address="址",
-                            host_organization="单位",
-                            contact_name="联系人",
-                            contact_phone="13800000000",
-                            established_on=date(2019, 9, 1),
+                            external_id=None,
+                            details=PointDetails(
+                                campaign="2019",
+                                name="旧点",
+                                venue_type=VenueType.campus,
+                                city="市",
+                                county="区",
+                                address="址",
+                                host_organization="单位",
+                                contact_name="联系人",
+                                contact_phone="13800000000",
+                                established_on=date(2019, 9, 1),
+                            ),
                         ).events[0],
                         1,
                     )

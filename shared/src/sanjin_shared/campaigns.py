@@ -39,8 +39,10 @@ from sanjin_shared.events.campaigns import DEFAULT_CAMPAIGNS as DEFAULT_CAMPAIGN
 from sanjin_shared.events.campaigns import CampaignEvent
 from sanjin_shared.events.catalogue import decode
 from sanjin_shared.events.envelope import EventEnvelope
+from sanjin_shared.kafka import client_kwargs
 from sanjin_shared.logging import get_logger
 from sanjin_shared.problems import Problem
+from sanjin_shared.settings import KafkaClientSettings
 from sanjin_shared.topics import CAMPAIGNS, physical
 
 log = get_logger(__name__)
@@ -193,9 +195,11 @@ class CampaignReader:
         catch_up_timeout_s: float = 5.0,
         windows: Iterable[CampaignWindow] = DEFAULT_CAMPAIGNS,
         known: AsyncCollection[Any] | None = None,
+        settings: KafkaClientSettings | None = None,
     ) -> None:
         self._known = known
         self._bootstrap = bootstrap
+        self._settings = settings  # the security (TLS, SASL); by default the environment's
         self._topic = physical(CAMPAIGNS.name, topic_prefix)
         self._timeout = catch_up_timeout_s
         self.book = CampaignBook(windows, catch_up=self.catch_up)
@@ -279,7 +283,7 @@ class CampaignReader:
 
     async def _open(self) -> None:
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=self._bootstrap,
+            **client_kwargs(self._bootstrap, settings=self._settings),
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
@@ -343,6 +347,7 @@ async def start_campaign_reader(platform: Platform) -> None:
         topic_prefix=settings.topic_prefix,
         catch_up_timeout_s=settings.campaign_catch_up_s,
         known=platform.db[KNOWN],
+        settings=settings,
     )
     await reader.load()
     platform.campaigns = reader

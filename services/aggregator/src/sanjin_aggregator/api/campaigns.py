@@ -36,7 +36,8 @@ async def get_submissions(
     return SubmissionService(platform.unit_of_work(ctx.actor), store)
 
 
-async def get_campaigns(platform: PlatformDep, ctx: Context) -> CampaignService:
+async def get_campaigns(platform: PlatformDep, ctx: ReaderContext) -> CampaignService:
+    # the viewer reads the campaigns too; defining one is guarded by its route (admin)
     return CampaignService(platform.unit_of_work(ctx.actor))
 
 
