@@ -332,6 +332,9 @@ POLICY: dict[tuple[str, str, str], Entry] = {
         for path in ("/healthz", "/readyz", "/metrics")
     },
     **{(s, "GET", "/v1/audit"): Entry(P.HQ) for s in SERVICE_NAMES},
+    # a campaign: the aggregator's definition, each intake service's copy (the window it keeps
+    # its records to)
+    **{(s, "GET", "/v1/campaigns/{campaign}"): Entry(P.LIST, viewer=True) for s in SERVICE_NAMES},
     # events
     ("events", "POST", "/v1/activities"): Entry(
         P.CREATE, 201, body=lambda r: r.scoped(activity_body(r.campaign))
@@ -452,7 +455,6 @@ POLICY: dict[tuple[str, str, str], Entry] = {
         P.LIST, viewer=True
     ),
     ("aggregator", "PUT", "/v1/campaigns/{campaign}"): Entry(P.ADMIN, body=_campaign_body),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}"): Entry(P.LIST, viewer=True),
     ("aggregator", "GET", "/v1/campaigns"): Entry(P.LIST, viewer=True),
     ("aggregator", "POST", "/v1/campaigns/{campaign}/submissions"): Entry(
         P.PROVINCE, 201, body=lambda r: {"summary": "本省三进活动总结"}

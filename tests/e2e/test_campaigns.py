@@ -15,8 +15,9 @@ import httpx
 from openpyxl import load_workbook
 
 from sanjin_events.api.workbooks import SHEET
+from sanjin_risk_monitoring.api.workbooks import POINTS, REPORTS
 from tests.conftest import auth
-from tests.support.campaigns import CampaignTopic
+from tests.support.campaigns import CampaignTopic, define_campaign
 from tests.support.expected import all_pages
 from tests.support.factories import (
     activity_body,
@@ -200,6 +201,21 @@ async def test_bookings_results_and_responses_follow_their_parents_campaign(
         f"{srv}/v1/surveys/{vid}/responses:batch", json={"items": [ANSWERS]}, headers=BJ
     )
     refused(r, OUTSIDE, "opens_on")
+    # and their workbooks: every row is dated by the same session or survey
+    for template, imported in (
+        (
+            f"{insp}/v1/inspection-results/template.xlsx",
+            f"{insp}/v1/inspection-sessions/{sid}/results:import",
+        ),
+        (
+            f"{srv}/v1/surveys/{vid}/responses/template.xlsx",
+            f"{srv}/v1/surveys/{vid}/responses:import",
+        ),
+    ):
+        blank = await http.get(template, headers=BJ)
+        assert blank.status_code == 200, blank.text
+        r = await http.post(imported, files=upload(blank.content), headers=BJ)
+        refused(r, OUTSIDE, "date" if "inspection" in imported else "opens_on")
 
 
 async def test_a_campaign_defined_while_the_services_run_is_usable_without_a_restart(
@@ -383,3 +399,136 @@ async def test_workbook_rows_follow_the_campaign_rule(
     assert "不存在" in errors[FIRST_ROW + 1]["message"]
     assert errors[FIRST_ROW + 2]["column"] == letter_of(SHEET, "scheduled_on")
     assert "不在活动批次" in errors[FIRST_ROW + 3]["message"]
+
+
+async def test_points_and_risk_reports_workbook_rows_follow_the_campaign_rule(
+    http: httpx.AsyncClient, risk_service: ServiceProcess, campaign: str
+) -> None:
+    """The rows of the register's and the risk reports' workbooks, as their `POST`s."""
+    url, tag = risk_service.url, uuid.uuid4().hex[:6]
+    template = (await http.get(f"{url}/v1/monitoring-points/template.xlsx", headers=BJ)).content
+    points = [
+        (point_body(campaign, external_id=f"P{tag}-1", name=f"甲{tag}"),),
+        (point_body(f"2109-{tag}", external_id=f"P{tag}-2", name=f"乙{tag}"),),
+        (point_body(campaign, established_on="2020-01-01", external_id=f"P{tag}-3"),),
+        (point_body(campaign, established_on="2016-05-01", external_id=f"P{tag}-4"),),
+    ]
+    r = await http.post(
+        f"{url}/v1/monitoring-points:import",
+        files=upload(fill(template, POINTS, points)),
+        headers=BJ,
+    )
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert (answer["created"], answer["rejected"]) == (2, 2), answer  # set up earlier is fine
+    errors = {e["row"]: e for e in answer["errors"]}
+    assert sorted(errors) == [FIRST_ROW + 1, FIRST_ROW + 2]
+    assert errors[FIRST_ROW + 1]["column"] == letter_of(POINTS, "campaign")
+    assert errors[FIRST_ROW + 2]["column"] == letter_of(POINTS, "established_on")
+    assert "不在活动批次" in errors[FIRST_ROW + 2]["message"]
+
+    template = (await http.get(f"{url}/v1/risk-reports/template.xlsx", headers=BJ)).content
+    reports = [
+        (risk_report_body(f"P{tag}-1", campaign, external_id=f"R{tag}-1"),),
+        (risk_report_body(f"P{tag}-1", f"2109-{tag}", external_id=f"R{tag}-2"),),
+        (
+            risk_report_body(
+                f"P{tag}-1", campaign, occurred_on="2018-12-31", external_id=f"R{tag}-3"
+            ),
+        ),
+    ]
+    r = await http.post(
+        f"{url}/v1/risk-reports:import", files=upload(fill(template, REPORTS, reports)), headers=BJ
+    )
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert (answer["created"], answer["rejected"]) == (1, 2), answer
+    errors = {e["row"]: e for e in answer["errors"]}
+    assert errors[FIRST_ROW + 1]["column"] == letter_of(REPORTS, "campaign")
+    assert errors[FIRST_ROW + 2]["column"] == letter_of(REPORTS, "occurred_on")
+
+
+async def test_changes_keep_a_record_in_its_campaign_and_an_evaluation_needs_one(
+    http: httpx.AsyncClient,
+    events_service: ServiceProcess,
+    risk_service: ServiceProcess,
+    inspection_service: ServiceProcess,
+    survey_service: ServiceProcess,
+    aggregator: ServiceProcess,
+) -> None:
+    """A change may move a record's date only inside its campaign's window (a point's set-up
+    day may still lie before it); a point's evaluation belongs to the campaign whose window
+    holds its date, so one dated in no campaign is refused. The campaign is defined while the
+    services run, through the aggregator, with the tests' helper."""
+    risk, insp, srv = risk_service.url, inspection_service.url, survey_service.url
+    name = f"2023-{uuid.uuid4().hex[:6]}"
+    await define_campaign(
+        http,
+        aggregator=aggregator.url,
+        intake=[events_service.url, risk, insp, srv],
+        headers=ADMIN,
+        name=name,
+        starts_on=date(2023, 9, 1),
+        ends_on=date(2023, 11, 30),
+    )
+    # the helper's promise: every intake service accepts the campaign at once
+    known = await http.get(f"{events_service.url}/v1/campaigns/{name}", headers=BJ)
+    assert known.json() == {"campaign": name, "starts_on": "2023-09-01", "ends_on": "2023-11-30"}
+    unknown = await http.get(f"{risk}/v1/campaigns/2109-{uuid.uuid4().hex[:6]}", headers=BJ)
+    assert unknown.status_code == 404, unknown.text
+
+    point = await http.post(
+        f"{risk}/v1/monitoring-points",
+        json=point_body(name, established_on="2023-09-05", name=f"点{uuid.uuid4()}"),
+        headers=BJ,
+    )
+    assert point.status_code == 201, point.text
+    pid = point.json()["id"]
+    r = await http.patch(
+        f"{risk}/v1/monitoring-points/{pid}", json={"established_on": "2023-12-01"}, headers=BJ
+    )
+    refused(r, OUTSIDE, "established_on")
+    r = await http.patch(
+        f"{risk}/v1/monitoring-points/{pid}", json={"established_on": "2023-03-01"}, headers=BJ
+    )
+    assert r.status_code == 200 and r.json()["established_on"] == "2023-03-01", r.text
+
+    def evaluation(day: str) -> dict[str, Any]:
+        return {"evaluated_on": day, "score": 88, "evaluator": "评估组", "findings": ""}
+
+    r = await http.post(
+        f"{risk}/v1/monitoring-points/{pid}/evaluations", json=evaluation("2023-06-01"), headers=BJ
+    )
+    assert r.status_code == 422, r.text
+    problem = r.json()
+    assert problem["type"] == "urn:sanjin:problem:outside-every-campaign", problem
+    assert problem["errors"][0]["field"] == "evaluated_on"
+    assert f"{name}: 2023-09-01 至 2023-11-30" in problem["detail"]
+    r = await http.post(
+        f"{risk}/v1/monitoring-points/{pid}/evaluations", json=evaluation("2023-10-01"), headers=BJ
+    )
+    assert r.status_code == 200, r.text
+
+    session = await http.post(
+        f"{insp}/v1/inspection-sessions", json=session_body(name, date="2023-09-20"), headers=BJ
+    )
+    assert session.status_code == 201, session.text
+    sid = session.json()["id"]
+    r = await http.patch(
+        f"{insp}/v1/inspection-sessions/{sid}", json={"date": "2023-12-01"}, headers=BJ
+    )
+    refused(r, OUTSIDE, "date")
+    r = await http.patch(
+        f"{insp}/v1/inspection-sessions/{sid}", json={"date": "2023-10-01"}, headers=BJ
+    )
+    assert r.status_code == 200 and r.json()["date"] == "2023-10-01", r.text
+
+    survey = await http.post(
+        f"{srv}/v1/surveys", json=survey_body(name, opens_on="2023-09-01"), headers=BJ
+    )
+    assert survey.status_code == 201, survey.text
+    vid = survey.json()["id"]
+    r = await http.patch(f"{srv}/v1/surveys/{vid}", json={"opens_on": "2023-08-31"}, headers=BJ)
+    refused(r, OUTSIDE, "opens_on")
+    r = await http.patch(f"{srv}/v1/surveys/{vid}", json={"opens_on": "2023-09-10"}, headers=BJ)
+    assert r.status_code == 200 and r.json()["opens_on"] == "2023-09-10", r.text

@@ -21,7 +21,7 @@ from sanjin_shared.kafka import client_kwargs
 from sanjin_shared.provisioning import provision_topics
 from sanjin_shared.settings import KafkaClientSettings
 from tests.conftest import World, auth
-from tests.support.campaigns import TEST_WINDOW
+from tests.support.campaigns import define_campaign
 from tests.support.factories import activity_body, report_body
 from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
@@ -99,23 +99,16 @@ async def test_services_publish_and_consume_with_their_credentials(
         async with httpx.AsyncClient(timeout=30) as http:
             # defined through the aggregator: published by its relay as `aggregator`, read by
             # the events service's campaign reader as `events`
-            window = {
-                "starts_on": TEST_WINDOW[0].isoformat(),
-                "ends_on": TEST_WINDOW[1].isoformat(),
-                "report_deadline": "2020-01-10T17:00:00+08:00",
-            }
-            defined = await http.put(
-                f"{aggregator.url}/v1/campaigns/{campaign}", json=window, headers=auth("admin")
+            await define_campaign(
+                http,
+                aggregator=aggregator.url,
+                intake=[events.url],
+                headers=auth("admin"),
+                name=campaign,
             )
-            assert defined.status_code == 201, defined.text
             headers = auth("province", "510000")
             body = activity_body(campaign, venue_name="锦江社区", city="成都市", county="锦江区")
-            created = await eventually(
-                lambda: http.post(f"{events.url}/v1/activities", json=body, headers=headers),
-                until=lambda r: r.status_code not in (422, 503),
-                timeout_s=60,
-                what="the campaign defined a moment ago, at the events service",
-            )
+            created = await http.post(f"{events.url}/v1/activities", json=body, headers=headers)
             assert created.status_code == 201, created.text
             reported = await http.post(
                 f"{events.url}/v1/activities/{created.json()['id']}/report",

@@ -13,6 +13,7 @@ from sanjin_shared.campaigns import (
     CampaignsUnavailable,
     CampaignWindow,
     OutsideCampaign,
+    OutsideEveryCampaign,
     UnknownCampaign,
 )
 from sanjin_shared.events.catalogue import CATALOGUE, UnknownEvent, decode
@@ -77,6 +78,35 @@ async def test_an_unknown_campaign_is_looked_for_again_before_it_is_refused() ->
 
     with pytest.raises(CampaignsUnavailable):
         await CampaignBook(catch_up=unreachable).check("2026", date(2026, 9, 1), "d")
+
+
+async def test_a_date_names_its_campaigns_and_a_date_in_none_is_refused() -> None:
+    """A point's evaluation names no campaign: its date decides. A date in no known window is
+    looked for once more at the topic's end, then refused with the windows in the message."""
+    calls = []
+
+    async def catch_up() -> bool:
+        calls.append(1)
+        book.apply(W2025)  # the event arrived meanwhile
+        return True
+
+    book = CampaignBook(catch_up=catch_up)
+    assert await book.dated(date(2019, 10, 1), "evaluated_on") == list(DEFAULT_CAMPAIGNS)
+    assert calls == []  # a date a known campaign holds never waits
+    assert await book.dated(date(2025, 11, 30), "evaluated_on") == [W2025]
+    assert len(calls) == 1
+    with pytest.raises(OutsideEveryCampaign) as outside:
+        await book.dated(date(2025, 12, 1), "evaluated_on")
+    problem = outside.value
+    assert (problem.status, problem.slug) == (422, "outside-every-campaign")
+    assert "2025: 2025-09-01 至 2025-11-30" in problem.detail
+    assert problem.extensions["errors"][0]["field"] == "evaluated_on"
+
+    async def unreachable() -> bool:
+        return False
+
+    with pytest.raises(CampaignsUnavailable):
+        await CampaignBook(catch_up=unreachable).dated(date(2026, 9, 1), "evaluated_on")
 
 
 async def test_a_batch_is_screened_item_by_item() -> None:

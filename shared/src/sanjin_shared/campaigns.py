@@ -29,11 +29,14 @@ from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from fastapi import Depends
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from sanjin_shared.api_types import CampaignId
 from sanjin_shared.app import Platform, PlatformDep
+from sanjin_shared.auth import AnyPrincipal
 from sanjin_shared.batch import ItemConflict
 from sanjin_shared.events.campaigns import DEFAULT_CAMPAIGNS as DEFAULT_CAMPAIGN_STATES
 from sanjin_shared.events.campaigns import CampaignEvent
@@ -41,7 +44,7 @@ from sanjin_shared.events.catalogue import decode
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.kafka import client_kwargs
 from sanjin_shared.logging import get_logger
-from sanjin_shared.problems import Problem
+from sanjin_shared.problems import NotFound, Problem
 from sanjin_shared.settings import KafkaClientSettings
 from sanjin_shared.topics import CAMPAIGNS, physical
 
@@ -100,13 +103,28 @@ class OutsideCampaign(Problem):
         )
 
 
+class OutsideEveryCampaign(Problem):
+    """A record dated by no campaign it names (a point's evaluation): its date lies in the
+    window of no known campaign."""
+
+    status, slug = 422, "outside-every-campaign"
+
+    def __init__(self, field: str, day: date, windows: Sequence[CampaignWindow]) -> None:
+        known = "; ".join(f"{w.id}: {w.text()}" for w in windows) or "-"
+        detail = (
+            f"{day.isoformat()} 不在任何活动批次的时间范围内（{known}） "
+            f"({field} {day.isoformat()} lies in the window of no campaign)"
+        )
+        super().__init__(detail, errors=[{"field": field, "message": detail}])
+
+
 class CampaignsUnavailable(Problem):
     status, slug = 503, "campaigns-unavailable"
 
-    def __init__(self, campaign: str) -> None:
+    def __init__(self, what: str) -> None:
         super().__init__(
-            f"campaign {campaign!r} could not be confirmed now (the campaigns topic is not "
-            "reachable); try again shortly",
+            f"{what} could not be confirmed now (the campaigns topic is not reachable); try "
+            "again shortly",
             headers={"Retry-After": "5"},
         )
 
@@ -148,14 +166,35 @@ class CampaignBook:
             raise OutsideCampaign(window, field, day)
         return window
 
+    async def known(self, campaign: str) -> CampaignWindow | None:
+        """The campaign's window; one not known yet is looked for again at the topic's end."""
+        missing = campaign not in self._windows and self._catch_up is not None
+        if missing and not await self._catch_up():  # type: ignore[misc]
+            raise CampaignsUnavailable(f"campaign {campaign!r}")
+        return self._windows.get(campaign)
+
     async def check(
         self, campaign: str, day: date, field: str, *, earlier_ok: bool = False
     ) -> CampaignWindow:
         """The rule; a campaign not known yet is looked for again at the topic's end."""
-        missing = campaign not in self._windows and self._catch_up is not None
-        if missing and not await self._catch_up():  # type: ignore[misc]
-            raise CampaignsUnavailable(campaign)
+        await self.known(campaign)
         return self.require(campaign, day, field, earlier_ok=earlier_ok)
+
+    def holding(self, day: date) -> list[CampaignWindow]:
+        """The campaigns whose window holds the day."""
+        return [w for w in self.all() if w.holds(day)]
+
+    async def dated(self, day: date, field: str) -> list[CampaignWindow]:
+        """The campaigns a record dated `day` belongs to (a point's evaluation names none: its
+        date decides); none known, after reading the topic to its end, is 422
+        `outside-every-campaign`."""
+        caught_up = self.holding(day) or self._catch_up is None or await self._catch_up()
+        if not caught_up:
+            raise CampaignsUnavailable(f"the campaign of {day.isoformat()}")
+        found = self.holding(day)
+        if not found:
+            raise OutsideEveryCampaign(field, day, self.all())
+        return found
 
     async def screen(
         self,
@@ -367,3 +406,39 @@ async def get_campaigns(platform: PlatformDep) -> CampaignBook:
 
 
 Campaigns = Annotated[CampaignBook, Depends(get_campaigns)]
+
+
+class KnownCampaign(BaseModel):
+    """A campaign as an intake service knows it: its records are dated inside this window."""
+
+    campaign: str = Field(title="活动批次", examples=["2019"])
+    starts_on: date = Field(title="开始日期", examples=["2019-09-01"])
+    ends_on: date = Field(title="结束日期", examples=["2019-11-30"])
+
+
+def campaigns_router() -> APIRouter:
+    """`GET /v1/campaigns/{campaign}` of an intake service: the window it holds its records to
+    (what its copy of the campaigns topic says now; a campaign it does not know yet is looked
+    for at the topic's end first). A system checks here that a campaign headquarters defined a
+    moment ago is accepted."""
+    router = APIRouter(prefix="/v1", tags=["campaigns"])
+
+    @router.get(
+        "/campaigns/{campaign}",
+        operation_id="campaigns-get",
+        response_model=KnownCampaign,
+        summary="A campaign as this service accepts it (its window)",
+        responses={404: {"description": "No such campaign (yet)"}},
+    )
+    async def get_known_campaign(
+        campaign: CampaignId, _caller: AnyPrincipal, book: Campaigns
+    ) -> KnownCampaign:
+        window = await book.known(campaign)
+        if window is None:
+            raise NotFound(
+                f"活动批次“{campaign}”不存在 (no campaign {campaign!r} here; headquarters "
+                "defines campaigns)"
+            )
+        return KnownCampaign(campaign=window.id, starts_on=window.starts_on, ends_on=window.ends_on)
+
+    return router

@@ -158,8 +158,11 @@ async def get_session(session_id: str, ctx: Context, sessions: Sessions) -> Sess
     responses={409: {"description": "Capacity below the confirmed bookings, or cancelled"}},
 )
 async def update_session(
-    session_id: str, body: SessionUpdate, ctx: Context, sessions: Sessions
+    session_id: str, body: SessionUpdate, ctx: Context, sessions: Sessions, campaigns: Campaigns
 ) -> SessionOut:
+    if body.date is not None:  # a session moves only within its campaign's window
+        session = (await sessions.get(ctx, session_id)).record
+        await campaigns.check(session.campaign, body.date, "date")
     return SessionOut.of(await sessions.update(ctx, session_id, body))
 
 

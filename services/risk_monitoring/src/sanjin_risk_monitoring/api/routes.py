@@ -140,7 +140,14 @@ async def get_point(point_id: str, ctx: Context, points: Points) -> PointOut:
     tags=["monitoring points"],
     summary="Change a point's details",
 )
-async def update_point(point_id: str, body: PointUpdate, ctx: Context, points: Points) -> PointOut:
+async def update_point(
+    point_id: str, body: PointUpdate, ctx: Context, points: Points, campaigns: Campaigns
+) -> PointOut:
+    if body.established_on is not None:  # the point stays in the campaign it was registered in
+        point = (await points.get(ctx, point_id)).record
+        await campaigns.check(
+            point.campaign, body.established_on, "established_on", earlier_ok=True
+        )
     return _point(ctx, await points.update(ctx, point_id, body))
 
 
@@ -152,8 +159,10 @@ async def update_point(point_id: str, body: PointUpdate, ctx: Context, points: P
     summary="Record an evaluation (the latest counts)",
 )
 async def evaluate_point(
-    point_id: str, body: EvaluationIn, ctx: Context, points: Points
+    point_id: str, body: EvaluationIn, ctx: Context, points: Points, campaigns: Campaigns
 ) -> PointOut:
+    # an evaluation counts in the campaign whose window holds its date: there must be one
+    await campaigns.dated(body.evaluated_on, "evaluated_on")
     return _point(ctx, await points.evaluate(ctx, point_id, body))
 
 

@@ -111,8 +111,11 @@ async def get_survey(survey_id: str, ctx: Context, service: Service) -> SurveyOu
     summary="Change a survey (its questions only while it has no responses)",
 )
 async def revise_survey(
-    survey_id: str, body: SurveyUpdate, ctx: Context, service: Service
+    survey_id: str, body: SurveyUpdate, ctx: Context, service: Service, campaigns: Campaigns
 ) -> SurveyOut:
+    if body.opens_on is not None:  # a survey opens only within its campaign's window
+        survey = (await service.get(ctx, survey_id)).record
+        await campaigns.check(survey.campaign, body.opens_on, "opens_on")
     return SurveyOut.of(await service.revise(ctx, survey_id, body))
 
 
