@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pymongo import AsyncMongoClient
 
+from sanjin_risk_monitoring.adapters.repository import PointRepository
 from sanjin_risk_monitoring.domain.point import Evaluation, MonitoringPoint, PointStatus
 from sanjin_risk_monitoring.domain.report import RiskReport
 from sanjin_risk_monitoring.domain.triage import LEVELS, product_key, risk_level
+from sanjin_shared.declaration import to_document
 from sanjin_shared.declarations.monitoring import PointDetails, ReportDetails
 from sanjin_shared.errors import InvalidTransition, RuleViolation
 from sanjin_shared.events.monitoring import (
@@ -217,3 +220,25 @@ def test_an_inactive_point_cannot_report_and_rules_name_the_field() -> None:
     with pytest.raises(RuleViolation) as err:
         report(point(), severity=Severity.none, injured=True)
     assert err.value.field == "severity"
+
+
+def test_a_point_stored_before_its_status_changes_were_kept_ends_its_use_on_its_last_change() -> (
+    None
+):
+    """A document written before `status_changes` existed: an inactive point was deactivated
+    at the latest on the Beijing day of its last change (16:30 UTC is the next day in Beijing),
+    so after a reactivation it has two periods of use, not one from `established_on`."""
+    repository = PointRepository(AsyncMongoClient("mongodb://127.0.0.1:9", connect=False)["x"])
+    doc = to_document(point().but(status=PointStatus.inactive, deactivation_reason="撤并"))
+    doc.pop("status_changes")
+    doc["updated_at"] = datetime(2019, 12, 14, 16, 30, tzinfo=UTC)
+    stored = repository.from_doc(doc)
+    assert stored.active_periods() == [(date(2019, 9, 1), date(2019, 12, 15))]
+    again = stored.reactivate(today=date(2020, 3, 1))
+    assert again.active_periods() == [
+        (date(2019, 9, 1), date(2019, 12, 15)),
+        (date(2020, 3, 1), None),
+    ]
+    active = to_document(point())
+    active.pop("status_changes")
+    assert repository.from_doc(active | {"updated_at": doc["updated_at"]}).status_changes == ()

@@ -13,6 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from sanjin_risk_monitoring.domain.point import MonitoringPoint, PointStatus
 from sanjin_risk_monitoring.domain.report import RiskReport
+from sanjin_shared.clock import beijing_date
 from sanjin_shared.filters import DateSpan, RecordFilter
 from sanjin_shared.reference import HazardType, ProductCategory, RiskLevel, VenueType
 from sanjin_shared.repository import RecordRepository
@@ -52,6 +53,21 @@ class ReportFilter(RecordFilter):
 class PointRepository(RecordRepository[MonitoringPoint]):
     collection = POINTS
     record_type = MonitoringPoint
+
+    def from_doc(self, doc: dict[str, Any]) -> MonitoringPoint:
+        if "status_changes" not in doc:
+            doc = doc | {"status_changes": legacy_status_changes(doc)}
+        return super().from_doc(doc)
+
+
+def legacy_status_changes(doc: dict[str, Any]) -> list[dict[str, str]]:
+    """A point stored before the days of its status changes were kept: an inactive one was
+    deactivated at the latest on the (Beijing) day of its last change, so it stands in no
+    campaign after that day."""
+    if doc.get("status") == PointStatus.inactive.value and "updated_at" in doc:
+        day = beijing_date(doc["updated_at"])
+        return [{"on": day.isoformat(), "status": PointStatus.inactive.value}]
+    return []
 
 
 class ReportRepository(RecordRepository[RiskReport]):
