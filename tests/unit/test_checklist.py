@@ -223,3 +223,9 @@ def test_properties(
     # uploading the summary takes its item away and adds none
     with_summary = checklist(replace(f, files=[*kinds, FileKind.summary]))
     assert {i.code for i in with_summary} == {i.code for i in items} - {ChecklistCode.no_summary}
+
+
+def test_every_item_reads_in_english_too() -> None:
+    items = checklist(replace(facts(), unreported=[date(2031, 9, 1)]))
+    assert items[0].message_en == "1 activities past their date are not reported"
+    assert all(i.message_en and "{" not in i.message_en for i in items)

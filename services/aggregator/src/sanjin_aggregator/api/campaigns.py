@@ -445,6 +445,7 @@ class ChecklistItemOut(BaseModel):
     code: ChecklistCode = Field(description="What is outstanding; the web application links it")
     count: int = Field(description="How many (1 for a thing not done at all)")
     message: str = Field(description="In Chinese, for the officer")
+    message_en: str = Field(description="The same in English")
 
 
 class ChecklistOut(BaseModel):
@@ -478,7 +479,10 @@ async def unit_checklist_get(
     return ChecklistOut(
         campaign=campaign,
         province=province,
-        items=[ChecklistItemOut(code=i.code, count=i.count, message=i.message) for i in items],
+        items=[
+            ChecklistItemOut(code=i.code, count=i.count, message=i.message, message_en=i.message_en)
+            for i in items
+        ],
     )
 
 

@@ -38,6 +38,20 @@ class ChecklistCode(LabelledEnum):
     not_submitted = ("not_submitted", "尚未报送")
 
 
+MESSAGES_EN: dict[ChecklistCode, str] = {
+    ChecklistCode.activities_not_reported: "{count} activities past their date are not reported",
+    ChecklistCode.no_activities: "No activity has been held yet",
+    ChecklistCode.no_monitoring_points: "No monitoring point in use is registered (Attachment 2)",
+    ChecklistCode.points_not_evaluated: "{count} monitoring points are not evaluated this year",
+    ChecklistCode.no_survey: "No satisfaction survey yet",
+    ChecklistCode.no_survey_responses: "The satisfaction survey has no responses yet",
+    ChecklistCode.no_summary: "No summary document uploaded",
+    ChecklistCode.no_typical_case: "No typical case yet",
+    ChecklistCode.returned: "Headquarters returned the report: correct it and submit again",
+    ChecklistCode.not_submitted: "Not submitted yet",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class ChecklistItem:
     code: ChecklistCode
@@ -46,6 +60,10 @@ class ChecklistItem:
     @property
     def message(self) -> str:
         return self.code.label_zh.format(count=self.count)
+
+    @property
+    def message_en(self) -> str:
+        return MESSAGES_EN[self.code].format(count=self.count)
 
 
 @dataclass(frozen=True, slots=True)
