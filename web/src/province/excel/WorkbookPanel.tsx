@@ -15,7 +15,7 @@ type Missing = ImportReport["missing"][number];
 function ProblemAlert({ error }: { error: Error }) {
   const details = error instanceof ApiError ? (error.problem?.errors ?? []) : [];
   return (
-    <Alert type="error" showIcon message={error.message} id="excel-problem"
+    <Alert type="error" showIcon message={error.message} className="excel-problem"
       description={details.length > 0 && <ul style={{ margin: 0, paddingLeft: 20 }}>{details.map((d, i) => <li key={i}>{d.message}</li>)}</ul>} />
   );
 }
@@ -23,7 +23,7 @@ function ProblemAlert({ error }: { error: Error }) {
 function ErrorsTable({ errors }: { errors: RowError[] }) {
   const { t } = useI18n();
   return (
-    <Table<RowError> id="excel-errors" size="small" bordered rowKey={(e) => `${e.sheet}|${e.row}|${e.column}|${e.message}`}
+    <Table<RowError> className="excel-errors" size="small" bordered rowKey={(e) => `${e.sheet}|${e.row}|${e.column}|${e.message}`}
       dataSource={errors} pagination={errors.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
       title={() => <strong>{t("excelErrorsTitle")}</strong>}
       columns={[
@@ -41,7 +41,7 @@ function MissingTable({ missing }: { missing: Missing[] }) {
   return (
     <Space direction="vertical" style={{ width: "100%" }}>
       <Alert type="info" showIcon message={`${t("excelMissing")}：${missing.length}`} description={t("excelMissingHint")} />
-      <Table<Missing> id="excel-missing" size="small" bordered rowKey="id" dataSource={missing}
+      <Table<Missing> className="excel-missing" size="small" bordered rowKey="id" dataSource={missing}
         pagination={missing.length > 10 ? { pageSize: 10, showSizeChanger: false } : false}
         columns={[{ title: t("excelExternalId"), dataIndex: "external_id" }, { title: t("excelRecordId"), dataIndex: "id" }]} />
     </Space>
@@ -122,7 +122,7 @@ export function WorkbookPanel({ type, campaign }: { type: WorkbookType; campaign
       </Upload.Dragger>
       {error && <ProblemAlert error={error} />}
       {check && file && (
-        <div id="excel-check">
+        <div className="excel-check">
           <Divider orientation="left" plain style={{ marginTop: 0 }}>{t("excelCheckTitle", { file: file.name })}</Divider>
           <Alert type={check.rejected ? "warning" : "success"} showIcon style={{ marginBottom: 12 }}
             message={check.rejected ? t("excelCheckErrors", { rows: check.rows, rejected: check.rejected }) : t("excelCheckOk", { rows: check.rows })} />
@@ -136,13 +136,13 @@ export function WorkbookPanel({ type, campaign }: { type: WorkbookType; campaign
           {check.errors.length > 0 && <ErrorsTable errors={check.errors} />}
           <div style={{ marginTop: 12 }}><MissingTable missing={check.missing} /></div>
           <Space style={{ marginTop: 12 }}>
-            <Button type="primary" onClick={() => void commit()} loading={busy === "commit"} disabled={importable === 0} id="excel-commit">{t("excelCommit")}</Button>
+            <Button type="primary" onClick={() => void commit()} loading={busy === "commit"} disabled={importable === 0} className="excel-commit">{t("excelCommit")}</Button>
             <Button onClick={reset}>{t("excelReset")}</Button>
           </Space>
         </div>
       )}
       {done && file && (
-        <div id="excel-report">
+        <div className="excel-report">
           <Alert type="success" showIcon message={t("excelDoneTitle", { file: file.name })} style={{ marginBottom: 12 }} />
           <Row gutter={16} style={{ marginBottom: 12 }}>
             <Col span={5}><Statistic title={t("excelCreated")} value={number(done.created)} /></Col>
