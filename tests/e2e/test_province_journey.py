@@ -31,8 +31,10 @@ from tests.support.province_pages import (
     figures,
     home_row,
     home_row_when,
+    menu,
     open_excel,
     open_home,
+    panel,
     row_errors,
     upload,
 )
@@ -131,7 +133,8 @@ async def test_province_officer_journey(http: httpx.AsyncClient, province_stack:
         await screenshot(page, "province-home-empty")
 
         # the activities: the template through the page, 200 rows, two of them wrong
-        await open_excel(page, stack, "activities")
+        await menu(page, "Excel 导入导出")
+        await panel(page, "activities").wait_for()
         template = await download_template(page, "activities")
         assert load_workbook(io.BytesIO(template))[ACTIVITIES.name]["A1"].value
         rows = activities(window)

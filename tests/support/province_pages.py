@@ -118,6 +118,13 @@ async def define_campaign(http: httpx.AsyncClient, stack: WebStack) -> Window:
 # -- the Excel page ---------------------------------------------------------------------------------
 
 
+async def menu(page: Any, label: str) -> None:
+    """Open a page of the workspace from the side menu; it is then the selected item."""
+    await page.locator(".workspace-menu .ant-menu-item", has_text=label).click()
+    selected = page.locator(".workspace-menu .ant-menu-item-selected", has_text=label)
+    await selected.wait_for()
+
+
 def panel(page: Any, workbook: str) -> Any:
     return page.locator(f".excel-panel[data-workbook={workbook}]")
 

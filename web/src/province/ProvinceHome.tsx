@@ -103,7 +103,7 @@ export default function ProvinceHome() {
         <Col xs={24} lg={11}>
           <Card title={t("currentCampaign")} loading={campaigns.loading} id="home-campaign" style={{ height: "100%" }}>
             {campaign ? (
-              <Descriptions column={1} size="small" styles={{ label: { width: 112 } }}>
+              <Descriptions column={1} size="small" styles={{ label: { whiteSpace: "nowrap" } }}>
                 <Descriptions.Item label={t("homeCampaign")}>{campaign.campaign}</Descriptions.Item>
                 <Descriptions.Item label={t("homeWindow")}>{campaign.starts_on} – {campaign.ends_on}</Descriptions.Item>
                 <Descriptions.Item label={t("homeDeadline")}>
@@ -140,9 +140,8 @@ export default function ProvinceHome() {
             ) : (
               <List size="small" dataSource={items} renderItem={(item) => (
                 <List.Item data-code={item.code} actions={[<Link key="go" to={CHECKLIST_LINKS[item.code]}>{t("homeGo")}</Link>]}>
-                  <Typography.Text type={item.code === "returned" ? "danger" : undefined}>
-                    {lang === "zh" ? item.message : item.message_en}
-                  </Typography.Text>
+                  <Badge status={item.code === "returned" || item.code === "not_submitted" ? "error" : "warning"}
+                    text={<Typography.Text type={item.code === "returned" ? "danger" : undefined}>{lang === "zh" ? item.message : item.message_en}</Typography.Text>} />
                 </List.Item>
               )} />
             )}

@@ -1,7 +1,7 @@
 // One record type on the Excel page: choose the session or survey the rows belong to (where there
 // is one), download the template, upload a workbook (checked first with dry_run: the problems at
 // sheet, row and column, and what an import would do), import it, and read the import report.
-import { Alert, Button, Col, Divider, Row, Select, Space, Statistic, Table, Typography, Upload } from "antd";
+import { Alert, Button, Col, Row, Select, Space, Statistic, Table, Typography, Upload } from "antd";
 import { useState } from "react";
 import { useApi } from "../../api/ApiProvider";
 import { ApiError } from "../../api/client";
@@ -123,7 +123,7 @@ export function WorkbookPanel({ type, campaign }: { type: WorkbookType; campaign
       {error && <ProblemAlert error={error} />}
       {check && file && (
         <div className="excel-check">
-          <Divider orientation="left" plain style={{ marginTop: 0 }}>{t("excelCheckTitle", { file: file.name })}</Divider>
+          <Typography.Title level={5} style={{ marginTop: 0 }}>{t("excelCheckTitle", { file: file.name })}</Typography.Title>
           <Alert type={check.rejected ? "warning" : "success"} showIcon style={{ marginBottom: 12 }}
             message={check.rejected ? t("excelCheckErrors", { rows: check.rows, rejected: check.rejected }) : t("excelCheckOk", { rows: check.rows })} />
           <Row gutter={16} style={{ marginBottom: 12 }}>
