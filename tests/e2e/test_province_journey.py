@@ -26,6 +26,7 @@ from tests.support.province_pages import (
     checklist,
     commit,
     define_campaign,
+    download,
     download_template,
     download_unit_row,
     figures,
@@ -214,8 +215,16 @@ async def test_province_officer_journey(http: httpx.AsyncClient, province_stack:
         assert (await home_row(page)) == row
         assert (await http.get(f"{api}/statistics/{UNIT}", headers=hq)).json() == statistics
 
-        # the unit's own Attachment-1 row as a workbook, through the page
+        # the unit's own records back as a workbook: the 200 activities, by their 编号
         await open_excel(page, stack, "activities")
+        _, exported = await download(page, page.locator("#excel-export-activities"))
+        lines = list(
+            load_workbook(io.BytesIO(exported))[ACTIVITIES.name].iter_rows(values_only=True)
+        )
+        key = lines[0].index(next(c.title for c in ACTIVITIES.columns if c.field == "external_id"))
+        assert sorted(line[key] for line in lines[1:]) == [f"BJ-A{i:03d}" for i in range(200)]
+
+        # the unit's own Attachment-1 row as a workbook, through the page
         name, content = await download_unit_row(page)
         assert name.endswith(".xlsx") and "北京市" in name
         sheet = load_workbook(io.BytesIO(content)).active
