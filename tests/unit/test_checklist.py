@@ -227,5 +227,5 @@ def test_properties(
 
 def test_every_item_reads_in_english_too() -> None:
     items = checklist(replace(facts(), unreported=[date(2031, 9, 1)]))
-    assert items[0].message_en == "1 activities past their date are not reported"
+    assert items[0].message_en == "Activities past their date and not reported: 1"
     assert all(i.message_en and "{" not in i.message_en for i in items)

@@ -39,10 +39,10 @@ class ChecklistCode(LabelledEnum):
 
 
 MESSAGES_EN: dict[ChecklistCode, str] = {
-    ChecklistCode.activities_not_reported: "{count} activities past their date are not reported",
+    ChecklistCode.activities_not_reported: "Activities past their date and not reported: {count}",
     ChecklistCode.no_activities: "No activity has been held yet",
     ChecklistCode.no_monitoring_points: "No monitoring point in use is registered (Attachment 2)",
-    ChecklistCode.points_not_evaluated: "{count} monitoring points are not evaluated this year",
+    ChecklistCode.points_not_evaluated: "Monitoring points not evaluated this year: {count}",
     ChecklistCode.no_survey: "No satisfaction survey yet",
     ChecklistCode.no_survey_responses: "The satisfaction survey has no responses yet",
     ChecklistCode.no_summary: "No summary document uploaded",
