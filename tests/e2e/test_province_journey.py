@@ -224,6 +224,11 @@ async def test_province_officer_journey(http: httpx.AsyncClient, province_stack:
         key = lines[0].index(next(c.title for c in ACTIVITIES.columns if c.field == "external_id"))
         assert sorted(line[key] for line in lines[1:]) == [f"BJ-A{i:03d}" for i in range(200)]
 
+        # paper survey responses go to a survey: the upload waits until one is chosen
+        responses = await open_excel(page, stack, "responses")
+        await responses.get_by_text("请先选择满意度调查").wait_for()
+        assert await responses.locator("#excel-template-responses").is_disabled()
+
         # the unit's own Attachment-1 row as a workbook, through the page
         name, content = await download_unit_row(page)
         assert name.endswith(".xlsx") and "北京市" in name
