@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from sanjin_aggregator.domain.metrics import METRIC_LABELS
 from sanjin_shared.clock import BEIJING
 from tests.conftest import auth
+from tests.support.campaigns import define_campaign
 from tests.support.factories import activity_body, report_body
 from tests.support.office_files import docx
 from tests.support.polling import eventually
@@ -38,20 +39,22 @@ async def test_the_checklist_follows_the_unit_and_its_row_downloads_by_venue_typ
     # named after the year the test's past dates fall in (the intake keeps dates in that year)
     year = (today - timedelta(days=3)).year
     campaign = f"{year}-{uuid.uuid4().hex[:8]}"
-    defined = await http.put(
-        f"{url}/v1/campaigns/{campaign}",
-        json={
-            "starts_on": date(year, 1, 1).isoformat(),
-            "ends_on": date(year, 12, 31).isoformat(),
-            "report_deadline": (datetime.now(UTC) + timedelta(days=20)).isoformat(),
-        },
+    await define_campaign(
+        http,
+        aggregator=url,
+        intake=[events],
         headers=auth("admin"),
+        name=campaign,
+        starts_on=date(year, 1, 1),
+        ends_on=date(year, 12, 31),
+        report_deadline=datetime.now(UTC) + timedelta(days=20),
     )
-    assert defined.status_code in (200, 201), defined.text
     start = await codes(http, url, campaign)
-    assert list(start) == [
+    # the points' items depend on the unit's points of other campaigns (the register stands
+    # across campaigns), which other tests may have registered
+    points = {"no_monitoring_points", "points_not_evaluated"}
+    assert [c for c in start if c not in points] == [
         "no_activities",
-        "no_monitoring_points",
         "no_survey",
         "no_summary",
         "no_typical_case",

@@ -27,6 +27,7 @@ from sanjin_devstack.gateway import Gateway, runtime_config
 from sanjin_devstack.paths import REPO
 from sanjin_shared.clock import BEIJING
 from sanjin_shared.registry import SERVICES
+from tests.support.campaigns import define_campaign
 from tests.support.services import ServiceProcess
 from tests.support.web import WebStack, _register_origin
 
@@ -92,8 +93,9 @@ class Window:
         return min(self.today + timedelta(days=days), self.ends_on)
 
 
-async def define_campaign(http: httpx.AsyncClient, stack: WebStack) -> Window:
-    """Define a campaign of the test's own, under way today, through the aggregator."""
+async def campaign_under_way(http: httpx.AsyncClient, stack: WebStack) -> Window:
+    """Define a campaign of the test's own, under way today, through the aggregator, and wait
+    until every intake service behind the gateway accepts it."""
     today = datetime.now(BEIJING).date()
     window = Window(
         f"{today.year}-{uuid.uuid4().hex[:10]}",
@@ -102,16 +104,16 @@ async def define_campaign(http: httpx.AsyncClient, stack: WebStack) -> Window:
         min(today + timedelta(days=40), date(today.year, 12, 31)),
         (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0),
     )
-    put = await http.put(
-        f"{stack.url}/api/aggregator/v1/campaigns/{window.campaign}",
-        json={
-            "starts_on": window.starts_on.isoformat(),
-            "ends_on": window.ends_on.isoformat(),
-            "report_deadline": window.deadline.isoformat(),
-        },
+    await define_campaign(
+        http,
+        aggregator=f"{stack.url}/api/aggregator",
+        intake=[f"{stack.url}/api/{s.slug}" for s in SERVICES if s.name != "aggregator"],
         headers=stack.headers("system-admin"),
+        name=window.campaign,
+        starts_on=window.starts_on,
+        ends_on=window.ends_on,
+        report_deadline=window.deadline,
     )
-    assert put.status_code in (200, 201), put.text
     return window
 
 

@@ -14,10 +14,11 @@ from sanjin_aggregator.domain.checklist import ChecklistCode, UnitFacts, checkli
 from sanjin_aggregator.domain.contributions import contribution_of
 from sanjin_aggregator.domain.metrics import COUNT_METRICS
 from sanjin_aggregator.domain.package import FileKind
+from sanjin_aggregator.domain.register import PointInCampaign, Window, in_campaign
 from sanjin_aggregator.domain.submission import SubmissionStatus
 from sanjin_shared.clock import BEIJING
 from sanjin_shared.events.activities import ActivityCancelled, ActivityReported, ActivityScheduled
-from sanjin_shared.events.monitoring import LatestEvaluation, MonitoringPointState
+from sanjin_shared.events.monitoring import ActivePeriod, EvaluationRecord, MonitoringPointState
 from sanjin_shared.reference import VenueType
 from tests.support.factories import activity_state
 
@@ -30,13 +31,15 @@ CAMPAIGN = Campaign(
 TODAY = date(2031, 10, 15)
 
 
-def point(
-    n: int, *, status: str = "active", evaluated_on: date | None = None
-) -> MonitoringPointState:
-    return MonitoringPointState(
+WINDOW = Window(CAMPAIGN.starts_on, CAMPAIGN.ends_on)
+
+
+def point(n: int, *, status: str = "active", evaluated_on: date | None = None) -> PointInCampaign:
+    """A point set up before the campaign, in use since (until a week ago when inactive)."""
+    state = MonitoringPointState(
         id=f"p{n}",
         province="110000",
-        campaign=CAMPAIGN.id,
+        campaign="2030",
         name=f"监测点{n}",
         venue_type=VenueType.community,
         city="北京市",
@@ -45,21 +48,28 @@ def point(
         host_organization="朝阳社区居委会",
         contact_name="张三",
         contact_phone="13800000000",
-        established_on=date(2031, 9, 2),
+        established_on=date(2030, 9, 2),
         capabilities=[],
         status=status,
-        evaluations=int(evaluated_on is not None),
-        latest_evaluation=(
-            LatestEvaluation(evaluated_on=evaluated_on, score=90, evaluator="李四")
+        evaluations=(
+            [EvaluationRecord(evaluated_on=evaluated_on, score=90, evaluator="李四")]
             if evaluated_on
-            else None
+            else []
         ),
+        active=[
+            ActivePeriod(
+                since=date(2030, 9, 2),
+                until=None if status == "active" else TODAY - timedelta(days=7),
+            )
+        ],
     )
+    found = in_campaign(state, WINDOW)
+    assert found is not None
+    return found
 
 
 def facts(**changes: object) -> UnitFacts:
     base: dict[str, object] = {
-        "campaign": CAMPAIGN,
         "today": TODAY,
         "metrics": dict.fromkeys(COUNT_METRICS, 0),
         "points": [],
@@ -114,7 +124,7 @@ def test_activities_count_only_when_their_date_has_passed() -> None:
     ]
 
 
-def test_points_evaluated_before_the_campaign_or_never_are_not_evaluated_inactive_ones_do_not_count() -> (
+def test_points_evaluated_before_the_campaign_or_never_are_not_evaluated_stopped_ones_do_not_count() -> (
     None
 ):
     points = [

@@ -10,10 +10,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sanjin_aggregator.domain.campaign import Campaign
 from sanjin_aggregator.domain.package import FileKind
+from sanjin_aggregator.domain.register import PointInCampaign
 from sanjin_aggregator.domain.submission import SubmissionStatus
-from sanjin_shared.events.monitoring import MonitoringPointState
 from sanjin_shared.reference import LabelledEnum
 
 HELD_METRICS = ("education_activities", "seminars", "launch_ceremonies")
@@ -70,33 +69,26 @@ class ChecklistItem:
 class UnitFacts:
     """What the read models hold about one unit in one campaign."""
 
-    campaign: Campaign
     today: date  # Beijing date
     metrics: Mapping[str, int | float | None]  # the unit's row of the statistics table
-    points: Sequence[MonitoringPointState]  # the unit's points registered in the campaign
+    points: Sequence[PointInCampaign]  # the unit's points that play a part in the campaign
     unreported: Sequence[date]  # scheduled dates of its activities neither reported nor cancelled
     files: Iterable[FileKind]  # the kinds of the files of its report package
     cases: int  # its typical cases
     status: SubmissionStatus
 
 
-def _evaluated_in(point: MonitoringPointState, campaign: Campaign) -> bool:
-    latest = point.latest_evaluation
-    return latest is not None and campaign.starts_on <= latest.evaluated_on
-
-
 def checklist(facts: UnitFacts) -> list[ChecklistItem]:
     """The unit's outstanding items, in the order of `ChecklistCode`."""
     m = facts.metrics
-    active = [p for p in facts.points if p.status == "active"]
+    # in use during the campaign and still in use: an evaluation in the campaign's window is due
+    active = [p for p in facts.points if p.listed and p.point.status == "active"]
     kinds = set(facts.files)
     counts: dict[ChecklistCode, int] = {
         ChecklistCode.activities_not_reported: sum(1 for d in facts.unreported if d < facts.today),
         ChecklistCode.no_activities: int(not any(m.get(k) for k in HELD_METRICS)),
         ChecklistCode.no_monitoring_points: int(not active),
-        ChecklistCode.points_not_evaluated: sum(
-            1 for p in active if not _evaluated_in(p, facts.campaign)
-        ),
+        ChecklistCode.points_not_evaluated: sum(1 for p in active if not p.evaluations),
         ChecklistCode.no_survey: int(not m.get("surveys")),
         ChecklistCode.no_survey_responses: int(
             bool(m.get("surveys")) and not m.get("survey_responses")

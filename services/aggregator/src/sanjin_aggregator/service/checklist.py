@@ -11,6 +11,8 @@ from sanjin_aggregator.adapters.package import CaseFilter, CaseRepository, FileF
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.adapters.register import RegisterStore
 from sanjin_aggregator.domain.checklist import ChecklistItem, UnitFacts, checklist
+from sanjin_aggregator.domain.register import Window
+from sanjin_aggregator.service.register import points_in_campaign
 from sanjin_aggregator.service.statistics import statistics
 from sanjin_aggregator.service.submissions import SubmissionService
 from sanjin_shared.clock import beijing_date
@@ -30,10 +32,11 @@ async def unit_checklist(
     files = await FileStore(db).list(FileFilter(campaign=campaign_id, province=province))
     cases = await CaseRepository(db).list(CaseFilter(campaign=campaign_id, province=province))
     facts = UnitFacts(
-        campaign=campaign,
         today=beijing_date(submissions.now()),
         metrics=row.metrics,
-        points=await register.of_campaign(campaign_id, province),
+        points=await points_in_campaign(
+            register, Window(campaign.starts_on, campaign.ends_on), province
+        ),
         unreported=await store.unreported(campaign_id, province),
         files=[f.kind for f in files],
         cases=len(cases),
