@@ -23,6 +23,7 @@ from tests.support.services import ServiceProcess
 pytest_plugins = [
     "tests.support.identity",  # the `keycloak` fixture
     "tests.support.web",  # the `web_stack` fixture and the browser
+    "tests.support.province_pages",  # `province_stack`: the browser reaches all five services
 ]
 
 TEST_SECRET = "sanjin-test-secret-0123456789abcdef-0123456789"

@@ -439,6 +439,12 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics/{province}"): Entry(
         P.READ, record="province", viewer=True
     ),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics/{province}.xlsx"): Entry(
+        P.READ, record="province", viewer=True
+    ),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/checklist/{province}"): Entry(
+        P.READ, record="province", viewer=True
+    ),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.xlsx"): Entry(P.HQ, viewer=True),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.csv"): Entry(P.HQ, viewer=True),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics/compare"): Entry(

@@ -119,6 +119,14 @@ class VenueType(LabelledEnum):
     hospital = ("hospital", "医院")
 
 
+VENUE_TYPES_EN: dict[VenueType, str] = {
+    VenueType.community: "Communities",
+    VenueType.campus: "Campuses",
+    VenueType.township: "Townships",
+    VenueType.hospital: "Hospitals",
+}
+
+
 class EducationFormat(LabelledEnum):
     materials = ("materials", "发放宣传资料")
     consultation = ("consultation", "接受咨询")

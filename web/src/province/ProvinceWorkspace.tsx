@@ -4,9 +4,11 @@ import { Workspace, type Page } from "../layout/Workspace";
 import { Loading } from "../pages/Loading";
 
 const ProvinceHome = lazy(() => import("./ProvinceHome"));
+const ExcelPage = lazy(() => import("./excel/ExcelPage"));
 
 const PAGES: readonly Page[] = [
   { path: "", label: "navProvinceHome", element: <ProvinceHome /> },
+  { path: "excel", label: "excelNav", element: <ExcelPage /> },
 ];
 
 export default function ProvinceWorkspace() {

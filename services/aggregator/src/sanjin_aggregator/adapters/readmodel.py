@@ -1,7 +1,8 @@
 """The statistics read model in MongoDB. All of the aggregator's statistics queries live here.
 
 Collections (a replay builds a new generation beside the live one, under a name prefix):
-- `stats_contributions`: each aggregate's current contribution and version;
+- `stats_contributions`: each aggregate's current contribution and version (an activity not
+  reported yet with its date, for the checklist);
 - `stats_cells`: counters per (campaign, province, venue type), what the statistics endpoint reads:
   at most 32 × 5 rows per campaign, whatever the number of events behind them;
 - `stats_venues`: per venue, the changes of its completed activities by day, behind
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pymongo import InsertOne, ReplaceOne, UpdateOne
@@ -49,6 +50,7 @@ def _contribution_doc(c: Contribution | None) -> dict[str, Any] | None:
         "venue_type": c.venue_type,
         "counters": c.counters,
         "venue": c.venue,
+        "due_on": c.due_on,
     }
 
 
@@ -81,6 +83,11 @@ class StatisticsStore:
         await self.register.ensure_indexes()
         await self._cells.create_index("campaign", name="by_campaign")
         await self._daily.create_index([("campaign", 1), ("day", 1)], name="by_campaign_day")
+        await self._contributions.create_index(
+            [("contribution.campaign", 1), ("contribution.province", 1)],
+            name="unreported",
+            partialFilterExpression={"contribution.due_on": {"$type": "string"}},
+        )
 
     # -- projection (inside the consumer's transaction) ---------------------------------------------
 
@@ -219,6 +226,18 @@ class StatisticsStore:
         if province is not None:
             query["province"] = province
         return await self._daily.find(query).sort("day", 1).to_list()
+
+    async def unreported(self, campaign: str, province: str) -> list[date]:
+        """The dates of one unit's activities scheduled and neither reported nor cancelled."""
+        cursor = self._contributions.find(
+            {
+                "contribution.campaign": campaign,
+                "contribution.province": province,
+                "contribution.due_on": {"$type": "string"},
+            },
+            {"contribution.due_on": 1},
+        )
+        return [date.fromisoformat(d["contribution"]["due_on"]) async for d in cursor]
 
     async def as_of(self, campaign: str) -> datetime | None:
         doc = await self._meta.find_one({"_id": campaign})

@@ -17,8 +17,11 @@ from pydantic import (
 
 from sanjin_aggregator.api.routes import CampaignId, Store
 from sanjin_aggregator.domain.campaign import Campaign
+from sanjin_aggregator.domain.checklist import ChecklistCode
 from sanjin_aggregator.domain.submission import Channel, Step, Submission
 from sanjin_aggregator.service.campaigns import CampaignService
+from sanjin_aggregator.service.checklist import unit_checklist
+from sanjin_aggregator.service.runtime import register_store
 from sanjin_aggregator.service.submissions import SubmissionService, Tracker
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import Admin, HQReader, ProvinceOnly, StatisticsReader
@@ -443,6 +446,51 @@ async def one_submission(
         raise NotFound(f"no submission of {province} for this token")
     found_campaign, found = await submissions.of_province(campaign, province)
     return SubmissionOut.of(found_campaign, found, submissions.now())
+
+
+class ChecklistItemOut(BaseModel):
+    code: ChecklistCode = Field(description="What is outstanding; the web application links it")
+    count: int = Field(description="How many (1 for a thing not done at all)")
+    message: str = Field(description="In Chinese, for the officer")
+    message_en: str = Field(description="The same in English")
+
+
+class ChecklistOut(BaseModel):
+    campaign: str
+    province: str
+    items: list[ChecklistItemOut] = Field(description="In a fixed order; empty: nothing missing")
+
+
+@router.get(
+    "/campaigns/{campaign}/checklist/{province}",
+    operation_id="checklist-get",
+    response_model=ChecklistOut,
+    summary="What one unit still has to do for the campaign (hq, viewer, or the province itself)",
+    description="Activities past their date and not reported, no activity held, no monitoring "
+    "point in use, points not evaluated since the campaign began, no satisfaction survey or no "
+    "responses to it, no summary document, no typical case, a returned or missing submission.",
+)
+async def unit_checklist_get(
+    campaign: CampaignId,
+    province: ProvinceCode,
+    ctx: ReaderContext,
+    submissions: Submissions,
+    store: Store,
+    platform: PlatformDep,
+) -> ChecklistOut:
+    if not ctx.principal.can_read(province):
+        raise NotFound(f"no checklist of {province} for this token")
+    items = await unit_checklist(
+        platform.db, submissions, store, register_store(platform), campaign, province
+    )
+    return ChecklistOut(
+        campaign=campaign,
+        province=province,
+        items=[
+            ChecklistItemOut(code=i.code, count=i.count, message=i.message, message_en=i.message_en)
+            for i in items
+        ],
+    )
 
 
 @router.post(

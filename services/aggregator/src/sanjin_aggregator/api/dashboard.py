@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from sanjin_aggregator.domain.metrics import METRIC_LABELS, METRIC_LABELS_EN, METRICS
 from sanjin_shared.context import ReaderContext
-from sanjin_shared.reference import PROVINCES, PROVINCES_EN, XPCC, VenueType
+from sanjin_shared.reference import PROVINCES, PROVINCES_EN, VENUE_TYPES_EN, XPCC, VenueType
 
 page = APIRouter(tags=["dashboard"])
 reference = APIRouter(prefix="/v1", tags=["dashboard"])
@@ -42,6 +42,7 @@ class UnitOut(BaseModel):
 class VenueTypeOut(BaseModel):
     name: str
     label_zh: str
+    label_en: str
 
 
 class ReferenceOut(BaseModel):
@@ -66,5 +67,8 @@ async def reference_data(_ctx: ReaderContext) -> ReferenceOut:
             UnitOut(code=c, name=n, name_en=PROVINCES_EN[c], has_polygon=c != XPCC)
             for c, n in PROVINCES.items()
         ],
-        venue_types=[VenueTypeOut(name=v.value, label_zh=v.label_zh) for v in VenueType],
+        venue_types=[
+            VenueTypeOut(name=v.value, label_zh=v.label_zh, label_en=VENUE_TYPES_EN[v])
+            for v in VenueType
+        ],
     )

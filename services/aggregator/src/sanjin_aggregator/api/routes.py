@@ -103,6 +103,28 @@ async def daily_statistics(
 
 
 @router.get(
+    "/campaigns/{campaign}/statistics/{province}.xlsx",
+    operation_id="province-statistics-export-xlsx",
+    summary="One reporting unit's row of Attachment 1 as a workbook, by venue type (a province "
+    "token reads its own)",
+    description="The row split by 社区/校园/乡镇 (医院 where it has figures) and the row itself "
+    "(合计), with the filler block; texts stay texts. Declared before `statistics/{province}`, "
+    "which would take `110000.xlsx` for a province code.",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+)
+async def province_statistics_xlsx(
+    campaign: CampaignId, province: ProvinceCode, principal: AnyPrincipal, store: Store
+) -> Response:
+    if not principal.can_read(province):
+        raise NotFound(f"no statistics of {province} for this token")
+    table = await statistics(store, campaign)
+    row = next(r for r in table.provinces if r.province == province)
+    body = exports.unit_workbook(table, row, today=beijing_date(utc_now()))
+    return attachment(body, XLSX_MEDIA_TYPE, f"三进活动情况统计表-{campaign}-{row.name}.xlsx")
+
+
+@router.get(
     "/campaigns/{campaign}/statistics/{province}",
     operation_id="province-statistics-get",
     response_model=ProvinceStatistics,

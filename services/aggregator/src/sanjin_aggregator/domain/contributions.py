@@ -9,7 +9,7 @@ That is why a correction never counts twice and a cancelled activity counts nowh
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sanjin_aggregator.domain.metrics import SATISFACTION_N, SATISFACTION_SUM, Counters
 from sanjin_shared.events.activities import (
@@ -46,6 +46,9 @@ class Contribution:
     venue_type: str
     counters: Counters = field(default_factory=dict)
     venue: str | None = None  # the venue this aggregate covers, if it counts as covered
+    # an activity scheduled and neither reported nor cancelled: its date (ISO), which the
+    # checklist compares with today; it counts in no cell
+    due_on: str | None = None
 
     @property
     def cell(self) -> tuple[str, str, str]:
@@ -84,6 +87,8 @@ def contribution_of(event: DomainEvent) -> Contribution | None:
 
 def _activity(a: ActivityState) -> Contribution:
     base = Contribution(a.campaign, a.province, a.venue_type.value)
+    if a.status == "scheduled":
+        return replace(base, due_on=a.scheduled_on.isoformat())
     if a.status != "completed" or a.report is None:
         return base
     r = a.report

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from sanjin_aggregator.adapters.xlsx import Sheet, workbook_of
 from sanjin_aggregator.domain.metrics import METRIC_LABELS, METRICS
 from sanjin_aggregator.service.official import OfficialFigures
-from sanjin_aggregator.service.statistics import VENUE_TYPES, StatisticsTable
+from sanjin_aggregator.service.statistics import VENUE_TYPES, ProvinceRow, StatisticsTable
 from sanjin_shared.clock import BEIJING
 from sanjin_shared.reference import VenueType
 from sanjin_shared.sheets import write_csv
@@ -140,6 +140,38 @@ def official_workbook(
             ),
         ]
     return workbook_of(sheets)
+
+
+def applicable_venue_types(row: ProvinceRow) -> list[str]:
+    """The venue types a unit's row is split by: 社区, 校园, 乡镇 always, 医院 where it has
+    figures."""
+    always = (VenueType.community, VenueType.campus, VenueType.township)
+    return [v for v in VENUE_TYPES if v in always or any(row.by_venue_type[v][m] for m in METRICS)]
+
+
+def unit_workbook(table: StatisticsTable, row: ProvinceRow, *, today: date) -> bytes:
+    """One unit's row of Attachment 1, for the unit to check before it submits: the row by venue
+    type, then the row itself (合计), with the filler block under it."""
+    headers = ["场所类型", *(METRIC_LABELS[m] for m in METRICS)]
+    rows: list[list[Any]] = [
+        [VenueType.of(v).label_zh, *(row.by_venue_type[v][m] for m in METRICS)]
+        for v in applicable_venue_types(row)
+    ]
+    rows.append([TOTAL_LABEL, *(row.metrics[m] for m in METRICS)])
+    filler = list(zip(FILLER_LABELS, (row.name, "", "", today.isoformat()), strict=True))
+    note = "注：依据本单位录入的实时数据；满意度调查不分场所类型，只计入合计。"
+    return workbook_of(
+        [
+            Sheet(
+                "本单位统计表",
+                f"{title(table)}——{row.name}",
+                headers,
+                rows,
+                filler,
+                _notes(note, 1),
+            )
+        ]
+    )
 
 
 def _notes(note: str | None, pages: int) -> Sequence[str]:
