@@ -4,9 +4,11 @@ import { Workspace, type Page } from "../layout/Workspace";
 import { Loading } from "../pages/Loading";
 
 const ProvinceHome = lazy(() => import("./ProvinceHome"));
+const PackagePage = lazy(() => import("./package/PackagePage"));
 
 const PAGES: readonly Page[] = [
   { path: "", label: "navProvinceHome", element: <ProvinceHome /> },
+  { path: "package", label: "navPackage", element: <PackagePage /> },
 ];
 
 export default function ProvinceWorkspace() {
