@@ -62,16 +62,12 @@ class Activity(ActivityRecord, Entity):
     def _check_details(self) -> None:
         if self.venue_type not in ALLOWED_VENUES[self.kind]:
             allowed = "、".join(v.label_zh for v in sorted(ALLOWED_VENUES[self.kind]))
-            raise RuleViolation(
-                "venue_type", f"{self.kind.label_zh}的场所类型只能是：{allowed}"
-            )
+            raise RuleViolation("venue_type", f"{self.kind.label_zh}的场所类型只能是：{allowed}")
         if self.formats and self.kind is not ActivityKind.education:
             raise RuleViolation("formats", "只有宣传教育活动填写活动形式")
         year = campaign_year(self.campaign)
         if year is not None and self.scheduled_on.year != year:
-            raise RuleViolation(
-                "scheduled_on", f"活动日期须在活动年度 {year} 年内"
-            )
+            raise RuleViolation("scheduled_on", f"活动日期须在活动年度 {year} 年内")
 
     # -- behaviour ------------------------------------------------------------------------------
 

@@ -43,7 +43,9 @@ class InspectionResult(ResultRecord, Entity):
             if booking.session_id != session.id:
                 raise RuleViolation("booking_id", "该预约属于另一场活动")
             if booking.status is not BookingStatus.confirmed:
-                raise RuleViolation("booking_id", f"该预约的状态是“{booking.status.label_zh}”，不能登记结果")
+                raise RuleViolation(
+                    "booking_id", f"该预约的状态是“{booking.status.label_zh}”，不能登记结果"
+                )
             if booking.service is not service:
                 raise RuleViolation(
                     "service", f"该预约的服务是{booking.service.label_zh}，不是{service.label_zh}"

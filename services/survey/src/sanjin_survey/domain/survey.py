@@ -87,9 +87,7 @@ class Survey(SurveyRecord, Entity):
             if question is None:
                 raise RuleViolation(f"answers.{qid}", "本调查没有这道题")
             if not 1 <= value <= question.scale_max:
-                raise RuleViolation(
-                    f"answers.{qid}", f"得分须在 1 到 {question.scale_max} 之间"
-                )
+                raise RuleViolation(f"answers.{qid}", f"得分须在 1 到 {question.scale_max} 之间")
         for q in self.questions:
             if q.required and q.id not in answers:
                 raise RuleViolation(f"answers.{q.id}", "此题必须作答")
