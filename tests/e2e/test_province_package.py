@@ -1,10 +1,10 @@
 """A province officer hands in the report package in the browser (Debian's headless chromium,
-behind the gateway, signed in on Keycloak's login page): an executable named .pdf is refused in
-Chinese where it was chosen; the summary docx is attached; a typical case is written with a
+behind the gateway, signed in on Keycloak's login page): an executable named .pdf and a docx with
+macros are refused in Chinese where they were chosen; the summary docx is attached; a typical case is written with a
 related activity and a JPEG that carries EXIF GPS (stored without any EXIF); the confirmation
 shows the figures' snapshot; headquarters' API sees the submission with its files and case,
 returns it with a comment; the page shows the comment, the officer resubmits and headquarters
-sees version 2. The page also reads in English. Screenshots are kept as artifacts."""
+sees version 2; once approved the package is read only. The page also reads in English. Screenshots are kept as artifacts."""
 
 from __future__ import annotations
 
@@ -77,6 +77,8 @@ async def test_a_province_hands_in_its_report_package(
     assert gps_of(photo.read_bytes()), "the photo as taken carries its position"
     disguised = tmp_path / "总结.pdf"
     disguised.write_bytes(EXECUTABLE)
+    macro = tmp_path / "附件.docx"
+    macro.write_bytes(docx(extra={"word/vbaProject.bin": b"\x00" * 64}))
 
     async with browser_page(web_stack) as page:
         await sign_in(page, web_stack, f"prov-{PROVINCE}")
@@ -85,6 +87,8 @@ async def test_a_province_hands_in_its_report_package(
 
         refused = await upload_error(page, "pkg-summary-upload", disguised)
         assert "文件未通过检查" in refused and "可执行文件" in refused, refused
+        refused = await upload_error(page, "pkg-attachment-upload", macro)
+        assert "文件未通过检查" in refused and "含有宏" in refused, refused
         await screenshot(page, "package-refused")
 
         assert await attach_summary(page, summary) == summary.name
@@ -151,5 +155,12 @@ async def test_a_province_hands_in_its_report_package(
         assert again["history"][-1]["cases"] == [case_id]
         assert await page.locator("#pkg-returned").count() == 0
         await screenshot(page, "package-resubmitted")
-        # the browser's only complaint: the refused executable's 422
+        approved = await http.post(f"{submissions}/approve", json={}, headers=hq)
+        assert approved.status_code == 200, approved.text
+        await page.reload()
+        await page.wait_for_selector("#pkg-approved")  # read only from now on
+        assert await page.locator("#pkg-submit, #pkg-add-case, #pkg-summary-upload").count() == 0
+        assert "已审核" in await page.locator("#pkg-status").inner_text()
+        await screenshot(page, "package-approved")
+        # the browser's only complaints: the refused uploads' 422
         assert [e for e in page.sanjin_errors if "422" not in e] == [], page.sanjin_errors

@@ -184,7 +184,7 @@ export default function PackagePage() {
         </Space>
       </Card>
 
-      <Card id="pkg-contents" title={t("pkgContents")}>
+      <Card id="pkg-contents" title={t(locked ? "pkgContentsSent" : "pkgContents")}>
         <Space direction="vertical" style={{ width: "100%" }}>
           <Contents summary={summary} cases={cases.length} photos={photos.length} attachments={attachments.length} />
           {!locked && submission && (

@@ -56,8 +56,9 @@ export function humanSize(bytes: number): string {
  * reason (the services answer the package's refusals in Chinese). */
 export function problemOf(error: unknown): { heading: TextKey; detail: string } {
   if (error instanceof ApiError) {
-    const fields = (error.problem?.errors ?? []).map((e) => e.message).filter(Boolean).join("；");
-    const detail = [error.problem?.detail, fields].filter(Boolean).join("：");
+    const said = error.problem?.detail;
+    const fields = (error.problem?.errors ?? []).map((e) => e.message).filter((m) => m && m !== said);
+    const detail = [said, ...new Set(fields)].filter(Boolean).join("：");
     if (error.status === 413) return { heading: "pkgErrTooLarge", detail };
     if (error.status === 415 || error.status === 422) return { heading: "pkgErrRefused", detail };
     return { heading: "pkgErrFailed", detail: detail || error.message };
