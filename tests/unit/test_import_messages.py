@@ -67,13 +67,6 @@ REFUSALS: dict[str, Callable[[], object]] = {
     "activity formats": lambda: activities.schedule(
         kind=ActivityKind.seminar, formats=(EducationFormat.video,)
     ),
-    "activity year": lambda: activities.schedule(scheduled_on=date(2020, 1, 2)),
-    "report in the future": lambda: activities.schedule().submit_report(
-        activities.report(held_on=date(2019, 11, 2)), today=activities.TODAY
-    ),
-    "report year": lambda: activities.schedule().submit_report(
-        activities.report(held_on=date(2018, 9, 1)), today=activities.TODAY
-    ),
     "recommendations": lambda: activities.schedule().submit_report(
         activities.report(recommendations=("多设监测点",)), today=activities.TODAY
     ),

@@ -9,7 +9,6 @@ Pure rules: no I/O, no framework. Dates are Beijing calendar dates; `today` is p
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from sanjin_shared.declaration import state_of
@@ -39,11 +38,9 @@ ALLOWED_VENUES: dict[ActivityKind, frozenset[VenueType]] = {
     ActivityKind.launch_ceremony: frozenset(VenueType),
 }
 
-_CAMPAIGN_YEAR = re.compile(r"^(\d{4})")
-
 Report = ActivityReport  # the figures of a report, as the domain calls them
 
-__all__ = ["Activity", "ActivityDetails", "ActivityStatus", "Report", "campaign_year"]
+__all__ = ["Activity", "ActivityDetails", "ActivityStatus", "Report"]
 
 
 class Activity(ActivityRecord, Entity):
@@ -65,9 +62,6 @@ class Activity(ActivityRecord, Entity):
             raise RuleViolation("venue_type", f"{self.kind.label_zh}的场所类型只能是：{allowed}")
         if self.formats and self.kind is not ActivityKind.education:
             raise RuleViolation("formats", "只有宣传教育活动填写活动形式")
-        year = campaign_year(self.campaign)
-        if year is not None and self.scheduled_on.year != year:
-            raise RuleViolation("scheduled_on", f"活动日期须在活动年度 {year} 年内")
 
     # -- behaviour ------------------------------------------------------------------------------
 
@@ -89,9 +83,6 @@ class Activity(ActivityRecord, Entity):
             raise InvalidTransition("活动已取消，不能报告完成情况")
         if report.held_on > today:
             raise RuleViolation("held_on", "举办日期不能晚于今天")
-        year = campaign_year(self.campaign)
-        if year is not None and report.held_on.year != year:
-            raise RuleViolation("held_on", f"举办日期须在活动年度 {year} 年内")
         if report.recommendations and self.kind is not ActivityKind.seminar:
             raise RuleViolation("recommendations", "只有社会共治研讨活动填写研讨建议数")
         correction = self.status is ActivityStatus.completed
@@ -117,9 +108,3 @@ def _details(details: ActivityDetails) -> dict[str, object]:
     """The fields a caller writes (a command may carry more), each format once."""
     fields = {name: getattr(details, name) for name in ActivityDetails.model_fields}
     return fields | {"formats": tuple(dict.fromkeys(details.formats))}
-
-
-def campaign_year(campaign: str) -> int | None:
-    """Campaigns named after their year ("2019", "2019-autumn") bind dates to that year."""
-    match = _CAMPAIGN_YEAR.match(campaign)
-    return int(match.group(1)) if match else None
