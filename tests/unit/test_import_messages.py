@@ -14,9 +14,11 @@ import pytest
 from sanjin_inspection.domain.result import InspectionResult
 from sanjin_risk_monitoring.domain.point import MonitoringPoint
 from sanjin_shared.batch import ItemConflict
+from sanjin_shared.campaigns import CampaignBook, CampaignsUnavailable, CampaignWindow
 from sanjin_shared.declarations.inspection import ResultDetails
 from sanjin_shared.declarations.surveys import Question, SurveyDetails
 from sanjin_shared.errors import DomainError
+from sanjin_shared.problems import Problem
 from sanjin_shared.reference import (
     ActivityKind,
     EducationFormat,
@@ -75,7 +77,9 @@ REFUSALS: dict[str, Callable[[], object]] = {
         .cancel("暴雨")
         .submit_report(activities.report(), today=activities.TODAY)
     ),
-    "risk report from an inactive point": lambda: risk.report(point().deactivate("撤销")),
+    "risk report from an inactive point": lambda: risk.report(
+        point().deactivate("撤销", today=risk.TODAY)
+    ),
     "risk report in the future": lambda: risk.report(point(), occurred_on=date(2019, 11, 5)),
     "injury without severity": lambda: risk.report(point(), severity=Severity.none, injured=True),
     "fatal without injury": lambda: risk.report(point(), severity=Severity.fatal, injured=False),
@@ -114,3 +118,16 @@ def test_an_import_refusal_is_written_in_chinese(refusal: str) -> None:
     conflict = ItemConflict.of_error(0, err.value)  # as an import answers it at its row
     assert CHINESE.search(conflict.detail), conflict.detail
     assert not re.search(r"\b(the|is|cannot|must|no)\b", conflict.detail), conflict.detail
+
+
+def test_the_campaign_rule_answers_a_row_in_chinese() -> None:
+    book = CampaignBook([CampaignWindow("2019", date(2019, 9, 1), date(2019, 11, 30))])
+    refusals: list[Problem] = [CampaignsUnavailable("活动批次“2030”")]
+    for campaign, day in (("2030", date(2030, 9, 1)), ("2019", date(2019, 12, 5))):
+        with pytest.raises(Problem) as err:
+            book.require(campaign, day, "scheduled_on")
+        refusals.append(err.value)
+    for problem in refusals:
+        conflict = ItemConflict.of_error(0, problem)
+        assert CHINESE.search(conflict.detail), conflict.detail
+        assert not re.search(r"[A-Za-z]{3,}", conflict.detail), conflict.detail
