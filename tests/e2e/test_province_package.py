@@ -9,13 +9,14 @@ sees version 2; once approved the package is read only. The page also reads in E
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from PIL import Image
 
+from tests.support.campaigns import define_campaign
 from tests.support.factories import activity_body, report_body
 from tests.support.office_files import EXECUTABLE, docx, gps_of, jpeg_with_gps
 from tests.support.polling import eventually
@@ -41,16 +42,16 @@ async def test_a_province_hands_in_its_report_package(
 ) -> None:
     aggregator = f"{web_stack.url}/api/aggregator"  # through the gateway, as the browser
     events = f"{web_stack.url}/api/events"
-    put = await http.put(
-        f"{aggregator}/v1/campaigns/{campaign}",
-        json={
-            "starts_on": "2019-09-01",
-            "ends_on": "2019-11-30",
-            "report_deadline": (datetime.now(UTC) + timedelta(days=10)).isoformat(),
-        },
+    await define_campaign(
+        http,
+        aggregator=aggregator,
+        intake=[events],
         headers=web_stack.headers("system-admin"),
+        name=campaign,
+        starts_on=date(2019, 9, 1),
+        ends_on=date(2019, 11, 30),
+        report_deadline=datetime.now(UTC) + timedelta(days=10),
     )
-    assert put.status_code in (200, 201), put.text
     system = web_stack.headers(f"system-{PROVINCE}")
     activity = await http.post(
         f"{events}/v1/activities",
