@@ -109,12 +109,27 @@ async def test_points_and_reports_round_trip_through_workbooks(
         await http.post(f"{url}/v1/risk-reports:import", files=upload(good), headers=SH)
     ).json()
     assert (repeat["created"], repeat["ignored"]) == (0, 10)
+    # a received report is not corrected: the changed row is refused at its place, in the dry
+    # run as in the commit, in Chinese, never counted as unchanged
     reports[0][0]["brand"] = "另一个品牌"
     altered = fill(reports_template, REPORTS, reports)
-    refused = (
-        await http.post(f"{url}/v1/risk-reports:import", files=upload(altered), headers=SH)
-    ).json()
-    assert [e["row"] for e in refused["errors"]] == [FIRST_ROW] and refused["ignored"] == 9
+    for dry_run in ("true", "false"):
+        refused = (
+            await http.post(
+                f"{url}/v1/risk-reports:import",
+                params={"dry_run": dry_run},
+                files=upload(altered),
+                headers=SH,
+            )
+        ).json()
+        assert [e["row"] for e in refused["errors"]] == [FIRST_ROW], refused
+        assert (refused["ignored"], refused["rejected"]) == (9, 1)
+        assert "SH-R0 的风险信息已报送" in refused["errors"][0]["message"]
+        assert "不能修改" in refused["errors"][0]["message"]
+    kept = await http.get(
+        f"{url}/v1/risk-reports", params={"campaign": campaign, "limit": 100}, headers=SH
+    )
+    assert {r["brand"] for r in kept.json()["items"] if r["external_id"] == "SH-R0"} == {"品牌0"}
 
     exported = await http.get(
         f"{url}/v1/monitoring-points/export.xlsx", params={"campaign": campaign}, headers=SH

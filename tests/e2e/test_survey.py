@@ -93,7 +93,7 @@ async def test_survey_responses_results_and_the_national_index(
         json={"respondent_id": "late", "answers": {"q1": 3, "q2": 3}},
         headers=bj,
     )
-    assert closed.status_code == 409 and "closed" in closed.json()["detail"]
+    assert closed.status_code == 409 and "调查已结束" in closed.json()["detail"]
     assert (await http.get(f"{url}/{s1['id']}", headers=gd)).status_code == 404
 
     table = await eventually(
@@ -131,7 +131,7 @@ async def test_not_yet_open_and_offline_batches(
         json={"respondent_id": "r", "answers": {"q1": 3, "q2": 3}},
         headers=bj,
     )
-    assert early.status_code == 409 and "opens on 2099-01-01" in early.json()["detail"]
+    assert early.status_code == 409 and "于 2099-01-01 开始" in early.json()["detail"]
     bad_scale = await http.post(
         url, json=survey_body(campaign, questions=[{**QUESTIONS[0], "scale_max": 6}]), headers=bj
     )

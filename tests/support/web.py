@@ -2,9 +2,10 @@
 free port, the configuration the devstack uses), signed in on the identity provider's real login
 page, in Debian's chromium driven by Playwright (never a downloaded browser).
 
-`web_stack` starts an aggregator that trusts the test Keycloak (`keycloak` fixture), the gateway
-in front of it and of the test world's events service, and registers the gateway's origin with
-the realm's web client, as an operator registers a deployment's address.
+`web_stack` starts an aggregator and an events service that trust the test Keycloak (`keycloak`
+fixture; instances of their own on the test world's databases and topics, so records written
+through the world's services are seen), the gateway in front of them, and registers the gateway's
+origin with the realm's web client, as an operator registers a deployment's address.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ needs_browser = pytest.mark.skipif(
 class WebStack:
     gateway: Gateway
     aggregator: ServiceProcess
+    events: ServiceProcess
     keycloak: KeycloakServer
 
     @property
@@ -81,19 +83,21 @@ def _register_origin(keycloak: KeycloakServer, origin: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def web_stack(
-    world: Any, events_service: ServiceProcess, keycloak: KeycloakServer
-) -> Iterator[WebStack]:
+def web_stack(world: Any, keycloak: KeycloakServer) -> Iterator[WebStack]:
     aggregator = world.service("aggregator", instance="-web")
-    # the test realm's tokens only, verified with the keys its discovery document names
-    aggregator.env.pop("SANJIN_JWT_SECRET", None)
-    aggregator.env["SANJIN_JWT_ISSUER"] = keycloak.issuer
-    aggregator.start().wait_ready()
+    events = world.service("events", instance="-web")
+    for service in (aggregator, events):
+        # the test realm's tokens only, verified with the keys its discovery document names
+        service.env.pop("SANJIN_JWT_SECRET", None)
+        service.env["SANJIN_JWT_ISSUER"] = keycloak.issuer
+        service.start()
+    aggregator.wait_ready()
+    events.wait_ready()
     run_dir = REPO / ".run" / f"gateway-{os.getpid()}"  # reaped if this process dies
     unreachable = procs.free_port()  # services this stack does not start answer 502
     ports = {s.name: unreachable for s in SERVICES} | {
         "aggregator": aggregator.port,
-        "events": events_service.port,
+        "events": events.port,
     }
     gateway = Gateway(run_dir, ports, runtime_config(keycloak.issuer), port=procs.free_port())
     aggregator.env["SANJIN_DASHBOARD_URL"] = f"{gateway.url}/hq"
@@ -101,10 +105,11 @@ def web_stack(
     try:
         gateway.wait_ready()
         _register_origin(keycloak, gateway.url)
-        yield WebStack(gateway, aggregator, keycloak)
+        yield WebStack(gateway, aggregator, events, keycloak)
     finally:
         gateway.stop()
         aggregator.stop()
+        events.stop()
         shutil.rmtree(run_dir, ignore_errors=True)
 
 

@@ -61,7 +61,9 @@ async def test_a_body_over_the_limit_is_answered_413_and_never_reaches_the_app(
 ) -> None:
     answer = await _call(pieces)
     assert answer["status"] == 413 and answer["reached"] == []
-    assert orjson.loads(answer["body"])["limit_bytes"] == LIMIT
+    problem = orjson.loads(answer["body"])
+    assert problem["limit_bytes"] == LIMIT
+    assert problem["detail"].startswith(f"请求内容超过上限 {LIMIT:,} 字节")  # for the officer
 
 
 async def test_a_body_within_the_limit_reaches_the_app_whole() -> None:

@@ -76,10 +76,7 @@ class UnknownCampaign(Problem):
     status, slug = 422, "unknown-campaign"
 
     def __init__(self, campaign: str) -> None:
-        detail = (
-            f"活动批次“{campaign}”不存在，请核对批次编号 (no campaign {campaign!r}; headquarters "
-            "defines campaigns)"
-        )
+        detail = f"活动批次“{campaign}”不存在，请核对批次编号（活动批次由总局设定）"
         super().__init__(
             detail, errors=[{"field": "campaign", "message": detail}], campaign=campaign
         )
@@ -89,11 +86,7 @@ class OutsideCampaign(Problem):
     status, slug = 422, "outside-campaign"
 
     def __init__(self, window: CampaignWindow, field: str, day: date) -> None:
-        detail = (
-            f"{day.isoformat()} 不在活动批次“{window.id}”的时间范围（{window.text()}）内 "
-            f"({field} {day.isoformat()} is outside campaign {window.id}, "
-            f"{window.starts_on.isoformat()} to {window.ends_on.isoformat()})"
-        )
+        detail = f"{day.isoformat()} 不在活动批次“{window.id}”的时间范围（{window.text()}）内"
         super().__init__(
             detail,
             errors=[{"field": field, "message": detail}],
@@ -111,10 +104,7 @@ class OutsideEveryCampaign(Problem):
 
     def __init__(self, field: str, day: date, windows: Sequence[CampaignWindow]) -> None:
         known = "; ".join(f"{w.id}: {w.text()}" for w in windows) or "-"
-        detail = (
-            f"{day.isoformat()} 不在任何活动批次的时间范围内（{known}） "
-            f"({field} {day.isoformat()} lies in the window of no campaign)"
-        )
+        detail = f"{day.isoformat()} 不在任何活动批次的时间范围内（{known}）"
         super().__init__(detail, errors=[{"field": field, "message": detail}])
 
 
@@ -123,8 +113,7 @@ class CampaignsUnavailable(Problem):
 
     def __init__(self, what: str) -> None:
         super().__init__(
-            f"{what} could not be confirmed now (the campaigns topic is not reachable); try "
-            "again shortly",
+            f"暂时无法确认{what}（活动批次信息暂时读取不到），未作处理，请稍后重试",
             headers={"Retry-After": "5"},
         )
 
@@ -170,7 +159,7 @@ class CampaignBook:
         """The campaign's window; one not known yet is looked for again at the topic's end."""
         missing = campaign not in self._windows and self._catch_up is not None
         if missing and not await self._catch_up():  # type: ignore[misc]
-            raise CampaignsUnavailable(f"campaign {campaign!r}")
+            raise CampaignsUnavailable(f"活动批次“{campaign}”")
         return self._windows.get(campaign)
 
     async def check(
@@ -190,7 +179,7 @@ class CampaignBook:
         `outside-every-campaign`."""
         caught_up = self.holding(day) or self._catch_up is None or await self._catch_up()
         if not caught_up:
-            raise CampaignsUnavailable(f"the campaign of {day.isoformat()}")
+            raise CampaignsUnavailable(f"{day.isoformat()} 所属的活动批次")
         found = self.holding(day)
         if not found:
             raise OutsideEveryCampaign(field, day, self.all())

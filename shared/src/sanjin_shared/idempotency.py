@@ -105,7 +105,7 @@ async def create_once(
             return None
         if prior.fingerprint != request_fingerprint:
             raise Conflict(
-                "a record with this external_id exists with different content",
+                "该编号的记录已存在且内容不同",
                 slug="external-id-conflict",
                 record_id=prior.id,
             )

@@ -160,7 +160,7 @@ class RequestLimitsMiddleware:
         response = problem_response(
             413,
             "payload-too-large",
-            f"the request body is larger than {limit:,} bytes",
+            f"请求内容超过上限 {limit:,} 字节（{limit / MiB:g} MB），未作处理",
             instance=scope.get("path", ""),
             headers={"Connection": "close"},
             limit_bytes=limit,

@@ -190,6 +190,14 @@ class RecordRepository(Generic[R]):
         )
         return PriorRecord(doc["_id"], doc["fingerprint"]) if doc else None
 
+    async def priors(self, province: str, external_ids: Iterable[str]) -> dict[str, PriorRecord]:
+        """external id -> the id and fingerprint of the province's record stored under it."""
+        docs = self._col.find(
+            {"province": province, "external_id": {"$in": list(external_ids)}},
+            {"_id": 1, "fingerprint": 1, "external_id": 1},
+        )
+        return {d["external_id"]: PriorRecord(d["_id"], d["fingerprint"]) async for d in docs}
+
     async def list(self, flt: RecordFilter, *, cursor: str | None, limit: int) -> list[Stored[R]]:
         """Records matching the filter, in creation order, after the cursor."""
         docs = (

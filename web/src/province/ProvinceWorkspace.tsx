@@ -5,10 +5,12 @@ import { Loading } from "../pages/Loading";
 
 const ProvinceHome = lazy(() => import("./ProvinceHome"));
 const ExcelPage = lazy(() => import("./excel/ExcelPage"));
+const PackagePage = lazy(() => import("./package/PackagePage"));
 
 const PAGES: readonly Page[] = [
   { path: "", label: "navProvinceHome", element: <ProvinceHome /> },
   { path: "excel", label: "excelNav", element: <ExcelPage /> },
+  { path: "package", label: "navPackage", element: <PackagePage /> },
 ];
 
 export default function ProvinceWorkspace() {

@@ -63,7 +63,7 @@ def render(layout: Layout, upstreams: Mapping[str, str], issuer: str | None) -> 
     provider = _origin(issuer) if issuer else ""
     csp = (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        f"img-src 'self' data:; font-src 'self'; connect-src 'self' {provider}; "
+        f"img-src 'self' data: blob:; font-src 'self'; connect-src 'self' {provider}; "
         f"frame-src 'self' {provider}; frame-ancestors 'self'; form-action 'self' {provider}; "
         "object-src 'none'; base-uri 'self'"
     )

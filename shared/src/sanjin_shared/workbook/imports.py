@@ -4,7 +4,8 @@
   workbook is a problem+json with the places it names (`errors: [{sheet, row, column, ...}]`).
 - `WorkbookImport`: the answer of `POST <collection>:import`: per row its status, every problem
   at its place, and the records stored under an 编号 the workbook no longer has (`missing`):
-  they are reported, never kept silently nor deleted.
+  they are reported, never kept silently nor deleted. `import_answer` builds it, the same for
+  every record type, from the use case's results and a reader of the stored records.
 - `xlsx_response`: a workbook as a download with a Chinese file name.
 
 Rows are committed by each service through the same use cases as its JSON `:batch`; this module
@@ -13,7 +14,7 @@ only maps the batch's results (by item index) back to the workbook's rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -170,11 +171,35 @@ def _row_error(
     )
 
 
+async def import_answer(
+    parsed: ParsedWorkbook,
+    sheet: RecordSheet,
+    results: Iterable[ItemResult],
+    conflicts: Iterable[ItemConflict],
+    stored: Callable[[set[str]], Awaitable[dict[str, str]]],
+    *,
+    dry_run: bool,
+) -> WorkbookImport:
+    """The answer of `POST <collection>:import` once its rows went through the use case: each
+    row's outcome, and the records (external id -> id) that `stored` finds for the campaigns the
+    rows name but whose 编号 the workbook no longer has. `stored` may ignore the campaigns (a
+    session's results are compared with the session's)."""
+    found = await stored(campaigns_named(parsed))
+    return import_report(
+        parsed,
+        sheet,
+        results,
+        conflicts,
+        dry_run=dry_run,
+        missing=missing_rows(found, parsed.keys),
+    )
+
+
 def campaigns_named(parsed: ParsedWorkbook) -> set[str]:
-    """The campaigns the rows of a workbook name (their first part is a create body with a
-    `campaign`), whose stored records `missing_rows` compares with the rows."""
+    """The campaigns the rows of a workbook name (the `campaign` of their first part, for the
+    record types that have one), whose stored records `missing_rows` compares with the rows."""
     firsts = (row.parts[0] for row in parsed.rows if row.parts[0] is not None)
-    return {str(part.model_dump(include={"campaign"})["campaign"]) for part in firsts}
+    return {str(c) for part in firsts if (c := getattr(part, "campaign", None)) is not None}
 
 
 def missing_rows(stored: dict[str, str], keys: Iterable[str | None]) -> list[MissingRow]:

@@ -30,9 +30,7 @@ from sanjin_shared.workbook import Part, RecordSheet, export, template
 from sanjin_shared.workbook.imports import (
     TEMPLATE_RESPONSE,
     WorkbookImport,
-    campaigns_named,
-    import_report,
-    missing_rows,
+    import_answer,
     read_upload,
     xlsx_response,
 )
@@ -134,15 +132,13 @@ async def import_activities_workbook(
     use_case = ActivityWorkbookImport(platform.unit_of_work(ctx.actor))
     results, conflicts = await use_case.run(ctx, items, reports, dry_run=dry_run)
     conflicts = refused + late + conflicts
-    named = campaigns_named(parsed)
-    stored = await use_case.stored(ctx, owner, named) if named else {}
-    return import_report(
+    return await import_answer(
         parsed,
         SHEET,
         results,
         conflicts,
+        lambda named: use_case.stored(ctx, owner, named),
         dry_run=dry_run,
-        missing=missing_rows(stored, parsed.keys),
     )
 
 

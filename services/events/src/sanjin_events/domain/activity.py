@@ -58,23 +58,21 @@ class Activity(ActivityRecord, Entity):
 
     def _check_details(self) -> None:
         if self.venue_type not in ALLOWED_VENUES[self.kind]:
-            allowed = ", ".join(sorted(ALLOWED_VENUES[self.kind]))
-            raise RuleViolation(
-                "venue_type", f"a {self.kind.value} activity is held in one of: {allowed}"
-            )
+            allowed = "、".join(v.label_zh for v in sorted(ALLOWED_VENUES[self.kind]))
+            raise RuleViolation("venue_type", f"{self.kind.label_zh}的场所类型只能是：{allowed}")
         if self.formats and self.kind is not ActivityKind.education:
-            raise RuleViolation("formats", "formats apply to education activities only")
+            raise RuleViolation("formats", "只有宣传教育活动填写活动形式")
 
     # -- behaviour ------------------------------------------------------------------------------
 
     def revise(self, details: ActivityDetails) -> Activity:
         """Take the details of `details` (an import re-sent with changes); keep status and report."""
         if self.status is ActivityStatus.cancelled:
-            raise InvalidTransition("a cancelled activity cannot be changed")
+            raise InvalidTransition("活动已取消，不能修改")
         if details.campaign != self.campaign:
-            raise RuleViolation("campaign", "the campaign of an activity cannot change")
+            raise RuleViolation("campaign", "活动所属年度不能修改")
         if details.kind is not self.kind and self.status is ActivityStatus.completed:
-            raise RuleViolation("kind", "the kind of a reported activity cannot change")
+            raise RuleViolation("kind", "活动已报告完成情况，活动类型不能修改")
         changed = self.but(**_details(details), version=self.version + 1)
         changed._check_details()
         return changed.raised(ActivityRevised(activity=changed.state()))
@@ -82,11 +80,11 @@ class Activity(ActivityRecord, Entity):
     def submit_report(self, report: Report, *, today: date) -> Activity:
         """Report what was held; reporting again is a correction that replaces the figures."""
         if self.status is ActivityStatus.cancelled:
-            raise InvalidTransition("a cancelled activity cannot be reported")
+            raise InvalidTransition("活动已取消，不能报告完成情况")
         if report.held_on > today:
-            raise RuleViolation("held_on", "held_on cannot be in the future")
+            raise RuleViolation("held_on", "举办日期不能晚于今天")
         if report.recommendations and self.kind is not ActivityKind.seminar:
-            raise RuleViolation("recommendations", "recommendations are reported for seminars only")
+            raise RuleViolation("recommendations", "只有社会共治研讨活动填写研讨建议数")
         correction = self.status is ActivityStatus.completed
         changed = self.but(status=ActivityStatus.completed, report=report, version=self.version + 1)
         event_type = ActivityReportCorrected if correction else ActivityReported
@@ -94,7 +92,7 @@ class Activity(ActivityRecord, Entity):
 
     def cancel(self, reason: str | None) -> Activity:
         if self.status is ActivityStatus.cancelled:
-            raise InvalidTransition("the activity is already cancelled")
+            raise InvalidTransition("活动已经取消")
         changed = self.but(
             status=ActivityStatus.cancelled, cancel_reason=reason, version=self.version + 1
         )

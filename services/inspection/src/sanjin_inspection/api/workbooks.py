@@ -28,8 +28,7 @@ from sanjin_shared.workbook import Part, RecordSheet, export, template
 from sanjin_shared.workbook.imports import (
     TEMPLATE_RESPONSE,
     WorkbookImport,
-    import_report,
-    missing_rows,
+    import_answer,
     read_upload,
     xlsx_response,
 )
@@ -86,7 +85,7 @@ async def import_results_workbook(
     dry_run: bool = False,
 ) -> WorkbookImport:
     use_case = ResultWorkbookImport(platform.unit_of_work(ctx.actor))
-    stored = await use_case.stored(ctx, session_id)  # 404 before reading a session not visible
+    await use_case.stored(ctx, session_id)  # 404 before reading a session not visible
     await session_in_campaign(sessions, ctx, session_id, campaigns)  # as its results:batch
     parsed = await read_upload(file, SHEET, max_rows=platform.settings.max_import_rows)
     items = [
@@ -94,15 +93,13 @@ async def import_results_workbook(
         for i, row in enumerate(parsed.rows)
     ]
     results, conflicts = await use_case.run(ctx, session_id, items, dry_run=dry_run)
-    if not dry_run:
-        stored = await use_case.stored(ctx, session_id)
-    return import_report(
+    return await import_answer(
         parsed,
         SHEET,
         results,
         conflicts,
+        lambda _campaigns: use_case.stored(ctx, session_id),  # the session's results
         dry_run=dry_run,
-        missing=missing_rows(stored, parsed.keys),
     )
 
 

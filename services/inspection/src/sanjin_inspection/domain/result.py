@@ -37,16 +37,18 @@ class InspectionResult(ResultRecord, Entity):
         service, outcome = details.service, details.outcome
         session.check_accepts_result(service, today=today)
         if outcome not in OUTCOMES_BY_SERVICE[service]:
-            allowed = " | ".join(sorted(o.value for o in OUTCOMES_BY_SERVICE[service]))
-            raise RuleViolation("outcome", f"a {service.value} result is {allowed}")
+            allowed = "、".join(o.label_zh for o in sorted(OUTCOMES_BY_SERVICE[service]))
+            raise RuleViolation("outcome", f"{service.label_zh}的结果只能是：{allowed}")
         if booking is not None:
             if booking.session_id != session.id:
-                raise RuleViolation("booking_id", "the booking is for another session")
+                raise RuleViolation("booking_id", "该预约属于另一场活动")
             if booking.status is not BookingStatus.confirmed:
-                raise RuleViolation("booking_id", f"the booking is {booking.status.value}")
+                raise RuleViolation(
+                    "booking_id", f"该预约的状态是“{booking.status.label_zh}”，不能登记结果"
+                )
             if booking.service is not service:
                 raise RuleViolation(
-                    "service", f"the booking is for {booking.service.value}, not {service.value}"
+                    "service", f"该预约的服务是{booking.service.label_zh}，不是{service.label_zh}"
                 )
         fields = {name: getattr(details, name) for name in ResultDetails.model_fields}
         result = cls.new(

@@ -68,7 +68,7 @@ class InspectionSession(SessionRecord, Entity):
         emptied = [name for name, value in changes.items() if value is None]
         if emptied:
             raise RuleViolation(emptied[0], "cannot be emptied")
-        self._require_open("changed")
+        self._require_open("修改")
         changed = self.but(**changes, version=self.version + 1)
         changed._check()
         if changed.capacity < self.confirmed:
@@ -85,7 +85,7 @@ class InspectionSession(SessionRecord, Entity):
         return changed._raised(InspectionSessionUpdated(session=changed.state()))
 
     def cancel(self, reason: str, *, bookings_cancelled: int) -> InspectionSession:
-        self._require_open("cancelled")
+        self._require_open("取消")
         if self.results:
             raise InvalidTransition(
                 f"the session has {self.results} recorded results: it took place"
@@ -104,23 +104,23 @@ class InspectionSession(SessionRecord, Entity):
         )
 
     def check_bookable(self, service: InspectionService) -> None:
-        self._require_open("booked")
+        self._require_open("预约")
         self._require_service(service)
 
     def check_accepts_result(self, service: InspectionService, *, today: dt.date) -> None:
-        self._require_open("given results")
+        self._require_open("登记结果")
         self._require_service(service)
         if self.date > today:
-            raise RuleViolation("service", f"the session is on {self.date}: no results before it")
+            raise RuleViolation("service", f"活动日期是 {self.date}，当天之前不能登记结果")
 
     def _require_service(self, service: InspectionService) -> None:
         if service not in self.services:
-            offered = ", ".join(s.value for s in self.services)
-            raise RuleViolation("service", f"the session offers {offered}, not {service.value}")
+            offered = "、".join(s.label_zh for s in self.services)
+            raise RuleViolation("service", f"本场活动提供的服务是{offered}，没有{service.label_zh}")
 
     def _require_open(self, what: str) -> None:
         if not self.is_open:
-            raise InvalidTransition(f"the session is cancelled and cannot be {what}")
+            raise InvalidTransition(f"本场活动已取消，不能{what}")
 
     def _check(self) -> None:
         if not self.services:

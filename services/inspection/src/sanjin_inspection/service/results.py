@@ -60,7 +60,7 @@ class ResultService:
             if command.booking_id is not None:
                 found = await self._bookings.get(command.booking_id, session=tx.session)
                 if found is None or found.record.province != session.province:
-                    raise RuleViolation("booking_id", f"no booking {command.booking_id}")
+                    raise RuleViolation("booking_id", f"本省没有标识为 {command.booking_id} 的预约")
                 booking = found.record
             result = InspectionResult.record(
                 id=f"ir_{uuid.uuid4().hex}",
@@ -135,7 +135,7 @@ class ResultService:
                     _conflict(
                         item,
                         "external_id",
-                        "batch items need an external_id, so the file can be sent again safely",
+                        "每一行都需要编号，以便同一文件可以安全地再次上传",
                     )
                 )
                 continue
@@ -160,14 +160,14 @@ class ResultService:
                         _conflict(
                             item,
                             "external_id",
-                            "a result with this external_id exists with other content",
+                            "该编号的检测结果已登记且内容不同；已登记的检测结果不能修改",
                         )
                     )
                 continue
             booking = bookings.get(given.booking_id) if given.booking_id else None
             try:
                 if given.booking_id and (booking is None or booking.province != session.province):
-                    raise RuleViolation("booking_id", f"no booking {given.booking_id}")
+                    raise RuleViolation("booking_id", f"本省没有标识为 {given.booking_id} 的预约")
                 result = InspectionResult.record(
                     id=f"ir_{uuid.uuid4().hex}",
                     session=session,

@@ -33,9 +33,7 @@ from sanjin_shared.workbook import Part, RecordSheet, export, template
 from sanjin_shared.workbook.imports import (
     TEMPLATE_RESPONSE,
     WorkbookImport,
-    campaigns_named,
-    import_report,
-    missing_rows,
+    import_answer,
     read_upload,
     xlsx_response,
 )
@@ -173,15 +171,13 @@ async def import_points(
     use_case = PointWorkbookImport(platform.unit_of_work(ctx.actor))
     results, conflicts = await use_case.run(ctx, owner, rows, dry_run=dry_run)
     conflicts = refused + conflicts
-    named = campaigns_named(parsed)
-    stored = await use_case.stored(owner, named) if named else {}
-    return import_report(
+    return await import_answer(
         parsed,
         POINTS,
         results,
         conflicts,
+        lambda named: use_case.stored(owner, named),
         dry_run=dry_run,
-        missing=missing_rows(stored, parsed.keys),
     )
 
 
@@ -270,15 +266,13 @@ async def import_reports_workbook(
         dry_run=dry_run,
     )
     conflicts = refused + conflicts
-    named = campaigns_named(parsed)
-    stored = await use_case.stored(owner, named) if named else {}
-    return import_report(
+    return await import_answer(
         parsed,
         REPORTS,
         results,
         conflicts,
+        lambda named: use_case.stored(owner, named),
         dry_run=dry_run,
-        missing=missing_rows(stored, parsed.keys),
     )
 
 

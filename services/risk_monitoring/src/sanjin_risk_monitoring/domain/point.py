@@ -60,10 +60,10 @@ class MonitoringPoint(PointRecord, Entity):
     def update(self, *, today: date, **changes: Any) -> MonitoringPoint:
         unknown = set(changes) - set(EDITABLE)
         if unknown:
-            raise RuleViolation(sorted(unknown)[0], "this field cannot be changed")
+            raise RuleViolation(sorted(unknown)[0], "此项不能修改")
         emptied = [name for name, value in changes.items() if value is None]
         if emptied:
-            raise RuleViolation(emptied[0], "cannot be emptied")
+            raise RuleViolation(emptied[0], "此项不能清空")
         changed = self.but(**changes, version=self.version + 1)
         changed._check(today)
         return changed._raised(MonitoringPointUpdated)
@@ -132,7 +132,7 @@ class MonitoringPoint(PointRecord, Entity):
 
     def _check(self, today: date) -> None:
         if self.established_on > today:
-            raise RuleViolation("established_on", "established_on cannot be in the future")
+            raise RuleViolation("established_on", "设立日期不能晚于今天")
 
     def _raised(self, event_type: type[MonitoringPointEvent]) -> MonitoringPoint:
         return self.raised(event_type(point=self.state()))

@@ -45,7 +45,7 @@ class RiskReport(ReportRecord, Entity):
         signal: bool,
     ) -> RiskReport:
         if point.status is not PointStatus.active:
-            raise InvalidTransition(f"monitoring point {point.id} is inactive and cannot report")
+            raise InvalidTransition(f"监测点 {point.id} 已停用，不能报送风险信息")
         fields = {name: getattr(details, name) for name in ReportDetails.model_fields}
         report = cls.new(
             id=id,
@@ -56,11 +56,11 @@ class RiskReport(ReportRecord, Entity):
             **(fields | {"monitoring_point_id": point.id}),
         )
         if report.occurred_on > today:
-            raise RuleViolation("occurred_on", "occurred_on cannot be in the future")
+            raise RuleViolation("occurred_on", "发生日期不能晚于今天")
         if report.injured and report.severity is Severity.none:
-            raise RuleViolation("severity", "an injury has a severity above none")
+            raise RuleViolation("severity", "有人受伤时，伤害程度不能为“无”")
         if report.severity is Severity.fatal and not report.injured:
-            raise RuleViolation("injured", "a fatal outcome is an injury")
+            raise RuleViolation("injured", "伤害程度为“死亡”时须填写有人受伤")
         return report.raised(RiskReportReceived(report=report.state()))
 
     def raise_signal(self) -> RiskReport:

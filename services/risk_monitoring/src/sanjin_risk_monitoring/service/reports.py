@@ -58,9 +58,7 @@ class ReportService:
             nonlocal reached
             stored_point = await self._points.get(point_id, session=tx.session)
             if stored_point is None or stored_point.record.province != province:
-                raise RuleViolation(
-                    "monitoring_point_id", f"no monitoring point {point_id} in province {province}"
-                )
+                raise RuleViolation("monitoring_point_id", f"本省没有标识为 {point_id} 的监测点")
             key = product_key(command.product_category, command.brand, command.model)
             count = await self._signals.increment(command.campaign, key, session=tx.session)
             reached = count == SIGNAL_THRESHOLD

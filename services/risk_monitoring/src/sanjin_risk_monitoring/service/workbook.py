@@ -6,7 +6,9 @@ Points: a row whose 编号 is new is registered (`PointService.register`, as `PO
 
 Risk reports: each row is received by `ReportService.receive`, the use case of `POST
 /v1/risk-reports` and of its `:batch`. A report is information as it was received and is not
-changed afterwards: a row stored under its 编号 with other content is refused at its place. The
+changed afterwards (it was triaged and counted towards its product's signal when it came, and
+the contract has no event that would correct it): a row stored under its 编号 with other content
+is refused at its place, in the dry run as in the commit, never reported as unchanged. The
 monitoring point of a report row may be named by its id or by its 编号 in the register.
 """
 
@@ -89,6 +91,15 @@ class PointWorkbookImport:
         return await self._repo.external_ids(province, campaigns)
 
 
+def unchangeable(external_id: str) -> Conflict:
+    """A row whose 编号 names a report already received with other content."""
+    return Conflict(
+        f"编号 {external_id} 的风险信息已报送，本行内容与已报送的不同。风险信息报送后不能修改；"
+        "如有新的情况，请以新的编号另行报送",
+        slug="external-id-conflict",
+    )
+
+
 class ReportWorkbookImport:
     def __init__(self, uow: UnitOfWork) -> None:
         self._reports = ReportService(uow)
@@ -107,7 +118,7 @@ class ReportWorkbookImport:
         """`fingerprint` gives a row's fingerprint once its point is named by id (as the JSON
         API would have received it), so a report sent either way is the same report."""
         point_ids = await self._points.external_ids(province)
-        stored = await self._repo.with_external_ids(province, [r.external_id for r in rows])
+        stored = await self._repo.priors(province, [r.external_id for r in rows])
         results: list[ItemResult] = []
         conflicts: list[ItemConflict] = []
         for row in rows:
@@ -117,6 +128,8 @@ class ReportWorkbookImport:
             body = {**fields, "monitoring_point_id": point_id}
             try:
                 earlier = stored.get(row.external_id)
+                if earlier is not None and earlier.fingerprint != fingerprint(body):
+                    raise unchangeable(row.external_id)
                 if dry_run:
                     if point_id not in point_ids.values():
                         raise RuleViolation(
@@ -126,7 +139,7 @@ class ReportWorkbookImport:
                         ItemResult(
                             index=row.index,
                             status=ItemStatus.created if earlier is None else ItemStatus.ignored,
-                            id=earlier.record.id if earlier else None,
+                            id=earlier.id if earlier else None,
                             external_id=row.external_id,
                         )
                     )
@@ -137,13 +150,6 @@ class ReportWorkbookImport:
                     idempotency_key=None,
                     request_fingerprint=fingerprint(body),
                 )
-            except Conflict:
-                if row.external_id in stored:  # the same 编号, other content
-                    exc = Conflict(
-                        f"编号 {row.external_id} 的风险信息已报送且内容不同；已报送的风险信息不能修改"
-                    )
-                conflicts.append(ItemConflict.of_error(row.index, exc, external_id=row.external_id))
-                continue
             except (DomainError, Problem) as exc:
                 conflicts.append(ItemConflict.of_error(row.index, exc, external_id=row.external_id))
                 continue

@@ -76,23 +76,21 @@ class Survey(SurveyRecord, Entity):
     def score(self, answers: Mapping[str, int], *, today: date) -> Scored:
         """Check a response against the survey and compute its index."""
         if self.status is SurveyStatus.closed:
-            raise InvalidTransition("the survey is closed and takes no more responses")
+            raise InvalidTransition("调查已结束，不再接收问卷")
         if today < self.opens_on:
-            raise InvalidTransition(f"the survey opens on {self.opens_on.isoformat()}")
+            raise InvalidTransition(f"调查于 {self.opens_on.isoformat()} 开始，尚未开始")
         if today > self.closes_on:
-            raise InvalidTransition(f"the survey closed on {self.closes_on.isoformat()}")
+            raise InvalidTransition(f"调查已于 {self.closes_on.isoformat()} 结束")
         known = {q.id: q for q in self.questions}
         for qid, value in answers.items():
             question = known.get(qid)
             if question is None:
-                raise RuleViolation(f"answers.{qid}", "no such question in this survey")
+                raise RuleViolation(f"answers.{qid}", "本调查没有这道题")
             if not 1 <= value <= question.scale_max:
-                raise RuleViolation(
-                    f"answers.{qid}", f"the score must be 1 to {question.scale_max}"
-                )
+                raise RuleViolation(f"answers.{qid}", f"得分须在 1 到 {question.scale_max} 之间")
         for q in self.questions:
             if q.required and q.id not in answers:
-                raise RuleViolation(f"answers.{q.id}", "this question must be answered")
+                raise RuleViolation(f"answers.{q.id}", "此题必须作答")
         return Scored(
             response_index(self.questions, answers), dimension_indices(self.questions, answers)
         )

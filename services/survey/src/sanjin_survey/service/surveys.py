@@ -113,7 +113,7 @@ class SurveyService:
                     else:
                         outcomes.append(
                             Conflict(
-                                "this respondent_id was submitted before with other answers",
+                                "该问卷编号已提交过且答案不同；已提交的问卷不能修改",
                                 slug="respondent-conflict",
                                 response_id=seen["_id"],
                             )
