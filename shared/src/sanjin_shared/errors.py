@@ -15,11 +15,13 @@ class DomainError(Exception):
 
 
 class RuleViolation(DomainError):
-    """The input breaks a business rule; `field` names the offending field."""
+    """The input breaks a business rule; `field` names the offending field. `zh` is the same
+    message for an officer (Chinese), answered to a request that asks for Chinese."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, *, zh: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+        self.zh = zh
 
 
 class ConcurrentModification(Exception):

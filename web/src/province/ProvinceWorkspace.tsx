@@ -4,9 +4,11 @@ import { Workspace, type Page } from "../layout/Workspace";
 import { Loading } from "../pages/Loading";
 
 const ProvinceHome = lazy(() => import("./ProvinceHome"));
+const RecordsPage = lazy(() => import("../records/RecordsPage"));
 
 const PAGES: readonly Page[] = [
   { path: "", label: "navProvinceHome", element: <ProvinceHome /> },
+  { path: "records/*", label: "navRecords", element: <RecordsPage /> },
 ];
 
 export default function ProvinceWorkspace() {

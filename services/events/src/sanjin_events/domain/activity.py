@@ -63,14 +63,23 @@ class Activity(ActivityRecord, Entity):
         if self.venue_type not in ALLOWED_VENUES[self.kind]:
             allowed = ", ".join(sorted(ALLOWED_VENUES[self.kind]))
             raise RuleViolation(
-                "venue_type", f"a {self.kind.value} activity is held in one of: {allowed}"
+                "venue_type",
+                f"a {self.kind.value} activity is held in one of: {allowed}",
+                zh=f"{self.kind.label_zh}活动的场所类型只能是"
+                + "、".join(v.label_zh for v in VenueType if v in ALLOWED_VENUES[self.kind]),
             )
         if self.formats and self.kind is not ActivityKind.education:
-            raise RuleViolation("formats", "formats apply to education activities only")
+            raise RuleViolation(
+                "formats",
+                "formats apply to education activities only",
+                zh="只有宣传教育活动填写宣传形式",
+            )
         year = campaign_year(self.campaign)
         if year is not None and self.scheduled_on.year != year:
             raise RuleViolation(
-                "scheduled_on", f"the activity must be scheduled within the campaign year {year}"
+                "scheduled_on",
+                f"the activity must be scheduled within the campaign year {year}",
+                zh=f"计划日期应在活动年度 {year} 年内",
             )
 
     # -- behaviour ------------------------------------------------------------------------------
@@ -92,12 +101,22 @@ class Activity(ActivityRecord, Entity):
         if self.status is ActivityStatus.cancelled:
             raise InvalidTransition("a cancelled activity cannot be reported")
         if report.held_on > today:
-            raise RuleViolation("held_on", "held_on cannot be in the future")
+            raise RuleViolation(
+                "held_on", "held_on cannot be in the future", zh="举办日期不能晚于今天"
+            )
         year = campaign_year(self.campaign)
         if year is not None and report.held_on.year != year:
-            raise RuleViolation("held_on", f"held_on must fall within the campaign year {year}")
+            raise RuleViolation(
+                "held_on",
+                f"held_on must fall within the campaign year {year}",
+                zh=f"举办日期应在活动年度 {year} 年内",
+            )
         if report.recommendations and self.kind is not ActivityKind.seminar:
-            raise RuleViolation("recommendations", "recommendations are reported for seminars only")
+            raise RuleViolation(
+                "recommendations",
+                "recommendations are reported for seminars only",
+                zh="只有社会共治研讨填写意见建议",
+            )
         correction = self.status is ActivityStatus.completed
         changed = self.but(status=ActivityStatus.completed, report=report, version=self.version + 1)
         event_type = ActivityReportCorrected if correction else ActivityReported

@@ -38,15 +38,28 @@ class InspectionResult(ResultRecord, Entity):
         session.check_accepts_result(service, today=today)
         if outcome not in OUTCOMES_BY_SERVICE[service]:
             allowed = " | ".join(sorted(o.value for o in OUTCOMES_BY_SERVICE[service]))
-            raise RuleViolation("outcome", f"a {service.value} result is {allowed}")
+            raise RuleViolation(
+                "outcome",
+                f"a {service.value} result is {allowed}",
+                zh=f"{service.label_zh}的结果只能是"
+                + "、".join(o.label_zh for o in sorted(OUTCOMES_BY_SERVICE[service])),
+            )
         if booking is not None:
             if booking.session_id != session.id:
-                raise RuleViolation("booking_id", "the booking is for another session")
+                raise RuleViolation(
+                    "booking_id", "the booking is for another session", zh="该预约不属于本场活动"
+                )
             if booking.status is not BookingStatus.confirmed:
-                raise RuleViolation("booking_id", f"the booking is {booking.status.value}")
+                raise RuleViolation(
+                    "booking_id",
+                    f"the booking is {booking.status.value}",
+                    zh=f"该预约{booking.status.label_zh}",
+                )
             if booking.service is not service:
                 raise RuleViolation(
-                    "service", f"the booking is for {booking.service.value}, not {service.value}"
+                    "service",
+                    f"the booking is for {booking.service.value}, not {service.value}",
+                    zh=f"该预约的服务项目是{booking.service.label_zh}",
                 )
         fields = {name: getattr(details, name) for name in ResultDetails.model_fields}
         result = cls.new(

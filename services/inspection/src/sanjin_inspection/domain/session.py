@@ -111,12 +111,20 @@ class InspectionSession(SessionRecord, Entity):
         self._require_open("given results")
         self._require_service(service)
         if self.date > today:
-            raise RuleViolation("service", f"the session is on {self.date}: no results before it")
+            raise RuleViolation(
+                "service",
+                f"the session is on {self.date}: no results before it",
+                zh=f"活动日期为 {self.date}，活动举办前不能登记结果",
+            )
 
     def _require_service(self, service: InspectionService) -> None:
         if service not in self.services:
             offered = ", ".join(s.value for s in self.services)
-            raise RuleViolation("service", f"the session offers {offered}, not {service.value}")
+            raise RuleViolation(
+                "service",
+                f"the session offers {offered}, not {service.value}",
+                zh="本场活动不提供" + service.label_zh,
+            )
 
     def _require_open(self, what: str) -> None:
         if not self.is_open:
@@ -126,7 +134,7 @@ class InspectionSession(SessionRecord, Entity):
         if not self.services:
             raise RuleViolation("services", "a session offers at least one service")
         if len(set(self.services)) != len(self.services):
-            raise RuleViolation("services", "a service is listed twice")
+            raise RuleViolation("services", "a service is listed twice", zh="服务项目重复")
         if not 1 <= self.capacity <= MAX_CAPACITY:
             raise RuleViolation("capacity", f"capacity is between 1 and {MAX_CAPACITY}")
 

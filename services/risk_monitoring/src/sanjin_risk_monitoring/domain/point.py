@@ -66,10 +66,14 @@ class MonitoringPoint(PointRecord, Entity):
 
     def evaluate(self, evaluation: Evaluation, *, today: date) -> MonitoringPoint:
         if evaluation.evaluated_on > today:
-            raise RuleViolation("evaluated_on", "evaluated_on cannot be in the future")
+            raise RuleViolation(
+                "evaluated_on", "evaluated_on cannot be in the future", zh="评估日期不能晚于今天"
+            )
         if evaluation.evaluated_on < self.established_on:
             raise RuleViolation(
-                "evaluated_on", "a point cannot be evaluated before it was established"
+                "evaluated_on",
+                "a point cannot be evaluated before it was established",
+                zh="评估日期不能早于监测点设立日期",
             )
         changed = self.but(evaluations=(*self.evaluations, evaluation), version=self.version + 1)
         return changed._raised(MonitoringPointEvaluated)
@@ -99,7 +103,11 @@ class MonitoringPoint(PointRecord, Entity):
 
     def _check(self, today: date) -> None:
         if self.established_on > today:
-            raise RuleViolation("established_on", "established_on cannot be in the future")
+            raise RuleViolation(
+                "established_on",
+                "established_on cannot be in the future",
+                zh="设立日期不能晚于今天",
+            )
 
     def _raised(self, event_type: type[MonitoringPointEvent]) -> MonitoringPoint:
         return self.raised(event_type(point=self.state()))

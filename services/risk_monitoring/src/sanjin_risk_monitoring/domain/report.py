@@ -56,11 +56,17 @@ class RiskReport(ReportRecord, Entity):
             **(fields | {"monitoring_point_id": point.id}),
         )
         if report.occurred_on > today:
-            raise RuleViolation("occurred_on", "occurred_on cannot be in the future")
+            raise RuleViolation(
+                "occurred_on", "occurred_on cannot be in the future", zh="发生日期不能晚于今天"
+            )
         if report.injured and report.severity is Severity.none:
-            raise RuleViolation("severity", "an injury has a severity above none")
+            raise RuleViolation(
+                "severity", "an injury has a severity above none", zh="受伤时伤害程度不能为“无”"
+            )
         if report.severity is Severity.fatal and not report.injured:
-            raise RuleViolation("injured", "a fatal outcome is an injury")
+            raise RuleViolation(
+                "injured", "a fatal outcome is an injury", zh="伤害程度为“致命”时应选择受伤"
+            )
         return report.raised(RiskReportReceived(report=report.state()))
 
     def raise_signal(self) -> RiskReport:

@@ -85,14 +85,20 @@ class Survey(SurveyRecord, Entity):
         for qid, value in answers.items():
             question = known.get(qid)
             if question is None:
-                raise RuleViolation(f"answers.{qid}", "no such question in this survey")
+                raise RuleViolation(
+                    f"answers.{qid}", "no such question in this survey", zh="问卷中没有这道题"
+                )
             if not 1 <= value <= question.scale_max:
                 raise RuleViolation(
-                    f"answers.{qid}", f"the score must be 1 to {question.scale_max}"
+                    f"answers.{qid}",
+                    f"the score must be 1 to {question.scale_max}",
+                    zh=f"得分应为 1 到 {question.scale_max}",
                 )
         for q in self.questions:
             if q.required and q.id not in answers:
-                raise RuleViolation(f"answers.{q.id}", "this question must be answered")
+                raise RuleViolation(
+                    f"answers.{q.id}", "this question must be answered", zh="此题必答"
+                )
         return Scored(
             response_index(self.questions, answers), dimension_indices(self.questions, answers)
         )
@@ -102,14 +108,22 @@ class Survey(SurveyRecord, Entity):
             raise RuleViolation("questions", "a survey needs at least one question")
         ids = [q.id for q in self.questions]
         if len(set(ids)) != len(ids):
-            raise RuleViolation("questions", "question ids must be unique")
+            raise RuleViolation("questions", "question ids must be unique", zh="题号不能重复")
         for i, q in enumerate(self.questions):
             if q.scale_max not in SCALES:
-                raise RuleViolation(f"questions[{i}].scale_max", "the scale is 5, 7 or 10")
+                raise RuleViolation(
+                    f"questions[{i}].scale_max",
+                    "the scale is 5, 7 or 10",
+                    zh="量表上限应为 5、7 或 10",
+                )
             if not q.weight > 0:
-                raise RuleViolation(f"questions[{i}].weight", "weights are positive")
+                raise RuleViolation(
+                    f"questions[{i}].weight", "weights are positive", zh="权重应大于 0"
+                )
         if self.closes_on < self.opens_on:
-            raise RuleViolation("closes_on", "closes_on is before opens_on")
+            raise RuleViolation(
+                "closes_on", "closes_on is before opens_on", zh="结束日期不能早于开始日期"
+            )
 
     def _raised(self, event_type: type[SurveyEvent]) -> Survey:
         return self.raised(event_type(survey=self.state()))
