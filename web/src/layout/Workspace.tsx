@@ -2,7 +2,7 @@
 // once (in the workspace's own file), and the side menu and the nested routes both read that list.
 import { Layout, Menu } from "antd";
 import { Suspense, type ReactNode } from "react";
-import { Route, Routes, useLocation, useNavigate, useResolvedPath } from "react-router";
+import { Route, Routes, useLocation, useNavigate, useParams } from "react-router";
 import { useI18n, type TextKey } from "../i18n";
 import { NotFound } from "../pages/Results";
 
@@ -18,8 +18,11 @@ export interface Page {
 export function Workspace({ pages, fallback }: { pages: readonly Page[]; fallback: ReactNode }) {
   const { t } = useI18n();
   const navigate = useNavigate();
-  const base = useResolvedPath("").pathname.replace(/\/$/, "");
   const here = useLocation().pathname.replace(/\/$/, "");
+  // the workspace's own path: the location without what its splat route matched (a path resolved
+  // from "" inside a splat route would include the page's own path)
+  const rest = useParams()["*"] ?? "";
+  const base = (rest ? here.slice(0, here.length - rest.replace(/\/$/, "").length) : here).replace(/\/$/, "");
   const menu = pages.filter((p) => p.menu !== false);
   const link = (p: Page) => `${base}/${p.path.replace(/\/?\*$/, "")}`.replace(/\/$/, "");
   // the longest page path the location starts with is the selected one

@@ -4,7 +4,7 @@
 import { Alert, Button, Card, Descriptions, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography, message } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
-import { useNavigate, useParams } from "react-router";
+import { useLocation, useNavigate, useParams } from "react-router";
 import { useApi } from "../api/ApiProvider";
 import { unwrap } from "../api/client";
 import type { JsonSchema } from "../api/schema";
@@ -23,7 +23,11 @@ export default function RecordsPage() {
   const api = useApi();
   const { t } = useI18n();
   const navigate = useNavigate();
-  const selected = (useParams()["*"] ?? "").split("/")[0] || RECORD_TYPES[0].key;
+  const rest = useParams()["*"] ?? "";
+  const selected = rest.split("/")[0] || RECORD_TYPES[0].key;
+  // the page's own path: the location without what its splat matched
+  const here = useLocation().pathname.replace(/\/$/, "");
+  const base = (rest ? here.slice(0, here.length - rest.replace(/\/$/, "").length) : here).replace(/\/$/, "");
   const campaigns = useAsync(() => unwrap(api.aggregator.GET("/v1/campaigns")), [api]);
   const items = campaigns.data?.items ?? [];
   const [campaign, setCampaign] = useState<string | null>(null);
@@ -32,13 +36,13 @@ export default function RecordsPage() {
     <Space direction="vertical" size="middle" style={{ width: "100%" }} id="records">
       <Space align="center" wrap>
         <Typography.Title level={3} style={{ margin: 0 }}>{t("recTitle")}</Typography.Title>
-        <Select id="rec-campaign" showSearch style={{ width: 160 }} value={chosen} loading={campaigns.loading} onChange={setCampaign}
+        <Select id="rec-campaign" showSearch style={{ minWidth: 200 }} popupMatchSelectWidth={false} value={chosen} loading={campaigns.loading} onChange={setCampaign}
           options={items.map((c) => ({ value: c.campaign, label: t("recCampaignOption", { campaign: c.campaign }) }))} />
       </Space>
       {campaigns.error && <Alert type="error" showIcon message={campaigns.error.message} />}
       {!campaigns.loading && !chosen && <Alert type="info" showIcon message={t("recNoCampaign")} />}
       {chosen && (
-        <Tabs activeKey={selected} onChange={(key) => navigate(key)} destroyInactiveTabPane
+        <Tabs activeKey={selected} onChange={(key) => navigate(`${base}/${key}`)} destroyInactiveTabPane
           items={RECORD_TYPES.map((type) => ({ key: type.key, label: t(type.label), children: <RecordTable type={type} campaign={chosen} /> }))} />
       )}
     </Space>

@@ -32,7 +32,9 @@ export function bodyFields(schema: JsonSchema, options: FieldOptions): string[] 
   return (options.fields ?? all).filter((f) => all.includes(f) && !(options.omit ?? []).includes(f));
 }
 
-export function SchemaFields({ service, schema, options, prefix = [] }: { service: ServiceName; schema: JsonSchema; options: FieldOptions; prefix?: (string | number)[] }) {
+/** `prefix`: the items' name path inside the form (or inside a list's row); `idPath`: the whole
+ * path, for the inputs' ids ("questions_0_text") */
+export function SchemaFields({ service, schema, options, prefix = [], idPath = prefix }: { service: ServiceName; schema: JsonSchema; options: FieldOptions; prefix?: (string | number)[]; idPath?: (string | number)[] }) {
   const { t, lang } = useI18n();
   const required = new Set(schema.required ?? []);
   return (
@@ -44,7 +46,7 @@ export function SchemaFields({ service, schema, options, prefix = [] }: { servic
         const custom = options.custom?.[name];
         const rules = required.has(name) && field.default === undefined ? [{ required: true, message: t("recRequired", { field: label }) }] : [];
         const path = [...prefix, name];
-        const id = path.join("_");
+        const id = [...idPath, name].join("_");
         if (custom) return <div key={name}>{custom({ name, label, required: rules.length > 0, schema: field })}</div>;
         if (kind === "objects") {
           const item = resolve(service, field.items);
@@ -56,7 +58,7 @@ export function SchemaFields({ service, schema, options, prefix = [] }: { servic
                     {rows.map((row, index) => (
                       <Card key={row.key} size="small" title={`${label} ${index + 1}`}
                         extra={<Button type="link" danger onClick={() => remove(row.name)}>{t("recRemove")}</Button>}>
-                        <SchemaFields service={service} schema={item} options={{}} prefix={[row.name]} />
+                        <SchemaFields service={service} schema={item} options={{}} prefix={[row.name]} idPath={[...idPath, name, row.name]} />
                       </Card>
                     ))}
                     <Button id={`${id}_add`} onClick={() => add(defaults(service, item))}>{t("recAdd", { what: label })}</Button>

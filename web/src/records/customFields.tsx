@@ -1,7 +1,7 @@
 // The few inputs a schema cannot describe by itself: a reference to another record (chosen from
 // the province's list of them, not typed as an id) and a survey's answers (one score per question
 // of that survey). Keyed by operation id and field name.
-import { Form, Radio, Select } from "antd";
+import { Form, Input, Radio, Select } from "antd";
 import type { ReactNode } from "react";
 import { useApi } from "../api/ApiProvider";
 import { useI18n } from "../i18n";
@@ -19,7 +19,8 @@ export function customFields(op: string, row: Row | undefined): Custom {
     case "inspection-results-record":
       return row ? { fields: { booking_id: (item) => <BookingSelect item={item} session={row.id} /> }, initial: {} } : NONE;
     case "responses-submit":
-      return row ? { fields: { answers: () => <Answers survey={row} /> }, initial: { channel: "paper" } } : NONE;
+      // typed in from paper, as the responses workbook records them (channel "paper")
+      return row ? { fields: { answers: () => <Answers survey={row} />, channel: () => <Form.Item name="channel" hidden><Input /></Form.Item> }, initial: { channel: "paper" } } : NONE;
     default:
       return NONE;
   }
