@@ -1,7 +1,7 @@
 """The province's record pages in the web application, in Debian's headless chromium, behind the
 gateway and signed in on Keycloak's login page as Beijing's officer, with the four intake services
 and the aggregator trusting that Keycloak. Through the forms built from the services' OpenAPI
-schemas the officer creates an activity (a date outside the campaign year is refused and the
+schemas the officer creates an activity (a date outside the campaign's window is refused and the
 Chinese message is shown under the date), reports its figures, cancels another, registers and
 evaluates a monitoring point, submits a risk report, schedules an inspection session, books it and
 records a result, publishes a survey and types in a paper response. Each is then read through the
@@ -23,6 +23,7 @@ from sanjin_devstack.gateway import Gateway, runtime_config
 from sanjin_devstack.keycloak import KeycloakServer
 from sanjin_devstack.paths import REPO
 from sanjin_shared.registry import SERVICES
+from tests.support.campaigns import define_campaign
 from tests.support.web import (
     WebStack,
     _register_origin,
@@ -87,7 +88,9 @@ async def save(page: Any) -> None:
 
 
 async def row_action(page: Any, text: str, action: str) -> None:
-    await page.locator(f"tr.ant-table-row:has-text({text!r}) button[data-action={action!r}]").click()
+    await page.locator(
+        f"tr.ant-table-row:has-text({text!r}) button[data-action={action!r}]"
+    ).click()
     await page.locator(".ant-modal:visible").wait_for()
 
 
@@ -101,16 +104,23 @@ async def test_province_records_in_headless_chromium(
 ) -> None:
     stack = records_stack
     api = f"{stack.url}/api"
-    put = await http.put(
-        f"{api}/aggregator/v1/campaigns/{campaign}",
-        json={
-            "starts_on": "2019-09-01",
-            "ends_on": "2019-11-30",
-            "report_deadline": (datetime.now(UTC) + timedelta(days=10)).isoformat(),
-        },
+    # a window around today: the records are dated inside it and in the past (a report, an
+    # evaluation, a result are not in the future), and the survey is still open today
+    starts_on = datetime.now(UTC).date() - timedelta(days=120)
+    ends_on = starts_on + timedelta(days=180)
+
+    def day(n: int) -> str:
+        return (starts_on + timedelta(days=n)).isoformat()
+
+    await define_campaign(
+        http,
+        aggregator=f"{api}/aggregator",
+        intake=[f"{api}/{s.slug}" for s in SERVICES if s.name != "aggregator"],
         headers=stack.headers("system-admin"),
+        name=campaign,
+        starts_on=starts_on,
+        ends_on=ends_on,
     )
-    assert put.status_code in (200, 201), put.text
     beijing = stack.headers(f"system-{PROVINCE}")
 
     async def records(path: str, **query: str) -> list[dict[str, Any]]:
@@ -130,7 +140,7 @@ async def test_province_records_in_headless_chromium(
             f".ant-select-dropdown:visible .ant-select-item-option[title*={campaign!r}]"
         ).click()
 
-        # -- an activity: a date outside the campaign year is answered under the date field
+        # -- an activity: a date outside the campaign's window is answered under the date field
         await page.click("#create-activities")
         await pick(page, "kind", "宣传教育")
         await pick(page, "venue_type", "社区")
@@ -141,7 +151,7 @@ async def test_province_records_in_headless_chromium(
                 "venue_name": "朝阳社区",
                 "city": "北京市",
                 "county": "朝阳区",
-                "scheduled_on": "2020-01-05",
+                "scheduled_on": (ends_on + timedelta(days=10)).isoformat(),
                 "organizer": "北京市市场监管局",
             },
         )
@@ -150,9 +160,9 @@ async def test_province_records_in_headless_chromium(
         await page.click("#rec-submit")
         error = page.locator(".ant-form-item:has(#scheduled_on) .ant-form-item-explain-error")
         await error.wait_for()
-        assert "计划日期应在活动年度 2019 年内" in await error.inner_text()
+        assert "不在活动批次" in await error.inner_text()  # the campaign rule, in Chinese
         await screenshot(page, "records-activity-field-error")
-        await fill(page, {"scheduled_on": "2019-09-15"})
+        await fill(page, {"scheduled_on": day(14)})
         await save(page)
         await page.locator("tr.ant-table-row:has-text('质量月进社区（浏览器）')").wait_for()
 
@@ -167,14 +177,14 @@ async def test_province_records_in_headless_chromium(
                 "venue_name": "海淀会议中心",
                 "city": "北京市",
                 "county": "海淀区",
-                "scheduled_on": "2019-10-10",
+                "scheduled_on": day(40),
                 "organizer": "北京市市场监管局",
             },
         )
         await save(page)
 
         await row_action(page, "质量月进社区（浏览器）", "activities-report")
-        await fill(page, {"held_on": "2019-09-15", "participants": "230", "consultations": "12"})
+        await fill(page, {"held_on": day(14), "participants": "230", "consultations": "12"})
         await screenshot(page, "records-activity-report")
         await save(page)
         await row_action(page, "共治研讨（取消）", "activities-cancel")
@@ -192,7 +202,7 @@ async def test_province_records_in_headless_chromium(
         held = activities["质量月进社区（浏览器）"]
         assert held["status"] == "completed" and held["report"]["participants"] == 230
         assert held["report"]["consultations"] == 12 and held["formats"] == ["materials"]
-        assert held["scheduled_on"] == "2019-09-15" and held["province"] == PROVINCE
+        assert held["scheduled_on"] == day(14) and held["province"] == PROVINCE
         cancelled = activities["共治研讨（取消）"]
         assert cancelled["status"] == "cancelled" and cancelled["cancel_reason"] == "场地临时调整"
 
@@ -210,14 +220,14 @@ async def test_province_records_in_headless_chromium(
                 "host_organization": "北京第一中学",
                 "contact_name": "王老师",
                 "contact_phone": "13800138000",
-                "established_on": "2019-09-02",
+                "established_on": day(1),
             },
         )
         await save(page)
         await row_action(page, "北京第一中学监测点", "monitoring-points-evaluate")
         await fill(
             page,
-            {"evaluated_on": "2019-10-20", "score": "92", "evaluator": "北京市市场监管局"},
+            {"evaluated_on": day(50), "score": "92", "evaluator": "北京市市场监管局"},
         )
         await save(page)
         (point,) = await records("risk-monitoring/v1/monitoring-points")
@@ -235,7 +245,7 @@ async def test_province_records_in_headless_chromium(
         await fill(
             page,
             {
-                "occurred_on": "2019-10-21",
+                "occurred_on": day(51),
                 "product_name": "小零件积木",
                 "brand": "某牌",
                 "model": "X-1",
@@ -259,7 +269,7 @@ async def test_province_records_in_headless_chromium(
                 "venue_name": "长沟镇",
                 "city": "北京市",
                 "county": "房山区",
-                "date": "2019-10-12",
+                "date": day(40),
                 "capacity": "30",
             },
         )
@@ -290,9 +300,9 @@ async def test_province_records_in_headless_chromium(
         await page.click("#create-surveys")
         await pick(page, "product_category", "儿童用品")
         # open until after today: the survey service takes no response once a survey has closed
-        closes_on = (datetime.now(UTC) + timedelta(days=30)).date().isoformat()
         await fill(
-            page, {"title": "儿童用品满意度调查", "opens_on": "2019-09-01", "closes_on": closes_on}
+            page,
+            {"title": "儿童用品满意度调查", "opens_on": day(0), "closes_on": ends_on.isoformat()},
         )
         await page.click(".ant-modal #questions_add")
         await fill(
@@ -327,7 +337,7 @@ async def test_province_records_in_headless_chromium(
         await page.click(".ant-modal-title")  # closes the drop-down, not the dialog
         await screenshot(page, "records-activity-form-en")
 
-        # the one refused request (the date outside the campaign year) is all the console has
+        # the one refused request (the date outside the campaign's window) is all the console has
         unexpected = [e for e in page.sanjin_errors if "status of 422" not in e]
         assert unexpected == [], unexpected
         outside = [u for u in page.sanjin_requests if not u.startswith(stack.origins())]

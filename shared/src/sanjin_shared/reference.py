@@ -207,7 +207,8 @@ OUTCOMES_BY_SERVICE: dict[InspectionService, frozenset[InspectionOutcome]] = {
 }
 
 
-def _labelled_enums() -> dict[str, list[type[LabelledEnum]]]:
+def labelled_enums() -> dict[str, list[type[LabelledEnum]]]:
+    """Every `LabelledEnum` class defined so far, by class name."""
     found: dict[str, list[type[LabelledEnum]]] = {}
     stack: list[type[LabelledEnum]] = list(LabelledEnum.__subclasses__())
     while stack:
@@ -222,7 +223,7 @@ def label_enumerations(openapi: dict[str, Any]) -> dict[str, Any]:
     Chinese labels as `x-enum-labels` ({value: label}), so forms and tables built from the
     document (the web application's) show the labels declared here, not a copy of them. Only
     the API documents get them: the events' JSON Schema snapshots stay bare."""
-    enums = _labelled_enums()
+    enums = labelled_enums()
     for schema in openapi.get("components", {}).get("schemas", {}).values():
         values = schema.get("enum")
         if not values or "title" not in schema:

@@ -236,7 +236,7 @@ function ActionModal({ type, action, row, campaign, onClose }: { type: RecordTyp
       ) : (
         <Form form={form} layout="horizontal" labelCol={{ flex: "160px" }} labelWrap initialValues={initial} id="rec-form" scrollToFirstError>
           <SchemaFields service={type.service} schema={body}
-            options={{ fields: action.fields, omit: action.creates && !row ? PAGE_FILLED : ["external_id"], custom: custom.fields }} />
+            options={{ fields: action.fields, omit: [...(action.creates && !row ? PAGE_FILLED : ["external_id"]), ...(row && action.hide ? action.hide(row) : [])], custom: custom.fields }} />
         </Form>
       )}
     </Modal>

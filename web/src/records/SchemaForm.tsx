@@ -105,7 +105,8 @@ function input(service: ServiceName, field: JsonSchema, kind: ReturnType<typeof 
 
 function hint(field: JsonSchema, lang: "zh" | "en"): string | undefined {
   const low = field.minimum ?? field.exclusiveMinimum;
-  if (field.maximum === undefined || low === undefined) return undefined;
+  // a scale (a score 0-100, a weight) is worth saying; a count's plausibility bound is not
+  if (field.maximum === undefined || low === undefined || field.maximum > 1000) return undefined;
   return lang === "zh" ? `${low} – ${field.maximum}` : `${low} to ${field.maximum}`;
 }
 

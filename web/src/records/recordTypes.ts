@@ -16,6 +16,8 @@ export interface Action {
   kind?: "form" | "confirm" | "details" | "results";
   /** the body's fields in this order (default: all) */
   fields?: readonly string[];
+  /** body fields the row's kind does not take (the domain would refuse them) */
+  hide?: (row: Row) => readonly string[];
   /** a change (PATCH): the form starts from the row's values */
   prefill?: boolean;
   danger?: boolean;
@@ -51,6 +53,7 @@ export interface RecordType {
 export const PAGE_FILLED = ["campaign", "province", "external_id"] as const;
 
 const is = (...states: string[]) => (row: Row) => states.includes(String(row.status));
+const seminarsOnly = (row: Row) => (row.kind === "seminar" ? [] : ["recommendations"]);
 const details = (op: string): Action => ({ op, label: "recDetails", kind: "details" });
 
 export const RECORD_TYPES: readonly RecordType[] = [
@@ -69,8 +72,8 @@ export const RECORD_TYPES: readonly RecordType[] = [
     ],
     create: { op: "activities-schedule", label: "recScheduleActivity", creates: true },
     actions: [
-      { op: "activities-report", label: "recReport", when: is("scheduled") },
-      { op: "activities-report", label: "recCorrectReport", when: is("completed"), prefill: true },
+      { op: "activities-report", label: "recReport", when: is("scheduled"), hide: seminarsOnly },
+      { op: "activities-report", label: "recCorrectReport", when: is("completed"), prefill: true, hide: seminarsOnly },
       { op: "activities-cancel", label: "recCancel", when: is("scheduled", "completed"), danger: true },
       details("activities-get"),
     ],
