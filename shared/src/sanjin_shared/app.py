@@ -38,6 +38,7 @@ from sanjin_shared.mongo import UnitOfWork, make_client
 from sanjin_shared.outbox import OutboxRelay, ensure_outbox_indexes
 from sanjin_shared.problems import document_problems, install_problem_handlers, problem_response
 from sanjin_shared.ratelimit import RateLimiter
+from sanjin_shared.reference import label_enumerations
 from sanjin_shared.settings import SHUTDOWN_STEPS_S, ServiceSettings
 
 if TYPE_CHECKING:
@@ -205,13 +206,15 @@ async def _bounded(step: Awaitable[Any], timeout_s: float, what: str) -> None:
 
 
 def _document_openapi(app: FastAPI, settings: ServiceSettings) -> None:
-    """The OpenAPI lists every operation's problem+json answers (see problems.py) and how each
-    one signs in (see _security)."""
+    """The OpenAPI lists every operation's problem+json answers (see problems.py), how each one
+    signs in (see _security), and the Chinese labels of its enumerations (reference.py)."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = _security(document_problems(generate()), settings)
+            app.openapi_schema = _security(
+                label_enumerations(document_problems(generate())), settings
+            )
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

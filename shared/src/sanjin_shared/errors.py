@@ -15,7 +15,8 @@ class DomainError(Exception):
 
 
 class RuleViolation(DomainError):
-    """The input breaks a business rule; `field` names the offending field."""
+    """The input breaks a business rule; `field` names the offending field. The message is the
+    officer's (Chinese), said once where the rule is."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)

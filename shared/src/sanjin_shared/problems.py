@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from sanjin_shared.errors import ConcurrentModification, InvalidTransition, RuleViolation
 from sanjin_shared.logging import get_logger
+from sanjin_shared.messages import chinese_message, prefers_chinese
 
 PROBLEM_JSON = "application/problem+json"
 _TYPE_PREFIX = "urn:sanjin:problem:"
@@ -141,12 +142,14 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return out or (str(loc[0]) if loc else "")
 
 
-def validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def validation_errors(
+    errors: list[dict[str, Any]], *, chinese: bool = False
+) -> list[dict[str, Any]]:
     return [
         {
             "field": _field_name(tuple(e.get("loc", ()))),
             "in": str(e["loc"][0]) if e.get("loc") else "body",
-            "message": e.get("msg", "invalid"),
+            "message": chinese_message(e) if chinese else e.get("msg", "invalid"),
             "type": e.get("type", "invalid"),
         }
         for e in errors
@@ -191,12 +194,13 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        errors = validation_errors(list(exc.errors()))
+        chinese = prefers_chinese(request.headers.get("accept-language"))
+        errors = validation_errors(list(exc.errors()), chinese=chinese)
         fields = ", ".join(sorted({e["field"] for e in errors})) or "the request"
         return problem_response(
             422,
             "validation-error",
-            f"invalid request: check {fields}",
+            f"请检查：{fields}" if chinese else f"invalid request: check {fields}",
             instance=request.url.path,
             errors=errors,
         )

@@ -7,7 +7,7 @@ and Construction Corps (660000, no GB/T 2260 code) last, as in the campaign's st
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator
 
@@ -213,3 +213,31 @@ OUTCOMES_BY_SERVICE: dict[InspectionService, frozenset[InspectionOutcome]] = {
     InspectionService.certification: frozenset({InspectionOutcome.served}),
     InspectionService.consultation: frozenset({InspectionOutcome.served}),
 }
+
+
+def labelled_enums() -> dict[str, list[type[LabelledEnum]]]:
+    """Every `LabelledEnum` class defined so far, by class name."""
+    found: dict[str, list[type[LabelledEnum]]] = {}
+    stack: list[type[LabelledEnum]] = list(LabelledEnum.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        found.setdefault(cls.__name__, []).append(cls)
+        stack.extend(cls.__subclasses__())
+    return found
+
+
+def label_enumerations(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Each enumeration of an OpenAPI document that is a `LabelledEnum` carries its members'
+    Chinese labels as `x-enum-labels` ({value: label}), so forms and tables built from the
+    document (the web application's) show the labels declared here, not a copy of them. Only
+    the API documents get them: the events' JSON Schema snapshots stay bare."""
+    enums = labelled_enums()
+    for schema in openapi.get("components", {}).get("schemas", {}).values():
+        values = schema.get("enum")
+        if not values or "title" not in schema:
+            continue
+        for cls in enums.get(schema["title"], ()):
+            if [m.value for m in cls] == values:
+                schema["x-enum-labels"] = {m.value: m.label_zh for m in cls}
+                break
+    return openapi

@@ -42,6 +42,8 @@ export function createApi(apiBase: string, manager: UserManager, onUnauthorized:
     async onRequest({ request }) {
       const user = await manager.getUser();
       if (user?.access_token) request.headers.set("Authorization", `Bearer ${user.access_token}`);
+      // validation errors in the page's language (the services answer Chinese to zh)
+      request.headers.set("Accept-Language", document.documentElement.lang === "en" ? "en" : "zh-CN,zh;q=0.9");
       return request;
     },
     async onResponse({ response }) {

@@ -23,6 +23,7 @@ from xml.parsers.expat import ExpatError
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ValidationError
 
+from sanjin_shared.messages import chinese_message
 from sanjin_shared.office import MediaType, PackageLimits, UnsafeFile, check_package
 from sanjin_shared.workbook import sheetxml
 from sanjin_shared.workbook.columns import NO, YES, Column, Kind, RecordSheet
@@ -358,55 +359,3 @@ def _date(value: Any) -> date:
         except ValueError:
             pass
     raise ValueError(f"应为日期，例如 2019-09-15，填写的是“{text}”")
-
-
-_MESSAGES = {
-    "missing": "必填，不能为空",
-    "string_too_short": "不能为空",
-    "string_too_long": "不能超过 {max_length} 个字",
-    "string_pattern_mismatch": "格式不正确",
-    "string_type": "应为文字",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "int_from_float": "应为整数",
-    "greater_than_equal": "不能小于 {ge}",
-    "greater_than": "应大于 {gt}",
-    "less_than_equal": "不能大于 {le}",
-    "less_than": "应小于 {lt}",
-    "date_parsing": "应为日期，例如 2019-09-15",
-    "date_type": "应为日期，例如 2019-09-15",
-    "date_from_datetime_inexact": "应为日期，不带时间",
-    "enum": "应从下拉列表中选择",
-    "literal_error": "应从下拉列表中选择",
-    "bool_parsing": "应填“是”或“否”",
-    "bool_type": "应填“是”或“否”",
-    "too_long": "最多 {max_length} 项",
-    "too_short": "至少 {min_length} 项",
-    "extra_forbidden": "不应填写此列",
-}
-_VALUE_ERRORS = {
-    "not a mainland mobile": "不是有效的电话号码（11 位手机号或 0 开头的固定电话）",
-    "a name is required": "必填，不能为空",
-    "a name has at most": "姓名过长",
-    "a name has letters": "姓名只能包含文字和分隔符 · - ' .",
-    "unknown reporting unit": "不是 32 个报送单位之一",
-}
-
-
-def chinese_message(problem: dict[str, Any]) -> str:
-    """A pydantic error as a sentence an officer reads (Chinese), with the limits it names."""
-    kind = problem.get("type", "")
-    context = problem.get("ctx") or {}
-    template = _MESSAGES.get(kind)
-    if template is not None:
-        try:
-            return template.format(**context)
-        except (KeyError, IndexError):
-            return template.split("{")[0].rstrip() or "填写有误"
-    if kind == "value_error":
-        text = str(context.get("error", problem.get("msg", "")))
-        for english, chinese in _VALUE_ERRORS.items():
-            if english in text:
-                return chinese
-        return f"填写有误：{text}"
-    return f"填写有误（{problem.get('msg', kind)}）"
