@@ -80,16 +80,24 @@ def _register_origin(keycloak: KeycloakServer, origin: str) -> None:
         http.put(f"{base}/{client['id']}", json=client).raise_for_status()
 
 
-@pytest.fixture(scope="session")
-def web_stack(
-    world: Any, events_service: ServiceProcess, keycloak: KeycloakServer
+@contextlib.contextmanager
+def started_web_stack(
+    world: Any,
+    events_service: ServiceProcess,
+    keycloak: KeycloakServer,
+    *,
+    instance: str = "-web",
+    env: dict[str, str] | None = None,
 ) -> Iterator[WebStack]:
-    aggregator = world.service("aggregator", instance="-web")
+    """An aggregator trusting the test Keycloak (with `env` over its settings), the gateway in
+    front of it and of `events_service`, the gateway's origin registered with the realm."""
+    aggregator = world.service("aggregator", instance=instance)
     # the test realm's tokens only, verified with the keys its discovery document names
     aggregator.env.pop("SANJIN_JWT_SECRET", None)
     aggregator.env["SANJIN_JWT_ISSUER"] = keycloak.issuer
+    aggregator.env.update(env or {})
     aggregator.start().wait_ready()
-    run_dir = REPO / ".run" / f"gateway-{os.getpid()}"  # reaped if this process dies
+    run_dir = REPO / ".run" / f"gateway{instance}-{os.getpid()}"  # reaped if this process dies
     unreachable = procs.free_port()  # services this stack does not start answer 502
     ports = {s.name: unreachable for s in SERVICES} | {
         "aggregator": aggregator.port,
@@ -106,6 +114,14 @@ def web_stack(
         gateway.stop()
         aggregator.stop()
         shutil.rmtree(run_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def web_stack(
+    world: Any, events_service: ServiceProcess, keycloak: KeycloakServer
+) -> Iterator[WebStack]:
+    with started_web_stack(world, events_service, keycloak) as stack:
+        yield stack
 
 
 @contextlib.asynccontextmanager
