@@ -32,6 +32,7 @@ from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
 from tests.support.smtp import Inbox, smtp_server
 from tests.support.web import (
+    ARTIFACTS,
     WebStack,
     browser_page,
     needs_browser,
@@ -43,7 +44,7 @@ from tests.support.web import (
 
 pytestmark = [needs_browser, pytest.mark.timeout(1200)]
 
-RETURNED, ON_BEHALF, CONTACT = "440000", "120000", "110000"
+RETURNED, ON_BEHALF, CONTACT, EXTENDED = "440000", "120000", "110000", "130000"
 HQ_COPY = "duban@samr.example.gov.cn"
 CONTACT_ADDRESS = "zhijian@bj.example.gov.cn"
 
@@ -86,6 +87,7 @@ async def open_page(page: Any, label: str, campaign: str) -> None:
     await page.get_by_role("menuitem", name=label).click()
     await page.locator("#campaign").wait_for()
     await choose(page, "campaign", campaign)
+    await page.locator(f'[data-campaign="{campaign}"]').wait_for()
 
 
 async def open_package(page: Any, province: str) -> None:
@@ -282,6 +284,7 @@ async def test_an_hq_officers_day(
             ]
         )
         await page.locator(".ant-modal .ant-upload-list-item-done").wait_for()
+        await screenshot(page, "hq-day-5-on-behalf-form")
         await page.click("#on-behalf-save")
         recorded = page.locator(f'#inbox-table tr[data-row-key="{ON_BEHALF}"]')
         await recorded.filter(has_text="邮件报送").wait_for()
@@ -302,6 +305,20 @@ async def test_an_hq_officers_day(
         )
         assert [e["actor"]["role"] for e in audit.json()["items"]] == ["hq"]
 
+        # an extension for a unit, with its reason; the audit shows it
+        await page.locator(f'#inbox-table tr[data-row-key="{EXTENDED}"] button.extend').click()
+        later = (datetime.now(BEIJING) + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+        await page.fill("#extend-deadline", later)
+        await page.fill("#extend-reason", "省局系统升级，材料需重新汇总。")
+        await page.click("#extend-save")
+        extended = page.locator(f'#inbox-table tr[data-row-key="{EXTENDED}"]')
+        await extended.filter(has_text="已延期").wait_for()
+        assert "逾期未报" not in await extended.inner_text()  # its own deadline is ahead
+        trail = await http.get(
+            f"{api}/audit", params={"record_id": f"{campaign}|{EXTENDED}"}, headers=admin
+        )
+        assert [e["action"] for e in trail.json()["items"]] == ["SubmissionDeadlineExtended"]
+
         # 7. the official figures: approved beside live, then the workbook through its button
         await reported_activity(http, events_service.url, campaign, RETURNED, 25)
         await participants(RETURNED, 365)
@@ -315,7 +332,9 @@ async def test_an_hq_officers_day(
             await page.click("#download-approved-xlsx")
         download = await info.value
         assert download.suggested_filename == f"三进活动情况统计表-{campaign}-审核通过.xlsx"
-        book = openpyxl.load_workbook(await download.path())
+        saved = ARTIFACTS / download.suggested_filename  # kept beside the screenshots
+        await download.save_as(saved)
+        book = openpyxl.load_workbook(saved)
         assert book.sheetnames[:2] == ["活动情况统计表", "按场所类型"]
         for ws in book.worksheets[:2]:
             assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
@@ -343,7 +362,7 @@ async def test_an_hq_officers_day(
         await sign_in(page, stack, "viewer")
         await open_page(page, "报送管理", campaign)
         await page.locator(f'#inbox-table tr[data-row-key="{ON_BEHALF}"]').wait_for()
-        await page.get_by_text("只读").wait_for()
+        await page.locator(".ant-alert", has_text="只读：").wait_for()
         for action in (
             "#on-behalf",
             "#inbox-table button.extend",

@@ -23,7 +23,8 @@ export function ExtendModal({ campaign, row, onClose, onDone }: { campaign: stri
   const extensions = (submission.data?.history ?? []).filter((s) => s.action === "extended");
 
   async function save() {
-    const values = await form.validateFields();
+    const values = await form.validateFields().catch(() => null); // the form shows what is missing
+    if (!values) return;
     setSaving(true);
     try {
       const changed = await unwrap(api.aggregator.POST("/v1/campaigns/{campaign}/submissions/{province}/extend", {

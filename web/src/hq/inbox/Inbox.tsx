@@ -34,9 +34,11 @@ function Inbox() {
 
   const tracker = useAsync(async () => (campaign === null ? null
     : unwrap(api.aggregator.GET("/v1/campaigns/{campaign}/submissions", { params: { path: { campaign } } }))), [api, campaign]);
-  const rows = useMemo(() => (tracker.data?.items ?? []).filter((r) =>
-    (status === null || r.status === status) && (!onlyLate || r.overdue || r.on_time === false)), [tracker.data, status, onlyLate]);
-  const summary = tracker.data?.summary;
+  // the answer for the campaign chosen (not the previous one's while the new one loads)
+  const board = tracker.data?.campaign === campaign ? tracker.data : undefined;
+  const rows = useMemo(() => (board?.items ?? []).filter((r) =>
+    (status === null || r.status === status) && (!onlyLate || r.overdue || r.on_time === false)), [board, status, onlyLate]);
+  const summary = board?.summary;
 
   async function remind(row: Row) {
     if (campaign === null) return;
@@ -49,7 +51,7 @@ function Inbox() {
   }
 
   return (
-    <Space direction="vertical" size="small" style={{ width: "100%" }} id="inbox">
+    <Space direction="vertical" size="small" style={{ width: "100%" }} id="inbox" data-campaign={board?.campaign}>
       <Card size="small">
         <Space wrap size="middle">
           <Typography.Title level={4} style={{ margin: 0 }}>{t("inboxTitle")}</Typography.Title>
@@ -60,7 +62,7 @@ function Inbox() {
               options={[{ value: "", label: t("inboxAllStatuses") }, ...STATUSES.map((s) => ({ value: s, label: t(s) }))]} />
           </Space>
           <Checkbox id="inbox-late" checked={onlyLate} onChange={(e) => setOnlyLate(e.target.checked)}>{t("inboxOnlyLate")}</Checkbox>
-          {tracker.data && <Typography.Text type="secondary">{t("deadline")} {beijingTime(tracker.data.report_deadline)}</Typography.Text>}
+          {board && <Typography.Text type="secondary">{t("deadline")} {beijingTime(board.report_deadline)}</Typography.Text>}
           {canAct && <Button size="small" id="on-behalf" onClick={() => setOnBehalf("")}>{t("inboxOnBehalf")}</Button>}
         </Space>
         {summary && (
@@ -76,7 +78,7 @@ function Inbox() {
       {!canAct && <Alert type="info" showIcon message={t("inboxReadOnly")} />}
       {tracker.error && <Alert type="error" showIcon message={t("loadFailed")} description={tracker.error.message} action={<Button onClick={tracker.reload}>{t("retry")}</Button>} />}
       <Card size="small" styles={{ body: { padding: 0 } }}>
-        <Table<Row> id="inbox-table" size="small" rowKey="province" pagination={false} dataSource={rows} loading={tracker.loading && !tracker.data}
+        <Table<Row> id="inbox-table" size="small" rowKey="province" pagination={false} dataSource={rows} loading={!board && !tracker.error}
           locale={{ emptyText: t("inboxNoRows") }} rowClassName={(row) => (row.overdue ? "row-overdue" : "")}
           columns={[
             { title: t("unit"), dataIndex: "province", width: 150, render: (code: string) => <a onClick={() => setOpen(code)}>{unitName(code)}</a> },
@@ -106,7 +108,7 @@ function Inbox() {
         <ExtendModal campaign={campaign} row={extending} onClose={() => setExtending(null)} onDone={() => { setExtending(null); tracker.reload(); }} />
       )}
       {campaign !== null && onBehalf !== null && (
-        <OnBehalfModal campaign={campaign} province={onBehalf || null} units={(tracker.data?.items ?? []).filter((r) => r.status !== "approved").map((r) => r.province)}
+        <OnBehalfModal campaign={campaign} province={onBehalf || null} units={(board?.items ?? []).filter((r) => r.status !== "approved").map((r) => r.province)}
           onClose={() => setOnBehalf(null)} onDone={() => { setOnBehalf(null); tracker.reload(); }} />
       )}
     </Space>

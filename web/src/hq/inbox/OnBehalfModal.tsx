@@ -50,7 +50,8 @@ export function OnBehalfModal({ campaign, province, units, onClose, onDone }: {
   }
 
   async function save() {
-    const values = await form.validateFields();
+    const values = await form.validateFields().catch(() => null); // the form shows what is missing
+    if (!values) return;
     setSaving(true);
     try {
       await unwrap(api.aggregator.POST("/v1/campaigns/{campaign}/submissions/{province}/on-behalf", {

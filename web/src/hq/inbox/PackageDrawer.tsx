@@ -125,7 +125,9 @@ export function PackageDrawer({ campaign, province, onClose, onChanged }: { camp
   const path = { campaign, province };
   const approve = () => act(() => unwrap(api.aggregator.POST("/v1/campaigns/{campaign}/submissions/{province}/approve", { params: { path }, body: {} })), "inboxApprovedOk");
   async function sendBack() {
-    const { comment } = await form.validateFields();
+    const values = await form.validateFields().catch(() => null); // the form shows what is missing
+    if (!values) return;
+    const { comment } = values;
     if (await act(() => unwrap(api.aggregator.POST("/v1/campaigns/{campaign}/submissions/{province}/return", { params: { path }, body: { comment } })), "inboxReturnedOk")) {
       setReturning(false);
       form.resetFields();
@@ -208,7 +210,7 @@ export function PackageDrawer({ campaign, province, onClose, onChanged }: { camp
       const casesDiff = previous ? setDiff(previous.cases, step.cases) : null;
       const changed = Object.entries(step.changes ?? {});
       return {
-        key: i,
+        key: `step-${i}`, // antd takes a falsy key for none
         color: ACTION_COLOUR[step.action],
         children: (
           <div className="inbox-step" data-action={step.action}>

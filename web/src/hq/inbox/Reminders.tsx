@@ -29,6 +29,8 @@ function Reminders() {
   const list = useAsync(async () => (campaign === null ? null
     : unwrap(api.aggregator.GET("/v1/campaigns/{campaign}/reminders", { params: { path: { campaign }, query: unit ? { province: unit } : {} } }))), [api, campaign, unit]);
 
+  const shown = list.data?.campaign === campaign ? list.data : undefined;
+
   async function run() {
     if (campaign === null) return;
     setRunning(true);
@@ -47,7 +49,7 @@ function Reminders() {
     : t(r.kind === "reminder" ? "inboxStepBefore" : "inboxStepAfter", { days: r.days }));
 
   return (
-    <Space direction="vertical" size="small" style={{ width: "100%" }} id="reminders">
+    <Space direction="vertical" size="small" style={{ width: "100%" }} id="reminders" data-campaign={shown?.campaign}>
       <Card size="small">
         <Space wrap size="middle">
           <Typography.Title level={4} style={{ margin: 0 }}>{t("inboxRemindersTitle")}</Typography.Title>
@@ -59,13 +61,13 @@ function Reminders() {
               <Button type="primary" size="small" id="run-reminders" loading={running}>{t("inboxRunReminders")}</Button>
             </Popconfirm>
           )}
-          {list.data && <Typography.Text type="secondary">{list.data.items.length}</Typography.Text>}
+          {shown && <Typography.Text type="secondary">{t("inboxCount", { count: shown.items.length })}</Typography.Text>}
         </Space>
       </Card>
       {list.error && <Alert type="error" showIcon message={t("loadFailed")} description={list.error.message} action={<Button onClick={list.reload}>{t("retry")}</Button>} />}
       <Card size="small" styles={{ body: { padding: 0 } }}>
-        <Table<Reminder> id="reminders-table" size="small" rowKey={(r) => `${r.province}|${r.step}|${r.deadline}`} dataSource={list.data?.items ?? []}
-          loading={list.loading && !list.data} locale={{ emptyText: t("inboxNoReminders") }} pagination={{ pageSize: 50, size: "small", hideOnSinglePage: true }}
+        <Table<Reminder> id="reminders-table" size="small" rowKey={(r) => `${r.province}|${r.step}|${r.deadline}`} dataSource={shown?.items ?? []}
+          loading={!shown && !list.error} locale={{ emptyText: t("inboxNoReminders") }} pagination={{ pageSize: 50, size: "small", hideOnSinglePage: true }}
           columns={[
             { title: t("inboxAt"), dataIndex: "at", width: 170, render: (at: string) => beijingTime(at) },
             { title: t("unit"), dataIndex: "province", width: 150, render: (code: string) => unitName(code) },

@@ -45,7 +45,7 @@ function OfficialFigures() {
     if (!("basis" in data)) throw new Error("the service answered the live table for basis=approved");
     return data as Official;
   }, [api, campaign]);
-  const data = figures.data;
+  const data = figures.data?.campaign === campaign ? figures.data : undefined;
 
   const lines = useMemo<Line[]>(() => {
     if (!data) return [];
@@ -97,7 +97,7 @@ function OfficialFigures() {
   };
 
   return (
-    <Space direction="vertical" size="small" style={{ width: "100%" }} id="official">
+    <Space direction="vertical" size="small" style={{ width: "100%" }} id="official" data-campaign={data?.campaign}>
       <Card size="small">
         <Space wrap size="middle">
           <Typography.Title level={4} style={{ margin: 0 }}>{t("figTitle")}</Typography.Title>
@@ -116,7 +116,7 @@ function OfficialFigures() {
       </Card>
       {figures.error && <Alert type="error" showIcon message={t("loadFailed")} description={figures.error.message} action={<Button onClick={figures.reload}>{t("retry")}</Button>} />}
       <Card size="small" styles={{ body: { padding: 0 } }}>
-        <Table<Line> id="fig-table" size="small" rowKey="key" pagination={false} dataSource={lines} loading={figures.loading && !data} bordered
+        <Table<Line> id="fig-table" size="small" rowKey="key" pagination={false} dataSource={lines} loading={!data && !figures.error} bordered
           scroll={{ x: "max-content", y: 640 }} rowClassName={(line) => (line.key === TOTAL ? "fig-total" : "")}
           columns={[
             { title: t("unit"), dataIndex: "key", fixed: "left", width: 130, render: (key: string) => (key === TOTAL ? <strong>{t("figTotal")}</strong> : unitName(key)) },
