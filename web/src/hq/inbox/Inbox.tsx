@@ -90,7 +90,7 @@ function Inbox() {
             { title: t("submittedAt"), key: "submitted", width: 190, render: (_: unknown, row) => (row.submitted_at ? (
               <Space size={4}>{beijingTime(row.first_submitted_at ?? row.submitted_at)}<ChannelTag channel={row.channel} /></Space>) : "") },
             { title: t("inboxAttempts"), dataIndex: "attempts", width: 84, align: "right", render: (n: number) => (n > 0 ? n : "") },
-            { title: t("inboxApprovedAt"), dataIndex: "approved_at", width: 150, render: (at: string | null) => (at ? beijingTime(at) : "") },
+            { title: t("inboxApprovedAt"), dataIndex: "approved_at", width: 180, render: (at: string | null) => (at ? beijingTime(at) : "") },
             { title: t("inboxComment"), dataIndex: "comment", ellipsis: true, render: (c: string | null) => (c ? <Tooltip title={c}>{c}</Tooltip> : "") },
             { title: t("inboxActions"), key: "actions", width: canAct ? 220 : 70, render: (_: unknown, row) => (
               <Space size={0} split={<span className="sep">|</span>}>
