@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -26,7 +26,9 @@ import pytest
 from sanjin_aggregator.domain.metrics import METRIC_LABELS
 from sanjin_devstack.keycloak import KeycloakServer
 from sanjin_shared.clock import BEIJING
+from tests.conftest import auth
 from tests.support.activities import reported_activity
+from tests.support.campaigns import define_campaign
 from tests.support.office_files import docx, jpeg_with_gps
 from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
@@ -112,16 +114,17 @@ async def test_an_hq_officers_day(
     hq, admin = stack.headers("system-hq"), stack.headers("system-admin")
     unit = stack.headers(f"system-{RETURNED}")
     deadline = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2) + timedelta(hours=1)
-    put = await http.put(
-        f"{api}/campaigns/{campaign}",
-        json={
-            "starts_on": "2019-09-01",
-            "ends_on": "2019-11-30",
-            "report_deadline": deadline.isoformat(),
-        },
+    await define_campaign(  # through the aggregator; the events service then accepts it
+        http,
+        aggregator=f"{stack.url}/api/aggregator",
+        intake=[events_service.url],
         headers=admin,
+        intake_headers=auth("hq"),
+        name=campaign,
+        starts_on=date(2019, 9, 1),
+        ends_on=date(2019, 11, 30),
+        report_deadline=deadline,
     )
-    assert put.status_code == 201, put.text
     contacts = await http.put(
         f"{api}/unit-contacts/{CONTACT}", json={"emails": [CONTACT_ADDRESS]}, headers=hq
     )

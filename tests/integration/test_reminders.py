@@ -195,7 +195,7 @@ async def test_headquarters_runs_one_campaigns_due_steps_once(world: World, db_n
         service = ReminderService(uow, ReminderPlan(days_before=(1,), days_after=(1,)), clock=clock)
         submissions = SubmissionService(uow, StatisticsStore(db), clock=clock)
         for campaign in ("run", "other"):
-            await submissions.define_campaign(
+            await CampaignService(uow).define(
                 HQ, campaign, date(2019, 9, 1), date(2019, 11, 30), DEADLINE
             )
         await submissions.submit(province(SUBMITS), "run", "已报送")

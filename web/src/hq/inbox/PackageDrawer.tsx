@@ -261,7 +261,7 @@ export function PackageDrawer({ campaign, province, onClose, onChanged }: { camp
       title={<Space size={8}>{unitName(province)}<Typography.Text type="secondary">{campaign}</Typography.Text>{s && <Tag color={STATUS_COLOUR[s.status]}>{t(s.status)}</Tag>}</Space>}>
       {loaded.error && <Alert type="error" showIcon message={t("loadFailed")} description={loaded.error.message} />}
       {s && (
-        <Descriptions size="small" bordered column={3} style={{ marginBottom: 12 }} id="package-facts">
+        <Descriptions size="small" bordered column={3} style={{ marginBottom: 12 }} id="package-facts" styles={{ label: { whiteSpace: "nowrap" } }}>
           <Descriptions.Item label={t("deadline")}>{beijingTime(s.deadline)}{s.extended && <Tag color="gold" style={{ marginLeft: 4 }}>{t("inboxExtended")}</Tag>}</Descriptions.Item>
           <Descriptions.Item label={t("timeliness")}><Timeliness row={s} /></Descriptions.Item>
           <Descriptions.Item label={t("inboxDaysLate")}>{s.days_late}</Descriptions.Item>
