@@ -27,6 +27,7 @@ from sanjin_shared.context import RequestContext
 from sanjin_shared.errors import InvalidTransition
 from sanjin_shared.events.envelope import EventEnvelope
 from sanjin_shared.mongo import UnitOfWork
+from sanjin_shared.problems import NotFound
 from sanjin_shared.reference import PROVINCES
 from tests.conftest import World
 from tests.support.smtp import smtp_server
@@ -179,5 +180,32 @@ async def test_an_email_the_server_cannot_take_stays_pending(world: World, db_na
             )
             assert await service.deliver() == 1
             assert [m.recipients for m in back.received()] == [[address("110000")]]
+    finally:
+        await client.close()
+
+
+async def test_headquarters_runs_one_campaigns_due_steps_once(world: World, db_name: str) -> None:
+    """`POST .../reminders/run`: the steps due in that campaign only, each once; the schedule
+    after it says nothing again, and a unit that has submitted hears nothing."""
+    client: AsyncMongoClient = AsyncMongoClient(world.infra.mongodb_uri, tz_aware=True)
+    try:
+        clock = Clock(END + timedelta(days=1, minutes=1))  # the first escalation is due
+        db = client[db_name]
+        uow = UnitOfWork(client, db, actor=Actor.system("tests"))
+        service = ReminderService(uow, ReminderPlan(days_before=(1,), days_after=(1,)), clock=clock)
+        submissions = SubmissionService(uow, StatisticsStore(db), clock=clock)
+        for campaign in ("run", "other"):
+            await CampaignService(uow).define(
+                HQ, campaign, date(2019, 9, 1), date(2019, 11, 30), DEADLINE
+            )
+        await submissions.submit(province(SUBMITS), "run", "已报送")
+        with pytest.raises(NotFound):
+            await service.remind("nope", HQ)
+        said = await service.remind("run", HQ)
+        assert {(r.campaign, r.step) for r in said} == {("run", "after-1d")}
+        assert len(said) == 31 and SUBMITS not in {r.province for r in said}
+        assert await service.remind("run", HQ) == []
+        assert {r.campaign for r in await service.remind()} == {"other"}  # the schedule
+        assert await db["reminders"].count_documents({"campaign": "run"}) == 31
     finally:
         await client.close()

@@ -52,8 +52,8 @@ needs_browser = pytest.mark.skipif(
 class WebStack:
     gateway: Gateway
     aggregator: ServiceProcess
-    events: ServiceProcess
     keycloak: KeycloakServer
+    events: ServiceProcess | None = None  # the events service trusting the same realm, if started
 
     @property
     def url(self) -> str:
@@ -82,10 +82,19 @@ def _register_origin(keycloak: KeycloakServer, origin: str) -> None:
         http.put(f"{base}/{client['id']}", json=client).raise_for_status()
 
 
-@pytest.fixture(scope="session")
-def web_stack(world: Any, keycloak: KeycloakServer) -> Iterator[WebStack]:
-    aggregator = world.service("aggregator", instance="-web")
-    events = world.service("events", instance="-web")
+@contextlib.contextmanager
+def started_web_stack(
+    world: Any,
+    keycloak: KeycloakServer,
+    *,
+    instance: str = "-web",
+    env: dict[str, str] | None = None,
+) -> Iterator[WebStack]:
+    """An aggregator (with `env` over its settings) and an events service, both trusting the test
+    Keycloak, the gateway in front of them, the gateway's origin registered with the realm."""
+    aggregator = world.service("aggregator", instance=instance)
+    events = world.service("events", instance=instance)
+    aggregator.env.update(env or {})
     for service in (aggregator, events):
         # the test realm's tokens only, verified with the keys its discovery document names
         service.env.pop("SANJIN_JWT_SECRET", None)
@@ -93,7 +102,7 @@ def web_stack(world: Any, keycloak: KeycloakServer) -> Iterator[WebStack]:
         service.start()
     aggregator.wait_ready()
     events.wait_ready()
-    run_dir = REPO / ".run" / f"gateway-{os.getpid()}"  # reaped if this process dies
+    run_dir = REPO / ".run" / f"gateway{instance}-{os.getpid()}"  # reaped if this process dies
     unreachable = procs.free_port()  # services this stack does not start answer 502
     ports = {s.name: unreachable for s in SERVICES} | {
         "aggregator": aggregator.port,
@@ -105,12 +114,18 @@ def web_stack(world: Any, keycloak: KeycloakServer) -> Iterator[WebStack]:
     try:
         gateway.wait_ready()
         _register_origin(keycloak, gateway.url)
-        yield WebStack(gateway, aggregator, events, keycloak)
+        yield WebStack(gateway, aggregator, keycloak, events)
     finally:
         gateway.stop()
         aggregator.stop()
         events.stop()
         shutil.rmtree(run_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def web_stack(world: Any, keycloak: KeycloakServer) -> Iterator[WebStack]:
+    with started_web_stack(world, keycloak) as stack:
+        yield stack
 
 
 @contextlib.asynccontextmanager

@@ -5,9 +5,15 @@ import { Workspace, type Page } from "../layout/Workspace";
 import { Loading } from "../pages/Loading";
 
 const Dashboard = lazy(() => import("./Dashboard"));
+const Inbox = lazy(() => import("./inbox/Inbox"));
+const Reminders = lazy(() => import("./inbox/Reminders"));
+const Official = lazy(() => import("./official/Official"));
 
 const PAGES: readonly Page[] = [
   { path: "", label: "navBoard", element: <Dashboard /> },
+  { path: "inbox", label: "navInbox", element: <Inbox /> },
+  { path: "reminders", label: "navReminders", element: <Reminders /> },
+  { path: "official", label: "navOfficial", element: <Official /> },
 ];
 
 export default function HqWorkspace() {

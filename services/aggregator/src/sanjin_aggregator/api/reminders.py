@@ -1,6 +1,6 @@
 """HTTP routes of reminders and of the units' contacts: the in-app list of reminders (hq,
-viewer, admin; a province its own), remind one unit now (hq), the addresses reminders go to
-(hq)."""
+viewer, admin; a province its own), run the due reminders now and remind one unit now (hq), the
+addresses reminders go to (hq)."""
 
 from __future__ import annotations
 
@@ -123,6 +123,35 @@ async def list_reminders(
         province = principal.province
     docs = await reminders.of_campaign(campaign, province)
     return ReminderList(campaign=campaign, items=[ReminderOut.of(d) for d in docs])
+
+
+class ReminderRun(BaseModel):
+    campaign: str
+    items: list[ReminderOut] = Field(description="The reminders and escalations this run sent")
+    emails_sent: int = Field(description="E-mails handed to the SMTP server by this run")
+
+
+@router.post(
+    "/campaigns/{campaign}/reminders/run",
+    response_model=ReminderRun,
+    operation_id="reminders-run",
+    summary="Send the reminders and escalations now due in the campaign, as the schedule does (hq)",
+    description="Each step still goes once per unit and never to a unit that has submitted: a "
+    "step the schedule has already sent is not sent again. The pending e-mails are then handed "
+    "to the SMTP server.",
+)
+async def run_reminders(
+    campaign: CampaignId, _hq: HQReader, ctx: Context, reminders: Reminders
+) -> ReminderRun:
+    said = await reminders.remind(campaign, ctx)
+    sent = await reminders.deliver()
+    steps = {(r.province, r.step) for r in said}
+    docs = await reminders.of_campaign(campaign, None)
+    return ReminderRun(
+        campaign=campaign,
+        items=[ReminderOut.of(d) for d in docs if (d["province"], d["step"]) in steps],
+        emails_sent=sent,
+    )
 
 
 @router.post(

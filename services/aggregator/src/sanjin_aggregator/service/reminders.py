@@ -77,11 +77,19 @@ class ReminderService:
 
     # -- the watch ------------------------------------------------------------------------------------
 
-    async def remind(self) -> list[Reminded]:
-        """Every step now due, for every unit that has not submitted, once."""
+    async def remind(
+        self, campaign_id: str | None = None, ctx: RequestContext = _SYSTEM
+    ) -> list[Reminded]:
+        """Every step now due, for every unit that has not submitted, once: in every campaign
+        (the schedule), or in one when headquarters runs them by hand."""
         now = self._clock()
         said = []
-        for campaign in await self._campaigns.all():
+        campaigns = (
+            [await self._campaign(campaign_id)]
+            if campaign_id is not None
+            else await self._campaigns.all()
+        )
+        for campaign in campaigns:
             stored = await self._submissions.of_campaign(campaign.id)
             known = await self._reminders.ids_of(campaign.id)
             for province in PROVINCES:
@@ -91,7 +99,7 @@ class ReminderService:
                 step = due_step(self._plan, current.deadline(campaign), now)
                 if step is None or reminder_id(campaign.id, province, step) in known:
                     continue
-                if await self._say(campaign, province, step, now, _SYSTEM):
+                if await self._say(campaign, province, step, now, ctx):
                     said.append(Reminded(campaign.id, province, step.step))
         return said
 
