@@ -372,6 +372,7 @@ POLICY: dict[tuple[str, str, str], Entry] = {
         P.CREATE, body=lambda r: {"items": [_risk_report(r)]}
     ),
     ("risk_monitoring", "GET", "/v1/risk-reports/{report_id}"): Entry(P.READ, record="report"),
+    ("risk_monitoring", "GET", "/v1/risk-signals"): Entry(P.LIST, viewer=True),
     # inspection
     ("inspection", "POST", "/v1/inspection-sessions"): Entry(
         P.CREATE, 201, body=lambda r: r.scoped(session_body(r.campaign))

@@ -18,10 +18,13 @@ from sanjin_risk_monitoring.api.schemas import (
     ReportCreate,
     ReportList,
     ReportOut,
+    SignalList,
+    SignalOut,
 )
 from sanjin_risk_monitoring.domain.point import MonitoringPoint, PointStatus
 from sanjin_risk_monitoring.service.points import PointService
 from sanjin_risk_monitoring.service.reports import ReportService
+from sanjin_risk_monitoring.service.signals import SignalService
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import (
     BatchRequest,
@@ -31,7 +34,7 @@ from sanjin_shared.batch import (
     ItemStatus,
     validate_items,
 )
-from sanjin_shared.context import Context, RequestContext
+from sanjin_shared.context import Context, ReaderContext, RequestContext
 from sanjin_shared.errors import DomainError
 from sanjin_shared.filters import DateSpan
 from sanjin_shared.idempotency import fingerprint
@@ -52,8 +55,13 @@ async def get_reports(platform: PlatformDep, ctx: Context) -> ReportService:
     return ReportService(platform.unit_of_work(ctx.actor))
 
 
+async def get_signals(platform: PlatformDep, ctx: ReaderContext) -> SignalService:
+    return SignalService(platform.unit_of_work(ctx.actor))
+
+
 Points = Annotated[PointService, Depends(get_points)]
 Reports = Annotated[ReportService, Depends(get_reports)]
+Signals = Annotated[SignalService, Depends(get_signals)]
 
 
 def _point(ctx: RequestContext, stored: Stored[MonitoringPoint]) -> PointOut:
@@ -260,6 +268,9 @@ async def list_reports(
     hazard_type: HazardType | None = None,
     risk_level: RiskLevel | None = None,
     monitoring_point_id: Annotated[str | None, Query(max_length=100)] = None,
+    product_key: Annotated[
+        str | None, Query(max_length=300, description="A signal's product (risk-signals-list)")
+    ] = None,
     occurred_from: date | None = None,
     occurred_to: date | None = None,
     limit: Limit = DEFAULT_LIMIT,
@@ -273,6 +284,7 @@ async def list_reports(
         hazard_type=hazard_type,
         risk_level=risk_level,
         monitoring_point_id=monitoring_point_id,
+        product_key=product_key,
         occurred_on=DateSpan(start=occurred_from, end=occurred_to),
     )
     items = await reports.list(ctx, flt, cursor=cursor, limit=limit)
@@ -288,3 +300,35 @@ async def list_reports(
 )
 async def get_report(report_id: str, ctx: Context, reports: Reports) -> ReportOut:
     return ReportOut.of(await reports.get(ctx, report_id))
+
+
+# -- risk signals -------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/risk-signals",
+    operation_id="risk-signals-list",
+    response_model=SignalList,
+    tags=["risk signals"],
+    summary="The risk signals raised (a product reported three times in a campaign)",
+    description="Newest first, each with its product, when it was raised, how many reports and "
+    "which provinces stand behind it, and the ids of those reports the caller may read (their "
+    "records: `GET /v1/risk-reports?campaign=&product_key=`). hq, the viewer and admin read "
+    "every signal; a province the signals its own reports are part of.",
+)
+async def list_signals(
+    ctx: ReaderContext,
+    signals: Signals,
+    province: Annotated[
+        ProvinceCode | None, Query(description="Only the signals this province reported to")
+    ] = None,
+    campaign: Annotated[str | None, Query(max_length=32)] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> SignalList:
+    found, following = await signals.list(
+        ctx, campaign=campaign, province=province, cursor=cursor, limit=limit
+    )
+    return SignalList(
+        items=[SignalOut.model_validate(s.model_dump()) for s in found], next_cursor=following
+    )

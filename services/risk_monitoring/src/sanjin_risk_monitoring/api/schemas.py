@@ -18,6 +18,7 @@ from sanjin_risk_monitoring.domain.commands import (
 )
 from sanjin_risk_monitoring.domain.point import MonitoringPoint
 from sanjin_risk_monitoring.domain.report import RiskReport
+from sanjin_risk_monitoring.domain.signal import RiskSignal
 from sanjin_shared.api_types import Page
 from sanjin_shared.declaration import Shown
 from sanjin_shared.declarations.monitoring import Evaluation, PointRecord, ReportRecord
@@ -109,3 +110,11 @@ class ReportOut(ReportRecord, Shown):
 
 class ReportList(Page[ReportOut]):
     """A page of risk reports."""
+
+
+class SignalOut(RiskSignal):
+    """A risk signal: a product reported three times or more in a campaign."""
+
+
+class SignalList(Page[SignalOut]):
+    """A page of the risk signals raised, the most recent first."""
