@@ -194,7 +194,7 @@ async def test_the_signal_rule_under_concurrent_reports(
     )  # medium, counted once each
 
 
-async def test_phones_are_masked_for_hq_and_never_logged(
+async def test_point_phones_are_shown_to_hq_and_never_logged(
     http: httpx.AsyncClient, world: World, risk_service: ServiceProcess, campaign: str
 ) -> None:
     bj = auth("province", "110000")
@@ -205,7 +205,8 @@ async def test_phones_are_masked_for_hq_and_never_logged(
     hq_view = (await http.get(url, params={"campaign": campaign}, headers=auth("hq"))).json()[
         "items"
     ]
-    assert [p["contact_phone"] for p in hq_view] == ["137****1111"]
+    # the institutional contact of Attachment 2 is collected for headquarters: hq reads it
+    assert [p["contact_phone"] for p in hq_view] == ["13700001111"]
     assert (await http.get(f"{url}/{point['id']}", headers=auth("admin"))).json()[
         "contact_phone"
     ] == "13700001111"

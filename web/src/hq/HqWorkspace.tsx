@@ -5,9 +5,15 @@ import { Workspace, type Page } from "../layout/Workspace";
 import { Loading } from "../pages/Loading";
 
 const Dashboard = lazy(() => import("./Dashboard"));
+const ProvincePage = lazy(() => import("./province/ProvincePage"));
+const SignalsPage = lazy(() => import("./signals/SignalsPage"));
+const ComparePage = lazy(() => import("./compare/ComparePage"));
 
 const PAGES: readonly Page[] = [
   { path: "", label: "navBoard", element: <Dashboard /> },
+  { path: "provinces/:code", label: "navBoard", element: <ProvincePage />, menu: false },
+  { path: "signals", label: "navSignals", element: <SignalsPage /> },
+  { path: "compare", label: "navCompare", element: <ComparePage /> },
 ];
 
 export default function HqWorkspace() {

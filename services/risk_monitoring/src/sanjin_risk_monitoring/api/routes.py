@@ -39,7 +39,7 @@ from sanjin_shared.errors import DomainError
 from sanjin_shared.filters import DateSpan
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT
-from sanjin_shared.params import Cursor, IdempotencyKey, Limit, sees_personal_data
+from sanjin_shared.params import Cursor, IdempotencyKey, Limit
 from sanjin_shared.problems import Problem
 from sanjin_shared.reference import HazardType, ProductCategory, ProvinceCode, RiskLevel, VenueType
 from sanjin_shared.repository import Stored, next_cursor
@@ -65,7 +65,7 @@ Signals = Annotated[SignalService, Depends(get_signals)]
 
 
 def _point(ctx: RequestContext, stored: Stored[MonitoringPoint]) -> PointOut:
-    return PointOut.of(stored, full_phone=sees_personal_data(ctx.principal, stored.record.province))
+    return PointOut.shown_to(ctx.principal, stored)
 
 
 # -- monitoring points ------------------------------------------------------------------------------
