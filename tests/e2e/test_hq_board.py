@@ -95,6 +95,11 @@ async def _create(
     return dict(answer.json())
 
 
+async def _settled(page: Any) -> None:
+    """Every table and button has its answer (no spinner left) before a screenshot."""
+    await until(page, "() => document.querySelectorAll('.ant-spin-spinning').length === 0")
+
+
 def _current(items: list[dict[str, Any]], today: str) -> str | None:
     """The campaign the board opens on (web/src/campaigns.ts): under way today, the latest start."""
     started = sorted(
@@ -264,6 +269,7 @@ async def test_hq_board_drill_down_signals_and_year_over_year(
         behind = page.locator("#signals-compact .signal-reports tbody tr[data-row-key]")
         await behind.nth(2).wait_for()
         assert await behind.count() == 3
+        await _settled(page)
         await screenshot(page, "hq-province")
 
         # the national list of signals
@@ -273,7 +279,10 @@ async def test_hq_board_drill_down_signals_and_year_over_year(
         assert "北京市" in await listed_signal.inner_text()
         await listed_signal.locator(".ant-table-row-expand-icon").click()
         await page.locator("#signals .signal-reports tbody tr[data-row-key]").nth(2).wait_for()
+        await _settled(page)
         await screenshot(page, "hq-signals")
+        await page.locator(".workspace-menu").get_by_text("同比").click()  # the side menu
+        await page.wait_for_url(f"{stack.url}/hq/compare")
 
         # 5. year over year: Beijing's participants 120 → 300 (+180, +150.0%)
         await page.goto(f"{stack.url}/hq/compare?campaign={current}&with={earlier}")
@@ -284,6 +293,7 @@ async def test_hq_board_drill_down_signals_and_year_over_year(
             assert "120" in text and "300" in text and "+180" in text and "150" in text, text
         else:
             await page.locator("#compare-unavailable").wait_for()
+        await _settled(page)
         await screenshot(page, "hq-compare")
 
         # English, on a drill-down
@@ -291,6 +301,8 @@ async def test_hq_board_drill_down_signals_and_year_over_year(
         await page.click("#lang")
         await page.wait_for_selector("text=Statistics table (Attachment 1)")
         await page.wait_for_selector("#province-title:has-text('Beijing')")
+        await page.locator("#records-activities tbody tr[data-row-key]").first.wait_for()
+        await _settled(page)
         await screenshot(page, "hq-province-en")
         await page.click("#lang")
 
@@ -308,7 +320,10 @@ async def test_hq_board_drill_down_signals_and_year_over_year(
         await page.get_by_text("不查看各地的具体记录").wait_for()
         assert await page.locator("#records-tabs").count() == 0
         await page.locator("#signals-compact").get_by_text(model).wait_for()
+        await _settled(page)
+        await screenshot(page, "hq-viewer-province")
         await page.goto(f"{stack.url}/hq?campaign={current}")
         await page.locator("#download-statistics-xlsx").wait_for()
+        await until(page, f"() => window.sanjin && window.sanjin.state.campaign === {current!r}")
         await screenshot(page, "hq-viewer")
         assert not page.sanjin_errors, page.sanjin_errors

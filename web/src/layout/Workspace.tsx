@@ -2,7 +2,7 @@
 // once (in the workspace's own file), and the side menu and the nested routes both read that list.
 import { Layout, Menu } from "antd";
 import { Suspense, type ReactNode } from "react";
-import { Route, Routes, useLocation, useNavigate, useResolvedPath } from "react-router";
+import { Route, Routes, useLocation, useNavigate, useParams } from "react-router";
 import { useI18n, type TextKey } from "../i18n";
 import { NotFound } from "../pages/Results";
 
@@ -18,8 +18,12 @@ export interface Page {
 export function Workspace({ pages, fallback }: { pages: readonly Page[]; fallback: ReactNode }) {
   const { t } = useI18n();
   const navigate = useNavigate();
-  const base = useResolvedPath("").pathname.replace(/\/$/, "");
-  const here = useLocation().pathname.replace(/\/$/, "");
+  // the workspace's own path: the location without the part its splat route matched (a path
+  // resolved from here would include that part, and a menu link from /hq/signals led below it)
+  const location = useLocation().pathname;
+  const splat = useParams()["*"] ?? "";
+  const base = location.slice(0, location.length - splat.length).replace(/\/$/, "");
+  const here = location.replace(/\/$/, "");
   const menu = pages.filter((p) => p.menu !== false);
   const link = (p: Page) => `${base}/${p.path.replace(/\/?\*$/, "")}`.replace(/\/$/, "");
   // the longest page path the location starts with is the selected one
