@@ -12,7 +12,7 @@ import { Chart } from "../charts/Chart";
 import { REGION_BY_CODE, type echarts } from "../charts/echarts";
 import { useI18n } from "../i18n";
 import { useAsync } from "../useAsync";
-import { DownloadButton, useCampaign, useReference } from "./province/common";
+import { DownloadButton, STATUS_COLOUR, useCampaign, useReference } from "./province/common";
 
 type Metric = keyof AggregatorSchemas["Metrics"];
 type Statistics = AggregatorSchemas["Statistics"];
@@ -21,7 +21,6 @@ type TrackerRow = AggregatorSchemas["TrackerRowOut"];
 const XPCC = "660000";
 const XPCC_AT: [number, number] = [86.08, 44.31]; // Shihezi, the Corps' seat, beside Xinjiang
 const REFRESH_MS = 30_000;
-const STATUS_COLOUR: Record<string, string> = { missing: "default", submitted: "blue", approved: "green", returned: "orange" };
 
 // read by the browser tests (the map's model and when it was drawn); nothing secret in it
 interface BoardProbe {

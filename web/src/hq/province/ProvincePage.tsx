@@ -8,12 +8,11 @@ import { useApi } from "../../api/ApiProvider";
 import { useI18n } from "../../i18n";
 import { useAsync } from "../../useAsync";
 import { SignalTable } from "../signals/SignalTable";
-import { useCampaign, useLabel, useReadsRecords, useReference } from "./common";
+import { STATUS_COLOUR, useCampaign, useLabel, useReadsRecords, useReference } from "./common";
 import { ProvinceRecords } from "./ProvinceRecords";
 
 type Metric = keyof AggregatorSchemas["Metrics"];
 const VENUES = ["community", "campus", "township", "hospital"] as const;
-const STATUS_COLOUR: Record<string, string> = { missing: "default", submitted: "blue", approved: "green", returned: "orange" };
 
 export default function ProvincePage() {
   const { code = "" } = useParams();

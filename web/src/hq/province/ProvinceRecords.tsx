@@ -4,9 +4,8 @@ import { Tabs, Tag } from "antd";
 import { unwrap } from "../../api/client";
 import { useApi } from "../../api/ApiProvider";
 import { useI18n } from "../../i18n";
-import { CursorTable, useLabel } from "./common";
+import { CursorTable, RISK_COLOUR, useLabel } from "./common";
 
-const RISK_COLOUR: Record<string, string> = { low: "default", medium: "gold", high: "orange", serious: "red" };
 
 export function ProvinceRecords({ campaign, province }: { campaign: string; province: string }) {
   const api = useApi();

@@ -15,6 +15,10 @@ import { zh } from "../texts";
 
 type Campaign = AggregatorSchemas["CampaignOut"];
 
+/** The colour of a submission's status tag, and of a risk level's. */
+export const STATUS_COLOUR: Record<string, string> = { missing: "default", submitted: "blue", approved: "green", returned: "orange" };
+export const RISK_COLOUR: Record<string, string> = { low: "default", medium: "gold", high: "orange", serious: "red" };
+
 /** The campaign a page shows: `?campaign=` of the address, else the current one. Choosing
  * another writes it into the address, so a link, a reload or the way back keeps it. */
 export function useCampaign(): { campaign: string | null; campaigns: Campaign[]; loading: boolean; error: Error | null; choose: (c: string) => void; reload: () => void } {

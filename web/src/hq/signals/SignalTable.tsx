@@ -4,12 +4,11 @@ import { Alert, Tag } from "antd";
 import { unwrap } from "../../api/client";
 import { useApi } from "../../api/ApiProvider";
 import { useI18n } from "../../i18n";
-import { CursorTable, useLabel, useReadsRecords, useReference } from "../province/common";
+import { CursorTable, RISK_COLOUR, useLabel, useReadsRecords, useReference } from "../province/common";
 import type { components } from "../../api/generated/risk_monitoring";
 
 type Signal = components["schemas"]["SignalOut"];
 type Report = components["schemas"]["ReportOut"];
-const RISK_COLOUR: Record<string, string> = { low: "default", medium: "gold", high: "orange", serious: "red" };
 
 export function SignalTable({ campaign, province, compact = false }: { campaign: string | null; province: string | null; compact?: boolean }) {
   const api = useApi();
