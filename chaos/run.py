@@ -45,6 +45,7 @@ from sanjin_shared.provisioning import provision_topics
 from sanjin_shared.reference import PROVINCES
 from sanjin_shared.registry import INTAKE as INTAKE_SERVICES
 from sanjin_shared.registry import SERVICES
+from tests.support.campaigns import TEST_WINDOW, CampaignTopic
 from tests.support.expected import statistics_from_records
 from tests.support.factories import (
     activity_body,
@@ -514,6 +515,25 @@ async def verify(stack: Stack, work: Load, report: Report, poison: int) -> None:
         await client.close()
 
 
+async def define_campaign(stack: Stack, campaign: str) -> None:
+    """Headquarters defines the run's campaign; the intake services learn it from the topic."""
+    admin = {"Authorization": f"Bearer {mint_token(SECRET, sub='chaos', role='admin')}"}
+    starts_on, ends_on = TEST_WINDOW
+    async with httpx.AsyncClient(timeout=60) as http:
+        r = await http.put(
+            stack.url("aggregator") + f"/v1/campaigns/{campaign}",
+            json={
+                "starts_on": starts_on.isoformat(),
+                "ends_on": ends_on.isoformat(),
+                "report_deadline": f"{ends_on.isoformat()}T23:59:59+08:00",
+            },
+            headers=admin,
+        )
+        r.raise_for_status()
+    topic = CampaignTopic(stack.kafka.bootstrap, "")
+    await topic.published(campaign)
+
+
 def run(records: int, concurrency: int, plan: dict[str, int], poison: int) -> Report:
     reap_stale_runs()
     run_dir = REPO / ".run" / f"chaos-{os.getpid()}"
@@ -528,6 +548,7 @@ def run(records: int, concurrency: int, plan: dict[str, int], poison: int) -> Re
             stack.wait_up(name)
 
         async def scenario() -> None:
+            await define_campaign(stack, campaign)
             stop = asyncio.Event()
             chaos = asyncio.create_task(faults(stack, report, stop, plan, records))
             work = await load(stack, records, concurrency, campaign, report)

@@ -15,6 +15,7 @@ import pytest
 
 from sanjin_shared.auth import Role, mint_token
 from sanjin_shared.provisioning import provision_topics
+from tests.support.campaigns import TEST_WINDOW, CampaignTopic
 from tests.support.infra import Servers, servers
 from tests.support.personal import leaks_in
 from tests.support.services import ServiceProcess
@@ -125,10 +126,20 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+@pytest.fixture(scope="session")
+async def campaign_topic(infra: Servers, topic_prefix: str) -> AsyncIterator[CampaignTopic]:
+    topic = CampaignTopic(infra.kafka_bootstrap, topic_prefix)
+    yield topic
+    await topic.close()
+
+
 @pytest.fixture
-def campaign() -> str:
-    """A campaign of its own per test, so statistics of different tests never mix."""
-    return f"2019-{uuid.uuid4().hex[:10]}"
+async def campaign(campaign_topic: CampaignTopic) -> str:
+    """A campaign of its own per test, so statistics of different tests never mix. It covers
+    the year 2019 and is defined on the campaigns topic, as the aggregator would define it."""
+    name = f"2019-{uuid.uuid4().hex[:10]}"
+    await campaign_topic.define(name, *TEST_WINDOW)
+    return name
 
 
 os.environ.setdefault("SANJIN_ENVIRONMENT", "test")

@@ -45,6 +45,7 @@ from sanjin_shared.registry import SERVICES
 from sanjin_shared.workbook import RecordSheet
 from sanjin_shared.workbook import template as build_template
 from tests.conftest import TEST_SECRET, World
+from tests.support.campaigns import CampaignTopic
 from tests.support.factories import (
     QUESTIONS,
     activity_body,
@@ -137,6 +138,7 @@ class World5:
     http: httpx.AsyncClient
     urls: dict[str, str]
     campaign: str
+    topic: CampaignTopic
     cache: dict[tuple[str, str], str] = field(default_factory=dict)
     counter: int = 0
 
@@ -231,6 +233,7 @@ class Entry:
     record: str | None = None  # the kind of record the path points at
     body: Body | None = None
     fresh: bool = False  # the call changes the record: a new one for each caller
+    query: dict[str, str] | None = None
     viewer: bool = False  # the viewer may call it, reading as hq does; otherwise a 403
     upload: Upload | None = None  # a multipart request instead of a JSON body
 
@@ -272,7 +275,7 @@ def _answers(r: Request) -> dict[str, Any]:
 def _campaign_body(_r: Request) -> dict[str, Any]:
     return {
         "starts_on": "2019-09-01",
-        "ends_on": "2019-09-30",
+        "ends_on": "2019-11-30",
         "report_deadline": "2019-11-30T23:59:59+08:00",
     }
 
@@ -330,6 +333,9 @@ POLICY: dict[tuple[str, str, str], Entry] = {
         for path in ("/healthz", "/readyz", "/metrics")
     },
     **{(s, "GET", "/v1/audit"): Entry(P.HQ) for s in SERVICE_NAMES},
+    # a campaign: the aggregator's definition, each intake service's copy (the window it keeps
+    # its records to)
+    **{(s, "GET", "/v1/campaigns/{campaign}"): Entry(P.LIST, viewer=True) for s in SERVICE_NAMES},
     # events
     ("events", "POST", "/v1/activities"): Entry(
         P.CREATE, 201, body=lambda r: r.scoped(activity_body(r.campaign))
@@ -437,6 +443,12 @@ POLICY: dict[tuple[str, str, str], Entry] = {
     ),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.xlsx"): Entry(P.HQ, viewer=True),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics.csv"): Entry(P.HQ, viewer=True),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics/compare"): Entry(
+        P.HQ, viewer=True, query={"with": "2019"}
+    ),
+    ("aggregator", "GET", "/v1/campaigns/{campaign}/statistics/compare.xlsx"): Entry(
+        P.HQ, viewer=True, query={"with": "2019"}
+    ),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points"): Entry(P.LIST, viewer=True),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/monitoring-points.xlsx"): Entry(
         P.LIST, viewer=True
@@ -445,7 +457,6 @@ POLICY: dict[tuple[str, str, str], Entry] = {
         P.LIST, viewer=True
     ),
     ("aggregator", "PUT", "/v1/campaigns/{campaign}"): Entry(P.ADMIN, body=_campaign_body),
-    ("aggregator", "GET", "/v1/campaigns/{campaign}"): Entry(P.LIST, viewer=True),
     ("aggregator", "GET", "/v1/campaigns"): Entry(P.LIST, viewer=True),
     ("aggregator", "POST", "/v1/campaigns/{campaign}/submissions"): Entry(
         P.PROVINCE, 201, body=lambda r: {"summary": "本省三进活动总结"}
@@ -655,6 +666,7 @@ async def _define(world: World5, campaign: str) -> None:
         headers=ADMIN.headers,
     )
     assert r.status_code in (200, 201), r.text
+    await world.topic.published(campaign)  # the intake services learn it from the topic
 
 
 def _refs(entry: Entry) -> list[str]:
@@ -663,9 +675,11 @@ def _refs(entry: Entry) -> list[str]:
     return ["own", "others", "missing"]
 
 
-async def test_authorisation_matrix_of_every_operation(five: dict[str, str], world: World) -> None:
+async def test_authorisation_matrix_of_every_operation(
+    five: dict[str, str], world: World, campaign_topic: CampaignTopic
+) -> None:
     async with httpx.AsyncClient(timeout=60) as http:
-        w = World5(http, five, f"2019-matrix-{uuid.uuid4().hex[:8]}")
+        w = World5(http, five, f"2019-matrix-{uuid.uuid4().hex[:8]}", campaign_topic)
         await _define(w, w.campaign)
         wrong: list[str] = []
         checked: Counter[str] = Counter()
@@ -679,6 +693,7 @@ async def test_authorisation_matrix_of_every_operation(five: dict[str, str], wor
                     want = expected(entry, caller, owner)
                     cid = f"matrix-{uuid.uuid4().hex}"
                     files, form, params = entry.upload(request) if entry.upload else ({}, {}, {})
+                    params = params | (entry.query or {})
                     r = await http.request(
                         method,
                         w.urls[service] + path,
@@ -755,10 +770,12 @@ def _forged(name: str, schema: dict[str, Any]) -> Any:
 
 
 async def test_a_client_cannot_set_server_owned_fields(
-    five: dict[str, str], operations: dict[tuple[str, str, str], Any]
+    five: dict[str, str],
+    operations: dict[tuple[str, str, str], Any],
+    campaign_topic: CampaignTopic,
 ) -> None:
     async with httpx.AsyncClient(timeout=60) as http:
-        w = World5(http, five, f"2019-props-{uuid.uuid4().hex[:8]}")
+        w = World5(http, five, f"2019-props-{uuid.uuid4().hex[:8]}", campaign_topic)
         await _define(w, w.campaign)
         ops = operations
         owner = next(c for c in CALLERS if c.name == "owner")

@@ -3,11 +3,13 @@ rules of docs/api.md, personal data, province scope, and the figures in the aggr
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import httpx
 
 from tests.conftest import auth
+from tests.support.campaigns import CampaignTopic
 from tests.support.factories import booking_body, session_body
 from tests.support.personal import consumer
 from tests.support.polling import eventually
@@ -111,7 +113,10 @@ async def test_cancelling_a_session_cancels_its_bookings(
 
 
 async def test_results_follow_the_services_and_bookings(
-    http: httpx.AsyncClient, inspection_service: ServiceProcess, campaign: str
+    http: httpx.AsyncClient,
+    inspection_service: ServiceProcess,
+    campaign: str,
+    campaign_topic: CampaignTopic,
 ) -> None:
     bj = Client(http, inspection_service)
     s = await bj.session(campaign, services=["testing", "authentication", "consultation"])
@@ -159,7 +164,9 @@ async def test_results_follow_the_services_and_bookings(
     assert (await bj.get(f"/inspection-sessions/{s['id']}")).json()["results"] == 2
     held = await bj.post(f"/inspection-sessions/{s['id']}/cancel", {"reason": "x"})
     assert held.status_code == 409 and "took place" in held.json()["detail"]
-    future = await bj.session(campaign, date="2099-01-01")
+    later = f"2099-{campaign}"  # a campaign of its own, in the future
+    await campaign_topic.define(later, date(2099, 1, 1), date(2099, 12, 31))
+    future = await bj.session(later, date="2099-01-01")
     early = await bj.post(f"/inspection-sessions/{future['id']}/results", result())
     assert early.status_code == 422
 

@@ -3,10 +3,13 @@ aggregator's response-weighted national index."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import httpx
 import pytest
 
 from tests.conftest import auth
+from tests.support.campaigns import CampaignTopic
 from tests.support.factories import QUESTIONS, survey_body
 from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
@@ -111,12 +114,17 @@ async def test_survey_responses_results_and_the_national_index(
 
 
 async def test_not_yet_open_and_offline_batches(
-    http: httpx.AsyncClient, survey_service: ServiceProcess, campaign: str
+    http: httpx.AsyncClient,
+    survey_service: ServiceProcess,
+    campaign: str,
+    campaign_topic: CampaignTopic,
 ) -> None:
     url = f"{survey_service.url}/v1/surveys"
     bj = auth("province", "110000")
+    future = f"2099-{campaign}"  # a campaign of its own, in the future
+    await campaign_topic.define(future, date(2099, 1, 1), date(2099, 12, 31))
     later = (
-        await http.post(url, json=survey_body(campaign, opens_on="2099-01-01"), headers=bj)
+        await http.post(url, json=survey_body(future, opens_on="2099-01-01"), headers=bj)
     ).json()
     early = await http.post(
         f"{url}/{later['id']}/responses",

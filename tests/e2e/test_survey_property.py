@@ -22,6 +22,7 @@ from sanjin_survey.domain.index import (
     response_index,
 )
 from tests.conftest import World, auth
+from tests.support.campaigns import TEST_WINDOW, CampaignTopic
 from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
 
@@ -47,8 +48,10 @@ async def test_incremental_results_equal_a_recomputation(
     survey_service: ServiceProcess,
     aggregator: ServiceProcess,
     submissions: list[tuple[str, int, int, int | None]],
+    campaign_topic: CampaignTopic,
 ) -> None:
     campaign = f"2019-{uuid.uuid4().hex[:10]}"
+    await campaign_topic.define(campaign, *TEST_WINDOW)
     headers = auth("province", "650000")
     async with httpx.AsyncClient(timeout=30) as http:
         body = {

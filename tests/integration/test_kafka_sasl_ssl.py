@@ -6,6 +6,7 @@ refused."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from sanjin_shared.kafka import client_kwargs
 from sanjin_shared.provisioning import provision_topics
 from sanjin_shared.settings import KafkaClientSettings
 from tests.conftest import World, auth
+from tests.support.campaigns import define_campaign
 from tests.support.factories import activity_body, report_body
 from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
@@ -72,8 +74,9 @@ async def test_clients_without_credentials_are_refused(secure_node: KafkaNode) -
 
 
 async def test_services_publish_and_consume_with_their_credentials(
-    secure_node: KafkaNode, world: World, campaign: str, tmp_path: Path
+    secure_node: KafkaNode, world: World, tmp_path: Path
 ) -> None:
+    campaign = f"2019-{uuid.uuid4().hex[:10]}"
     prefix = f"{world.topic_prefix}sasl."
     await provision_topics(
         secure_node.bootstrap, prefix=prefix, settings=secure_node.client_settings("admin")
@@ -94,6 +97,15 @@ async def test_services_publish_and_consume_with_their_credentials(
         events.wait_ready()
         aggregator.wait_ready()
         async with httpx.AsyncClient(timeout=30) as http:
+            # defined through the aggregator: published by its relay as `aggregator`, read by
+            # the events service's campaign reader as `events`
+            await define_campaign(
+                http,
+                aggregator=aggregator.url,
+                intake=[events.url],
+                headers=auth("admin"),
+                name=campaign,
+            )
             headers = auth("province", "510000")
             body = activity_body(campaign, venue_name="锦江社区", city="成都市", county="锦江区")
             created = await http.post(f"{events.url}/v1/activities", json=body, headers=headers)

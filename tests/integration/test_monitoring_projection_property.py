@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pymongo import AsyncMongoClient
 
+from sanjin_aggregator.service.register import points_in_campaign
 from sanjin_aggregator.service.statistics import statistics
-from sanjin_risk_monitoring.domain.point import Evaluation, MonitoringPoint, PointStatus
+from sanjin_risk_monitoring.domain.point import Evaluation, MonitoringPoint
 from sanjin_risk_monitoring.domain.report import RiskReport
 from sanjin_risk_monitoring.domain.triage import SIGNAL_THRESHOLD, product_key
 from sanjin_shared.declarations.monitoring import PointDetails, ReportDetails
@@ -92,9 +93,9 @@ class World2:
                             today=TODAY,
                         )
                     elif op == "deactivate":
-                        p = p.deactivate("原因")
+                        p = p.deactivate("原因", today=TODAY)
                     elif op == "reactivate":
-                        p = p.reactivate()
+                        p = p.reactivate(today=TODAY)
                     elif op == "move":
                         p = p.update(today=TODAY, venue_type=VENUES[n])
                     else:
@@ -153,9 +154,10 @@ def direct(world: World2) -> dict[str, dict[str, int]]:
     out: dict[str, Counter[str]] = {}
     for p in world.points.values():
         row = out.setdefault(p.province, Counter())
-        row["monitoring_points_established"] += 1
-        row["monitoring_points_active"] += p.status is PointStatus.active
-        row["monitoring_points_evaluated"] += bool(p.evaluations)
+        row["monitoring_points_established"] += 1  # all set up on the campaign's first day
+        # every deactivation happens on TODAY, after the campaign: each was in use during it
+        row["monitoring_points_active"] += 1
+        row["monitoring_points_evaluated"] += bool(p.evaluations)  # all dated in the campaign
     for r in world.reports.values():
         row = out.setdefault(r.province, Counter())
         row["risk_reports"] += 1
@@ -214,8 +216,11 @@ async def test_monitoring_figures_and_register_equal_the_final_records(
         store, register = await consume(client, db_name, "statistics", feed, cuts)
         expected = direct(sim)
         assert observed(await statistics(store, "2019")) == expected
-        rows = {p.id: p for p in await register.of_campaign("2019")}
-        assert {pid: (p.status, p.evaluations, p.venue_type) for pid, p in rows.items()} == {
+        window = await store.windows.get("2019")
+        rows = {p.point.id: p for p in await points_in_campaign(register, window)}
+        assert {
+            pid: (p.point.status, len(p.evaluations), p.point.venue_type) for pid, p in rows.items()
+        } == {
             pid: (p.status.value, len(p.evaluations), p.venue_type) for pid, p in sim.points.items()
         }
 

@@ -21,6 +21,7 @@ from pymongo import AsyncMongoClient
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.adapters.submissions import SubmissionRepository
 from sanjin_aggregator.domain.metrics import COUNT_METRICS, METRIC_LABELS
+from sanjin_aggregator.service.campaigns import CampaignService
 from sanjin_aggregator.service.exports import csv_bytes, official_workbook
 from sanjin_aggregator.service.official import official_figures
 from sanjin_aggregator.service.statistics import statistics
@@ -80,7 +81,9 @@ async def test_approved_figures_stay_and_live_ones_move(world: World, db_name: s
             StatisticsStore(db),
             clock=lambda: now[0],
         )
-        await service.define_campaign(HQ, "c", date(2019, 9, 1), date(2019, 11, 30), DEADLINE)
+        await CampaignService(UnitOfWork(client, db, actor=Actor.system("tests"))).define(
+            HQ, "c", date(2019, 9, 1), date(2019, 11, 30), DEADLINE
+        )
         feed, activities = FakeFeed(), {}
         for code in (APPROVED, SUBMITTED_ONLY, SILENT):
             for i in range(rng.randint(2, 5)):

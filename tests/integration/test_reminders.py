@@ -17,6 +17,7 @@ from pymongo import AsyncMongoClient
 from sanjin_aggregator.adapters.mail import SmtpConfig, SmtpMailer
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.domain.reminders import ReminderPlan
+from sanjin_aggregator.service.campaigns import CampaignService
 from sanjin_aggregator.service.reminders import ReminderService
 from sanjin_aggregator.service.submissions import SubmissionService
 from sanjin_shared.audit import Actor
@@ -78,7 +79,7 @@ async def test_each_step_once_per_unit_none_after_submission_each_arrives(
                 return ReminderService(uow, plan, mailer=mailer, escalate_to=[HQ_COPY], clock=clock)
 
             submissions = SubmissionService(uow, StatisticsStore(db), clock=clock)
-            await submissions.define_campaign(
+            await CampaignService(uow).define(
                 HQ, "c", date(2019, 9, 1), date(2019, 11, 30), DEADLINE
             )
             for code in PROVINCES:
@@ -160,9 +161,7 @@ async def test_an_email_the_server_cannot_take_stays_pending(world: World, db_na
         uow = UnitOfWork(client, db, actor=Actor.system("tests"))
         mailer = SmtpMailer(SmtpConfig("127.0.0.1", port, "none", "s@example.gov.cn", timeout_s=2))
         service = ReminderService(uow, ReminderPlan(), mailer=mailer, clock=clock)
-        await SubmissionService(uow, StatisticsStore(db), clock=clock).define_campaign(
-            HQ, "c", date(2019, 9, 1), date(2019, 11, 30), DEADLINE
-        )
+        await CampaignService(uow).define(HQ, "c", date(2019, 9, 1), date(2019, 11, 30), DEADLINE)
         await service.put_contacts(HQ, "110000", [address("110000")])
         said = await service.remind()
         assert len(said) == 32

@@ -14,6 +14,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
+from sanjin_aggregator.service.campaigns import CampaignService
 from sanjin_aggregator.service.submissions import SubmissionService, Tracker
 from sanjin_shared.audit import Actor
 from sanjin_shared.auth import Principal, Role
@@ -46,6 +47,10 @@ def province(code: str) -> RequestContext:
 HQ = RequestContext(Principal(sub="hq-1", role=Role.hq), "t")
 
 
+def service_uow(client: AsyncMongoClient, db_name: str) -> UnitOfWork:
+    return UnitOfWork(client, client[db_name], actor=Actor.system("tests"))
+
+
 @pytest.fixture
 async def db_name(world: World) -> AsyncIterator[str]:
     name = f"{world.name}_sub_{uuid.uuid4().hex[:8]}"
@@ -63,7 +68,9 @@ async def test_on_time_late_approve_return_and_the_tracker(world: World, db_name
         service = SubmissionService(
             UnitOfWork(client, client[db_name], actor=Actor.system("tests")), store, clock=clock
         )
-        await service.define_campaign(HQ, "c1", date(2019, 9, 1), date(2019, 11, 30), DEADLINE)
+        await CampaignService(service_uow(client, db_name)).define(
+            HQ, "c1", date(2019, 9, 1), date(2019, 11, 30), DEADLINE
+        )
 
         # figures of Beijing before its first submission: one completed activity, 100 people
         feed = FakeFeed()
@@ -130,7 +137,7 @@ async def test_overdue_is_said_once_per_missing_province(world: World, db_name: 
         uow = UnitOfWork(client, client[db_name], actor=Actor.system("tests"))
         service = SubmissionService(uow, StatisticsStore(client[db_name]), clock=clock)
         other = SubmissionService(uow, StatisticsStore(client[db_name]), clock=clock)
-        await service.define_campaign(HQ, "c2", date(2019, 9, 1), date(2019, 11, 30), DEADLINE)
+        await CampaignService(uow).define(HQ, "c2", date(2019, 9, 1), date(2019, 11, 30), DEADLINE)
         await service.submit(province("650000"), "c2", "新疆")
         assert await service.mark_overdue() == []  # before the deadline
         clock.now = DEADLINE + timedelta(seconds=1)
@@ -159,7 +166,8 @@ async def test_changing_a_deadline_judges_again_every_unit_not_approved(
         clock = Clock()
         uow = UnitOfWork(client, client[db_name], actor=Actor.system("tests"))
         service = SubmissionService(uow, StatisticsStore(client[db_name]), clock=clock)
-        await service.define_campaign(HQ, "c3", date(2019, 9, 1), date(2019, 11, 30), DEADLINE)
+        campaigns = CampaignService(uow, clock=clock)
+        await campaigns.define(HQ, "c3", date(2019, 9, 1), date(2019, 11, 30), DEADLINE)
         clock.now = DEADLINE + timedelta(hours=20)  # late, both
         await service.submit(province("110000"), "c3", "北京")
         await service.submit(province("120000"), "c3", "天津")
@@ -178,7 +186,7 @@ async def test_changing_a_deadline_judges_again_every_unit_not_approved(
             "130000": (None, 1),  # missing, a day overdue
         }
         # the campaign's deadline moves a day later: everything not approved is judged again
-        await service.define_campaign(
+        await campaigns.define(
             HQ, "c3", date(2019, 9, 1), date(2019, 11, 30), DEADLINE + timedelta(days=1)
         )
         tracker = await service.tracker("c3")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 import httpx
 
 from sanjin_aggregator.domain.contributions import venue_key
+from tests.support.campaigns import TEST_WINDOW
 
 
 async def all_pages(
@@ -35,10 +37,16 @@ async def statistics_from_records(
     campaign: str,
     headers: dict[str, str],
     provinces: Iterable[str],
+    window: tuple[date, date] = TEST_WINDOW,
 ) -> dict[str, Counter[str]]:
     """Every count metric per province, from the intake services' own records, read through
     their list endpoints (`headers` must see every province: hq). `index_sum` / `index_n` give
-    the response-weighted satisfaction index."""
+    the response-weighted satisfaction index.
+
+    Monitoring points stand across campaigns: every point of a province counts in the campaign
+    of `window` by its own dates, whatever campaign it was registered in. The tests deactivate
+    points only on the day they run, after the windows they check, so a point set up by the
+    window's end was in use during it."""
     out: dict[str, Counter[str]] = {p: Counter() for p in provinces}
     venues: dict[str, set[str]] = {p: set() for p in out}
     for a in await all_pages(http, f"{urls['events']}/v1/activities", headers, campaign=campaign):
@@ -67,13 +75,16 @@ async def statistics_from_records(
         )
     for p, keys in venues.items():
         out[p]["venues_covered"] = len(keys)
-    for p in await all_pages(
-        http, f"{urls['risk']}/v1/monitoring-points", headers, campaign=campaign
-    ):
+    start, end = (d.isoformat() for d in window)
+    for p in await all_pages(http, f"{urls['risk']}/v1/monitoring-points", headers):
+        if p["province"] not in out or p["established_on"] > end:
+            continue
         row = out[p["province"]]
-        row["monitoring_points_established"] += 1
-        row["monitoring_points_active"] += p["status"] == "active"
-        row["monitoring_points_evaluated"] += bool(p["evaluations"])
+        row["monitoring_points_established"] += p["established_on"] >= start
+        row["monitoring_points_active"] += 1
+        row["monitoring_points_evaluated"] += any(
+            start <= e["evaluated_on"] <= end for e in p["evaluations"]
+        )
     for r in await all_pages(http, f"{urls['risk']}/v1/risk-reports", headers, campaign=campaign):
         row = out[r["province"]]
         row["risk_reports"] += 1

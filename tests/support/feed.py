@@ -11,8 +11,7 @@ from pymongo import AsyncMongoClient
 
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.adapters.register import RegisterStore
-from sanjin_aggregator.service.projector import Projections, StatisticsProjector
-from sanjin_aggregator.service.register import RegisterProjector
+from sanjin_aggregator.service.projector import projections
 from sanjin_shared.consumer import IdempotentConsumer
 from sanjin_shared.events.envelope import EventEnvelope
 
@@ -60,9 +59,7 @@ def aggregator_consumer(client: AsyncMongoClient, db_name: str, group: str) -> I
         topics=[TOPIC],
         group_id=group,
         service="aggregator-test",
-        projection=Projections(
-            StatisticsProjector(StatisticsStore(db)), RegisterProjector(RegisterStore(db))
-        ),
+        projection=projections(StatisticsStore(db)),
     )
 
 
@@ -84,5 +81,5 @@ async def consume(
                 batch[TopicPartition(TOPIC, p)] = chunk
                 positions[p] += len(chunk)
         await runner.process(batch)
-    db = client[db_name]
-    return StatisticsStore(db), RegisterStore(db)
+    store = StatisticsStore(client[db_name])
+    return store, store.register

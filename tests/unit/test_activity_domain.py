@@ -78,15 +78,6 @@ def test_formats_belong_to_education_only() -> None:
     )
 
 
-def test_dates_stay_in_the_campaign_year() -> None:
-    with pytest.raises(RuleViolation) as err:
-        schedule(scheduled_on=date(2020, 1, 2))
-    assert err.value.field == "scheduled_on"
-    with pytest.raises(RuleViolation) as err:
-        schedule().submit_report(report(held_on=date(2018, 9, 1)), today=TODAY)
-    assert err.value.field == "held_on"
-
-
 def test_held_on_cannot_be_in_the_future() -> None:
     with pytest.raises(RuleViolation) as err:
         schedule().submit_report(report(held_on=date(2019, 11, 2)), today=TODAY)

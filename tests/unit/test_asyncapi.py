@@ -10,7 +10,7 @@ from sanjin_shared.apidocs import build
 from sanjin_shared.asyncapi import asyncapi_document, render
 from sanjin_shared.events.catalogue import CATALOGUE
 from sanjin_shared.registry import INTAKE
-from sanjin_shared.topics import DOMAIN_TOPICS, dead_letter
+from sanjin_shared.topics import CAMPAIGNS, DOMAIN_TOPICS, dead_letter
 
 
 def test_the_checked_in_document_is_current() -> None:
@@ -38,14 +38,17 @@ def test_every_topic_event_and_payload_is_in_it() -> None:
 
 def test_the_aggregator_consumes_what_the_intake_services_publish() -> None:
     """The document's receive operations follow the registry; the aggregator's subscription
-    must say the same."""
-    assert set(CONSUMED_TOPICS) == {s.topic.name for s in INTAKE}
-    receives = {
-        op["channel"]["$ref"]
+    must say the same. Campaigns go the other way: the aggregator publishes them, and every
+    intake service (and the aggregator's read models) reads them."""
+    assert set(CONSUMED_TOPICS) == {s.topic.name for s in INTAKE} | {CAMPAIGNS.name}
+    receives = [
+        (op["title"].split()[0], op["channel"]["$ref"])
         for op in asyncapi_document()["operations"].values()
         if op["action"] == "receive"
-    }
-    assert len(receives) == len(INTAKE)
+    ]
+    assert len({channel for _, channel in receives}) == len(INTAKE) + 1
+    campaigns = {who for who, channel in receives if channel == "#/channels/campaigns"}
+    assert campaigns == {s.name for s in INTAKE} | {"aggregator"}
 
 
 def test_the_aggregator_serves_it() -> None:

@@ -78,6 +78,7 @@ def test_contract_operation_is_served(service: str, op: contract.Operation) -> N
     # reports (over a record, or of the fixed 32 units), files, previews and documents, not paged
     views = (
         "statistics",
+        "compare",
         "results",
         "dashboard",
         "submissions",

@@ -22,7 +22,7 @@ from sanjin_shared.events.inspection import (
     InspectionSessionState,
 )
 from sanjin_shared.events.monitoring import (
-    LatestEvaluation,
+    EvaluationRecord,
     MonitoringPointState,
     RiskReportState,
 )
@@ -51,8 +51,9 @@ DECLARATIONS: list[type[BaseModel]] = [
 STATES: list[tuple[type[BaseModel], type[BaseModel], set[str]]] = [
     (ActivityState, activities.ActivityRecord, {"status", "report"}),  # text; the figures' state
     (ActivityReportFigures, activities.ActivityReport, set()),
-    (MonitoringPointState, monitoring.PointRecord, {"status", "evaluations"}),  # text; a count
-    (LatestEvaluation, monitoring.Evaluation, set()),
+    # text; every evaluation without its findings; (the periods of use derive from status_changes)
+    (MonitoringPointState, monitoring.PointRecord, {"status", "evaluations"}),
+    (EvaluationRecord, monitoring.Evaluation, set()),
     (RiskReportState, monitoring.ReportRecord, {"victim_sex"}),  # text
     (InspectionSessionState, inspection.SessionRecord, {"status"}),
     (BookingState, inspection.BookingRecord, {"status", "cancellation_reason"}),

@@ -23,7 +23,7 @@ import yaml
 from sanjin_devstack.paths import REPO
 from sanjin_shared.registry import SERVICES as REGISTRY
 from sanjin_shared.settings import ServiceSettings
-from sanjin_shared.topics import DOMAIN_TOPICS, all_topics, dead_letter
+from sanjin_shared.topics import CAMPAIGNS, DOMAIN_TOPICS, all_topics, dead_letter
 
 K8S = REPO / "deploy" / "k8s"
 SERVICES = {s.slug for s in REGISTRY}
@@ -296,7 +296,10 @@ def test_prod_kafka_users_are_least_privilege() -> None:
             for op in a["operations"]
         }
         expected = {("topic", s.topic.name, "Write"), ("topic", s.topic.name, "Describe")}
+        # the aggregator publishes the campaigns, every service reads them
+        expected |= {("topic", CAMPAIGNS.name, "Read"), ("topic", CAMPAIGNS.name, "Describe")}
         if not s.intake:
+            expected |= {("topic", CAMPAIGNS.name, "Write")}
             for name in consumed:
                 expected |= {("topic", name, "Read"), ("topic", name, "Describe")}
                 dlq = dead_letter(next(t for t in DOMAIN_TOPICS if t.name == name)).name

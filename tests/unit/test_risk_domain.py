@@ -129,17 +129,31 @@ def test_point_lifecycle() -> None:
     )
     assert isinstance(p.events[0], MonitoringPointEvaluated)
     assert p.latest_evaluation is not None and p.latest_evaluation.score == 80  # latest by date
-    assert p.state().evaluations == 2
-    p = p.deactivate("撤并")
+    assert [e.score for e in p.state().evaluations] == [80, 60]  # every one, in recorded order
+    p = p.deactivate("撤并", today=TODAY)
     assert isinstance(p.events[0], MonitoringPointDeactivated)
     with pytest.raises(InvalidTransition):
-        p.deactivate("again")
-    p = p.reactivate()
+        p.deactivate("again", today=TODAY)
+    p = p.reactivate(today=TODAY)
     assert isinstance(p.events[0], MonitoringPointReactivated)
     assert p.status is PointStatus.active and p.deactivation_reason is None
     with pytest.raises(InvalidTransition):
-        p.reactivate()
+        p.reactivate(today=TODAY)
     assert p.version == 5
+
+
+def test_a_point_keeps_the_periods_it_was_in_use() -> None:
+    p = point()  # established 2019-09-01
+    assert p.active_periods() == [(date(2019, 9, 1), None)]
+    p = p.deactivate("撤并", today=date(2019, 10, 1)).reactivate(today=date(2020, 3, 1))
+    p = p.deactivate("撤并", today=date(2021, 5, 1))
+    assert p.active_periods() == [
+        (date(2019, 9, 1), date(2019, 10, 1)),
+        (date(2020, 3, 1), date(2021, 5, 1)),
+    ]
+    assert [(a.since, a.until) for a in p.state().active] == p.active_periods()
+    # deactivated on the day it was set up: never in use
+    assert point().deactivate("x", today=date(2019, 9, 1)).active_periods() == []
 
 
 def test_point_rules() -> None:
@@ -196,7 +210,7 @@ def test_a_report_takes_its_province_and_venue_from_the_point_and_is_triaged() -
 
 def test_an_inactive_point_cannot_report_and_rules_name_the_field() -> None:
     with pytest.raises(InvalidTransition):
-        report(point().deactivate("x"))
+        report(point().deactivate("x", today=TODAY))
     with pytest.raises(RuleViolation) as err:
         report(point(), occurred_on=date(2019, 11, 5))
     assert err.value.field == "occurred_on"

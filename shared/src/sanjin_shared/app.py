@@ -17,7 +17,7 @@ import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
@@ -40,6 +40,9 @@ from sanjin_shared.problems import document_problems, install_problem_handlers, 
 from sanjin_shared.ratelimit import RateLimiter
 from sanjin_shared.settings import SHUTDOWN_STEPS_S, ServiceSettings
 
+if TYPE_CHECKING:
+    from sanjin_shared.campaigns import CampaignReader
+
 log = get_logger(__name__)
 
 E = TypeVar("E")
@@ -58,6 +61,7 @@ class Platform:
     limiter: RateLimiter
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     extension: object | None = None  # a service's own runtime state (see `extension_of`)
+    campaigns: CampaignReader | None = None  # an intake service's copy of the campaigns
 
     def extension_of(self, kind: type[E]) -> E:
         """The service's own runtime state, of the type it set at startup (the aggregator's live

@@ -22,7 +22,7 @@ from pydantic.json_schema import models_json_schema
 from sanjin_shared.events.catalogue import CATALOGUE
 from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
 from sanjin_shared.registry import AGGREGATOR, INTAKE
-from sanjin_shared.topics import DLQ_SUFFIX, DOMAIN_TOPICS, TopicSpec, dead_letter
+from sanjin_shared.topics import CAMPAIGNS, DLQ_SUFFIX, DOMAIN_TOPICS, TopicSpec, dead_letter
 
 VERSION = "1.0.0"
 KAFKA_BINDING = "0.5.0"
@@ -91,7 +91,16 @@ def asyncapi_document() -> dict[str, Any]:
                 "record that caused it is committed, at least once.",
                 "channel": {"$ref": f"#/channels/{channel}"},
             }
-        if any(s.topic == topic for s in INTAKE):
+        if topic == CAMPAIGNS:
+            for service in INTAKE:
+                operations[f"{service.name}-follows-{channel}"] = {
+                    "action": "receive",
+                    "title": f"{service.name} keeps its copy of {topic.name}",
+                    "summary": "Read whole at start, then followed: the campaigns every create "
+                    "is checked against (sanjin_shared.campaigns).",
+                    "channel": {"$ref": f"#/channels/{channel}"},
+                }
+        if any(s.topic == topic for s in INTAKE) or topic == CAMPAIGNS:
             operations[f"{AGGREGATOR}-consumes-{channel}"] = {
                 "action": "receive",
                 "title": f"{AGGREGATOR} consumes {topic.name}",

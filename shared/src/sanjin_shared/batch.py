@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sanjin_shared.errors import DomainError, RuleViolation
-from sanjin_shared.problems import Problem, validation_errors
+from sanjin_shared.problems import Problem, problem_type, validation_errors
 
 MAX_BATCH_ITEMS = 1000
 M = TypeVar("M", bound=BaseModel)
@@ -43,6 +43,9 @@ class ItemConflict(BaseModel):
     detail: str
     field: str | None = None
     external_id: str | None = None
+    type: str | None = Field(
+        default=None, description="The problem type of a refusal, e.g. urn:sanjin:problem:..."
+    )
 
     @classmethod
     def of_error(
@@ -54,7 +57,7 @@ class ItemConflict(BaseModel):
         external_id: str | None = None,
     ) -> ItemConflict:
         """The conflict for an item a use case refused: a rule, a state or a problem."""
-        field, detail = default_field, str(error)
+        field, detail, kind = default_field, str(error), None
         if isinstance(error, RuleViolation):
             field, detail = error.field, error.message
         elif isinstance(error, DomainError):
@@ -62,7 +65,8 @@ class ItemConflict(BaseModel):
         elif isinstance(error, Problem):
             named = error.extensions.get("errors") or [{}]
             field, detail = named[0].get("field") or default_field, error.detail
-        return cls(index=index, field=field, detail=detail, external_id=external_id)
+            kind = problem_type(error.slug)
+        return cls(index=index, field=field, detail=detail, external_id=external_id, type=kind)
 
 
 class ItemResult(BaseModel):

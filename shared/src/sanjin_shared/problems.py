@@ -98,6 +98,10 @@ class Unprocessable(Problem):
         super().__init__(detail, **extensions)
 
 
+def problem_type(slug: str) -> str:
+    return _TYPE_PREFIX + slug
+
+
 def problem_response(
     status: int,
     slug: str,
@@ -109,7 +113,7 @@ def problem_response(
     **extensions: Any,
 ) -> Response:
     body: dict[str, Any] = {
-        "type": _TYPE_PREFIX + slug,
+        "type": problem_type(slug),
         "title": title or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,

@@ -103,6 +103,8 @@ class ServiceSettings(KafkaClientSettings):
     oidc_client_id: str = "sanjin-web"
 
     outbox_poll_interval_s: float = Field(default=0.5, gt=0)
+    # how long a create naming a campaign not known yet waits for the campaigns topic's end
+    campaign_catch_up_s: float = Field(default=5.0, gt=0)
     outbox_batch_size: int = Field(default=5000, ge=1, le=50_000)  # events per read of the outbox
     outbox_lease_s: float = Field(default=10.0, gt=0)
     # how long start-up waits for MongoDB (index creation retried) before the process fails; an

@@ -34,8 +34,17 @@ MONITORING = TopicSpec("sanjin.monitoring")
 INSPECTION = TopicSpec("sanjin.inspection")
 SURVEYS = TopicSpec("sanjin.surveys")
 SUBMISSIONS = TopicSpec("sanjin.submissions", partitions=3)
+# the campaigns the aggregator defines; every intake service reads it whole (a few events a year)
+CAMPAIGNS = TopicSpec("sanjin.campaigns", partitions=1)
 
-DOMAIN_TOPICS: tuple[TopicSpec, ...] = (ACTIVITIES, MONITORING, INSPECTION, SURVEYS, SUBMISSIONS)
+DOMAIN_TOPICS: tuple[TopicSpec, ...] = (
+    ACTIVITIES,
+    MONITORING,
+    INSPECTION,
+    SURVEYS,
+    SUBMISSIONS,
+    CAMPAIGNS,
+)
 
 
 def dead_letter(spec: TopicSpec) -> TopicSpec:

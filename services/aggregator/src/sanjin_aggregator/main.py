@@ -9,15 +9,18 @@ import asyncio
 
 from fastapi import FastAPI
 
+from sanjin_aggregator.adapters.campaigns import CampaignRepository
 from sanjin_aggregator.adapters.package import CaseRepository, FileStore
 from sanjin_aggregator.adapters.reminders import ReminderRepository
-from sanjin_aggregator.adapters.submissions import CampaignRepository, SubmissionRepository
+from sanjin_aggregator.adapters.submissions import SubmissionRepository
 from sanjin_aggregator.api import asyncapi, dashboard
 from sanjin_aggregator.api.campaigns import router as campaigns_router
+from sanjin_aggregator.api.compare import router as compare_router
 from sanjin_aggregator.api.package import router as package_router
 from sanjin_aggregator.api.register import router as register_router
 from sanjin_aggregator.api.reminders import router as reminders_router
 from sanjin_aggregator.api.routes import router
+from sanjin_aggregator.service.campaigns import CampaignService
 from sanjin_aggregator.service.readmodels import LiveReadModels
 from sanjin_aggregator.service.reminders import reminders_of
 from sanjin_aggregator.service.runtime import (
@@ -30,10 +33,10 @@ from sanjin_aggregator.service.submissions import SubmissionService, watch_deadl
 from sanjin_aggregator.settings import AggregatorSettings
 from sanjin_shared.app import Platform, create_app
 from sanjin_shared.logging import get_logger
-from sanjin_shared.topics import ACTIVITIES, INSPECTION, MONITORING, SURVEYS
+from sanjin_shared.topics import ACTIVITIES, CAMPAIGNS, INSPECTION, MONITORING, SURVEYS
 
 log = get_logger(__name__)
-CONSUMED_TOPICS = (ACTIVITIES.name, MONITORING.name, INSPECTION.name, SURVEYS.name)
+CONSUMED_TOPICS = (ACTIVITIES.name, MONITORING.name, INSPECTION.name, SURVEYS.name, CAMPAIGNS.name)
 
 
 def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
@@ -59,6 +62,7 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
 
     async def start_deadline_watch(platform: Platform) -> None:
         await CampaignRepository(platform.db).seed_defaults()
+        await CampaignService(platform.unit_of_work()).announce_earlier()
         await SubmissionRepository(platform.db).ensure_indexes()
         await ReminderRepository(platform.db).ensure_indexes()
         await FileStore(platform.db).ensure_indexes()
@@ -87,7 +91,9 @@ def build_app(settings: AggregatorSettings | None = None) -> FastAPI:
         await runtime(platform).read_models.stop()
         runtime(platform).deadline_watch_stopping.set()
 
+    # compare before router: its /statistics/{province} would take /statistics/compare
     routers = [
+        compare_router,
         router,
         register_router,
         campaigns_router,

@@ -12,6 +12,11 @@ from sanjin_events.api import workbooks
 from sanjin_events.api.routes import router
 from sanjin_events.settings import EventsSettings
 from sanjin_shared.app import Platform, create_app
+from sanjin_shared.campaigns import (
+    campaigns_router,
+    start_campaign_reader,
+    stop_campaign_reader,
+)
 from sanjin_shared.idempotency import ensure_idempotency_indexes
 
 
@@ -26,6 +31,8 @@ def build_app(settings: EventsSettings | None = None) -> FastAPI:
         title="Sanjin events",
         description="Education activities, co-governance seminars and the national launch ceremony "
         "of the 三进 campaign (activities 1 and 4 of the notice).",
-        routers=[workbooks.router, router],  # workbooks first: template.xlsx is no id
-        on_startup=[_indexes],
+        # workbooks first: template.xlsx is no id
+        routers=[workbooks.router, router, campaigns_router()],
+        on_startup=[_indexes, start_campaign_reader],
+        on_shutdown=[stop_campaign_reader],
     )

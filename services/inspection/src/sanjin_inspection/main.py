@@ -13,6 +13,11 @@ from sanjin_inspection.api import workbooks
 from sanjin_inspection.api.routes import router
 from sanjin_inspection.settings import InspectionSettings
 from sanjin_shared.app import Platform, create_app
+from sanjin_shared.campaigns import (
+    campaigns_router,
+    start_campaign_reader,
+    stop_campaign_reader,
+)
 from sanjin_shared.idempotency import ensure_idempotency_indexes
 
 
@@ -29,6 +34,8 @@ def build_app(settings: InspectionSettings | None = None) -> FastAPI:
         "identification held by technical institutions, consumers' bookings of their places "
         "(never more than capacity, with a first-in-first-out waiting line) and the results "
         "(activity 3 of the notice).",
-        routers=[workbooks.router, router],  # workbooks first: template.xlsx is no id
-        on_startup=[_indexes],
+        # workbooks first: template.xlsx is no id
+        routers=[workbooks.router, router, campaigns_router()],
+        on_startup=[_indexes, start_campaign_reader],
+        on_shutdown=[stop_campaign_reader],
     )

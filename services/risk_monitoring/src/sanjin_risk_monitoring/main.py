@@ -13,6 +13,11 @@ from sanjin_risk_monitoring.api import workbooks
 from sanjin_risk_monitoring.api.routes import router
 from sanjin_risk_monitoring.settings import RiskMonitoringSettings
 from sanjin_shared.app import Platform, create_app
+from sanjin_shared.campaigns import (
+    campaigns_router,
+    start_campaign_reader,
+    stop_campaign_reader,
+)
 from sanjin_shared.idempotency import ensure_idempotency_indexes
 
 
@@ -28,6 +33,8 @@ def build_app(settings: RiskMonitoringSettings | None = None) -> FastAPI:
         description="The register of consumer-product risk-information monitoring points in "
         "communities, schools, townships and hospitals, their evaluation, and the risk reports "
         "they send (activity 2 of the notice).",
-        routers=[workbooks.router, router],  # workbooks first: template.xlsx is no id
-        on_startup=[_indexes],
+        # workbooks first: template.xlsx is no id
+        routers=[workbooks.router, router, campaigns_router()],
+        on_startup=[_indexes, start_campaign_reader],
+        on_shutdown=[stop_campaign_reader],
     )

@@ -9,6 +9,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from sanjin_shared.app import Platform, create_app
+from sanjin_shared.campaigns import (
+    campaigns_router,
+    start_campaign_reader,
+    stop_campaign_reader,
+)
 from sanjin_shared.idempotency import ensure_idempotency_indexes
 from sanjin_survey.adapters.repository import ensure_indexes
 from sanjin_survey.api import workbooks
@@ -27,6 +32,8 @@ def build_app(settings: SurveySettings | None = None) -> FastAPI:
         title="Sanjin survey",
         description="Satisfaction surveys of key consumer products and the satisfaction index "
         "(activity 5 of the notice).",
-        routers=[workbooks.router, router],  # workbooks first: template.xlsx is no id
-        on_startup=[_indexes],
+        # workbooks first: template.xlsx is no id
+        routers=[workbooks.router, router, campaigns_router()],
+        on_startup=[_indexes, start_campaign_reader],
+        on_shutdown=[stop_campaign_reader],
     )

@@ -55,6 +55,14 @@ class Evaluation(Declared):
     findings: LongText = Field(default="", title="评估意见", examples=["运行规范"])
 
 
+class StatusChange(Declared):
+    """A day the point was deactivated or reactivated: the periods it was in use derive from
+    these (a point stands in every campaign during which it was in use)."""
+
+    on: date = Field(title="日期", description="A Beijing date.", examples=["2026-10-01"])
+    status: PointStatus = Field(title="状态")
+
+
 class PointDetails(Declared):
     """What a province writes when it registers a monitoring point."""
 
@@ -88,6 +96,7 @@ class PointRecord(PointDetails, Intake):
     status: PointStatus = Field(default=PointStatus.active, title="状态")
     evaluations: tuple[Evaluation, ...] = Field(default=(), title="评估记录")
     deactivation_reason: str | None = Field(default=None, title="停用原因")
+    status_changes: tuple[StatusChange, ...] = Field(default=(), title="停用与恢复记录")
     version: int = Field(default=1, title="版本", description="Raised by every change.")
 
 

@@ -17,6 +17,7 @@ from sanjin_shared.events.activities import (
     ActivityRevised,
     ActivityScheduled,
 )
+from sanjin_shared.events.campaigns import CampaignChanged, CampaignDefined
 from sanjin_shared.events.envelope import DomainEvent, EventEnvelope
 from sanjin_shared.events.inspection import (
     BookingCancelled,
@@ -87,6 +88,8 @@ CATALOGUE: dict[str, type[DomainEvent]] = {
         SubmissionDeadlineMissed,
         SubmissionDeadlineExtended,
         SubmissionReminderSent,
+        CampaignDefined,
+        CampaignChanged,
     )
 }
 
@@ -98,16 +101,29 @@ class UnknownEvent(ValueError):
 
 
 def decode(envelope: EventEnvelope) -> DomainEvent:
-    """The typed payload of an envelope; raises for unknown types and invalid payloads."""
+    """The typed payload of an envelope; raises for unknown types and invalid payloads.
+
+    A payload of an older version is upcast step by step (`DomainEvent.upcasters`) to the
+    version this build reads, so events written before an upgrade stay readable forever (a
+    replay reads them all); a newer version than this build knows is refused.
+    """
     cls = CATALOGUE.get(envelope.type)
     if cls is None:
         raise UnknownEvent(f"unknown event type {envelope.type!r}")
-    if envelope.version != cls.schema_version:
+    payload, version = envelope.payload, envelope.version
+    while version < cls.schema_version and version in cls.upcasters:
+        try:
+            payload, version = cls.upcasters[version](payload, envelope), version + 1
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise UnknownEvent(
+                f"{envelope.type} version {version} cannot be read: {exc!r}"
+            ) from exc
+    if version != cls.schema_version:
         raise UnknownEvent(
             f"{envelope.type} version {envelope.version} is not supported "
             f"(this build reads version {cls.schema_version})"
         )
-    return cls.model_validate(envelope.payload)
+    return cls.model_validate(payload)
 
 
 def current_schemas() -> dict[str, dict[str, Any]]:

@@ -13,11 +13,14 @@ older or repeated version it receives later.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import orjson
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PositiveInt
+
+Upcaster = Callable[[dict[str, Any], "EventEnvelope"], dict[str, Any]]
 
 
 class DomainEvent(BaseModel):
@@ -29,6 +32,9 @@ class DomainEvent(BaseModel):
     schema_version: ClassVar[int] = 1
     aggregate_type: ClassVar[str]
     topic: ClassVar[str]
+    # version n -> the function that turns an envelope's payload of version n into version n + 1
+    # (it may read the envelope, e.g. its time); decoding chains them up to `schema_version`
+    upcasters: ClassVar[dict[int, Upcaster]] = {}
 
     def aggregate_id(self) -> str:  # pragma: no cover - every concrete event overrides it
         raise NotImplementedError

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from sanjin_shared.events.envelope import DomainEvent
+from sanjin_shared.clock import beijing_date
+from sanjin_shared.events.envelope import DomainEvent, EventEnvelope, Upcaster
 from sanjin_shared.reference import HazardType, ProductCategory, RiskLevel, Severity, VenueType
 from sanjin_shared.topics import MONITORING
 
 
-class LatestEvaluation(BaseModel):
+class EvaluationRecord(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     evaluated_on: date
@@ -19,9 +21,21 @@ class LatestEvaluation(BaseModel):
     evaluator: str
 
 
+class ActivePeriod(BaseModel):
+    """A span of days the point was in use: from `since`, up to the day before `until` (the day
+    it was deactivated), or still in use when `until` is None."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    since: date
+    until: date | None = None
+
+
 class MonitoringPointState(BaseModel):
     """A point of the register (Attachment 2 of the notice) after the change.
 
+    A point belongs to its province, not to one campaign: `campaign` is the one it was registered
+    in; `active` and `evaluations` (every one, with its date) say in which campaigns it counts.
     It carries the contact person and phone because headquarters' national register lists them;
     consumers must not log them.
     """
@@ -42,9 +56,30 @@ class MonitoringPointState(BaseModel):
     established_on: date
     capabilities: list[str]
     status: str  # active | inactive
-    evaluations: int
-    latest_evaluation: LatestEvaluation | None = None
+    evaluations: list[EvaluationRecord]  # in the order they were recorded
+    active: list[ActivePeriod]  # in order
     deactivation_reason: str | None = None
+
+
+def point_state_v1_to_v2(point: dict[str, Any], ended_on: date) -> dict[str, Any]:
+    """Version 1 of the state carried the number of evaluations and the latest one, and the
+    status without dates. Upcast, it keeps the latest evaluation (the earlier ones' dates were
+    never published) and one period of use from `established_on`, ended on `ended_on` when the
+    point is inactive."""
+    point = dict(point)
+    latest = point.pop("latest_evaluation", None)
+    point.pop("evaluations", None)
+    point["evaluations"] = [latest] if latest else []
+    ended = None if point["status"] == "active" else ended_on.isoformat()
+    point["active"] = [{"since": point["established_on"], "until": ended}]
+    return point
+
+
+def point_v1_to_v2(payload: dict[str, Any], envelope: EventEnvelope) -> dict[str, Any]:
+    """An inactive point's period of use ends on the event's Beijing date: exact for
+    `MonitoringPointDeactivated`, the latest possible day for the other events."""
+    ended_on = beijing_date(envelope.time)
+    return {**payload, "point": point_state_v1_to_v2(payload["point"], ended_on)}
 
 
 class MonitoringPointEvent(DomainEvent):
@@ -52,6 +87,8 @@ class MonitoringPointEvent(DomainEvent):
 
     aggregate_type = "monitoring_point"
     topic = MONITORING.name
+    schema_version = 2
+    upcasters: ClassVar[dict[int, Upcaster]] = {1: point_v1_to_v2}
 
     point: MonitoringPointState
 

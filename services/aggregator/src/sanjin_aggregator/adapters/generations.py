@@ -61,6 +61,7 @@ _GENERATION_COLLECTIONS = (
     "stats_meta",
     "stats_daily",
     "register_points",
+    "campaign_windows",
     "consumer_offsets",
     "processed_events",
 )

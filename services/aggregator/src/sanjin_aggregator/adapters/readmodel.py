@@ -9,6 +9,8 @@ Collections (a replay builds a new generation beside the live one, under a name 
 - `stats_meta`: per campaign, `as_of`, the time of the newest event applied;
 - `stats_daily`: per (campaign, province, Beijing date) the counters' changes that day, behind the
   daily series (the value of a day is the sum of the changes up to it).
+The monitoring-point metrics are not counted here: they come from the register (`register`) and
+the campaign's window (`windows`), see domain/register.py.
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ from pymongo import InsertOne, ReplaceOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from sanjin_aggregator.adapters.register import RegisterStore
+from sanjin_aggregator.adapters.windows import WindowStore
 from sanjin_aggregator.domain.contributions import Contribution
 from sanjin_aggregator.domain.projection import Cell, Plan, VenueId, Versioned
+from sanjin_aggregator.domain.register import in_campaign, without_points
 
 
 def _cell_id(cell: Cell) -> str:
@@ -63,6 +68,9 @@ def _replace_or_insert(
 
 class StatisticsStore:
     def __init__(self, db: AsyncDatabase[Any], *, prefix: str = "") -> None:
+        # the monitoring-point figures are worked out from the register and the campaign's window
+        self.register = RegisterStore(db, prefix=prefix)
+        self.windows = WindowStore(db, prefix=prefix)
         self._contributions = db[f"{prefix}stats_contributions"]
         self._cells = db[f"{prefix}stats_cells"]
         self._venues = db[f"{prefix}stats_venues"]
@@ -70,6 +78,7 @@ class StatisticsStore:
         self._daily = db[f"{prefix}stats_daily"]
 
     async def ensure_indexes(self) -> None:
+        await self.register.ensure_indexes()
         await self._cells.create_index("campaign", name="by_campaign")
         await self._daily.create_index([("campaign", 1), ("day", 1)], name="by_campaign_day")
 
@@ -185,7 +194,25 @@ class StatisticsStore:
     # -- queries ------------------------------------------------------------------------------------
 
     async def cells(self, campaign: str) -> list[dict[str, Any]]:
-        return await self._cells.find({"campaign": campaign}).to_list()
+        """The campaign's counter cells ({province, venue_type, c}): the stored cells, and the
+        monitoring points' figures, worked out from the register and the campaign's window."""
+        cells = [
+            d | {"c": without_points(d.get("c", {}))}
+            for d in await self._cells.find({"campaign": campaign}).to_list()
+        ]
+        window = await self.windows.get(campaign)
+        if window is not None:
+            for point in await self.register.established_by(window.ends_on):
+                found = in_campaign(point, window)
+                if found is not None:
+                    cells.append(
+                        {
+                            "province": point.province,
+                            "venue_type": point.venue_type.value,
+                            "c": found.counters(window),
+                        }
+                    )
+        return cells
 
     async def daily(self, campaign: str, province: str | None = None) -> list[dict[str, Any]]:
         query: dict[str, Any] = {"campaign": campaign}

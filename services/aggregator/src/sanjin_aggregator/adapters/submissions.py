@@ -1,10 +1,11 @@
-"""MongoDB storage of campaigns, report submissions and overdue notices. All of their queries
-live here. A submission's document holds its whole history (steps, snapshots, extensions)."""
+"""MongoDB storage of report submissions and overdue notices (campaigns: adapters/campaigns.py).
+All of their queries live here. A submission's document holds its whole history (steps,
+snapshots, extensions)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, IndexModel
@@ -12,68 +13,11 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from sanjin_aggregator.domain.campaign import DEFAULT_CAMPAIGNS, Campaign
 from sanjin_aggregator.domain.submission import Step, Submission, SubmissionStatus
 from sanjin_shared.errors import ConcurrentModification
 
-CAMPAIGNS = "campaigns"
 SUBMISSIONS = "submissions"
 OVERDUE = "overdue_notices"
-
-
-class CampaignRepository:
-    def __init__(self, db: AsyncDatabase[Any]) -> None:
-        self._col = db[CAMPAIGNS]
-
-    async def seed_defaults(self) -> None:
-        """Campaign 2019 exists unless an admin has defined it otherwise."""
-        for campaign in DEFAULT_CAMPAIGNS:
-            await self._col.update_one(
-                {"_id": campaign.id}, {"$setOnInsert": _campaign_doc(campaign)}, upsert=True
-            )
-
-    async def put(
-        self,
-        campaign: Campaign,
-        *,
-        now: datetime,
-        by: str,
-        session: AsyncClientSession | None = None,
-    ) -> bool:
-        """Create or replace; True when it was created."""
-        result = await self._col.update_one(
-            {"_id": campaign.id},
-            {"$set": _campaign_doc(campaign) | {"updated_at": now, "updated_by": by}},
-            upsert=True,
-            session=session,
-        )
-        return result.upserted_id is not None
-
-    async def get(
-        self, campaign_id: str, *, session: AsyncClientSession | None = None
-    ) -> Campaign | None:
-        doc = await self._col.find_one({"_id": campaign_id}, session=session)
-        return _campaign(doc) if doc else None
-
-    async def all(self) -> list[Campaign]:
-        return [_campaign(d) async for d in self._col.find().sort("_id", ASCENDING)]
-
-
-def _campaign_doc(c: Campaign) -> dict[str, Any]:
-    return {
-        "starts_on": c.starts_on.isoformat(),
-        "ends_on": c.ends_on.isoformat(),
-        "report_deadline": c.report_deadline,
-    }
-
-
-def _campaign(doc: dict[str, Any]) -> Campaign:
-    return Campaign(
-        id=doc["_id"],
-        starts_on=date.fromisoformat(doc["starts_on"]),
-        ends_on=date.fromisoformat(doc["ends_on"]),
-        report_deadline=doc["report_deadline"],
-    )
 
 
 class SubmissionRepository:

@@ -18,6 +18,7 @@ from pydantic import (
 from sanjin_aggregator.api.routes import CampaignId, Store
 from sanjin_aggregator.domain.campaign import Campaign
 from sanjin_aggregator.domain.submission import Channel, Step, Submission
+from sanjin_aggregator.service.campaigns import CampaignService
 from sanjin_aggregator.service.submissions import SubmissionService, Tracker
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.auth import Admin, HQReader, ProvinceOnly, StatisticsReader
@@ -35,7 +36,13 @@ async def get_submissions(
     return SubmissionService(platform.unit_of_work(ctx.actor), store)
 
 
+async def get_campaigns(platform: PlatformDep, ctx: ReaderContext) -> CampaignService:
+    # the viewer reads the campaigns too; defining one is guarded by its route (admin)
+    return CampaignService(platform.unit_of_work(ctx.actor))
+
+
 Submissions = Annotated[SubmissionService, Depends(get_submissions)]
+Campaigns = Annotated[CampaignService, Depends(get_campaigns)]
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
@@ -346,10 +353,10 @@ async def put_campaign(
     body: CampaignIn,
     _admin: Admin,
     ctx: Context,
-    submissions: Submissions,
+    campaigns: Campaigns,
     response: Response,
 ) -> CampaignOut:
-    defined, created = await submissions.define_campaign(
+    defined, created = await campaigns.define(
         ctx, campaign, body.starts_on, body.ends_on, body.report_deadline
     )
     if not created:
@@ -363,8 +370,8 @@ async def put_campaign(
     response_model=CampaignList,
     summary="The campaigns",
 )
-async def list_campaigns(_ctx: ReaderContext, submissions: Submissions) -> CampaignList:
-    return CampaignList(items=[CampaignOut.of(c) for c in await submissions.campaigns()])
+async def list_campaigns(_ctx: ReaderContext, campaigns: Campaigns) -> CampaignList:
+    return CampaignList(items=[CampaignOut.of(c) for c in await campaigns.all()])
 
 
 @router.get(
@@ -374,9 +381,9 @@ async def list_campaigns(_ctx: ReaderContext, submissions: Submissions) -> Campa
     summary="One campaign",
 )
 async def get_campaign(
-    campaign: CampaignId, _ctx: ReaderContext, submissions: Submissions
+    campaign: CampaignId, _ctx: ReaderContext, campaigns: Campaigns
 ) -> CampaignOut:
-    return CampaignOut.of(await submissions.campaign(campaign))
+    return CampaignOut.of(await campaigns.get(campaign))
 
 
 # -- submissions -----------------------------------------------------------------------------------

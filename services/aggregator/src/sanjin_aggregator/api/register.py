@@ -7,18 +7,16 @@ import binascii
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from sanjin_aggregator.adapters.register import RegisterStore
+from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.adapters.xlsx import XLSX_MEDIA_TYPE, workbook
-from sanjin_aggregator.api.routes import CampaignId, attachment
-from sanjin_aggregator.service.register import ATTACHMENT_2, ordered
-from sanjin_aggregator.service.runtime import register_store
-from sanjin_shared.app import PlatformDep
+from sanjin_aggregator.api.routes import CampaignId, Store, attachment
+from sanjin_aggregator.domain.register import PointInCampaign
+from sanjin_aggregator.service.register import ATTACHMENT_2, ordered, points_in_campaign
 from sanjin_shared.auth import AnyPrincipal, Principal, Role
-from sanjin_shared.events.monitoring import MonitoringPointState
 from sanjin_shared.pagination import MAX_LIMIT
 from sanjin_shared.personal import mask_name, mask_phone, sees_personal_data
 from sanjin_shared.problems import Unprocessable
@@ -58,18 +56,12 @@ class Register(BaseModel):
     next_cursor: str | None = None
 
 
-async def get_store(platform: PlatformDep) -> RegisterStore:
-    return register_store(platform)
-
-
-Store = Annotated[RegisterStore, Depends(get_store)]
-
-
-def _row(p: MonitoringPointState, principal: Principal) -> RegisterRow:
+def _row(listed: PointInCampaign, principal: Principal) -> RegisterRow:
+    p = listed.point
     # the host organisation's contact is what Attachment 2 collects for headquarters; a viewer
     # sees it masked, name and phone (no personal data)
     sees_phone = sees_personal_data(principal, p.province, collected_for_hq=True)
-    latest = p.latest_evaluation
+    latest = listed.latest_evaluation
     return RegisterRow(
         id=p.id,
         province=p.province,
@@ -88,15 +80,19 @@ def _row(p: MonitoringPointState, principal: Principal) -> RegisterRow:
         capabilities_text="、".join(p.capabilities),
         status=p.status,
         status_zh="在用" if p.status == "active" else "停用",
-        evaluations=p.evaluations,
+        evaluations=len(listed.evaluations),
         latest_evaluated_on=latest.evaluated_on if latest else None,
         latest_score=latest.score if latest else None,
     )
 
 
-async def _register(campaign: str, principal: Principal, store: RegisterStore) -> Register:
+async def _register(campaign: str, principal: Principal, store: StatisticsStore) -> Register:
+    """Every point in use during the campaign, wherever it was registered, with its
+    evaluations in the campaign."""
     own = principal.province if principal.role is Role.province else None
-    rows = [_row(p, principal) for p in ordered(await store.of_campaign(campaign, own))]
+    window = await store.windows.get(campaign)
+    points = await points_in_campaign(store.register, window, own)
+    rows = [_row(p, principal) for p in ordered(points) if p.listed]
     return Register(campaign=campaign, total=len(rows), items=rows)
 
 

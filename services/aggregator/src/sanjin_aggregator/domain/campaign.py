@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sanjin_aggregator.domain.timeliness import is_past
 from sanjin_shared.clock import BEIJING
 from sanjin_shared.errors import RuleViolation
+from sanjin_shared.events.campaigns import DEFAULT_CAMPAIGNS as DEFAULT_CAMPAIGN_STATES
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,11 +32,6 @@ class Campaign:
         return is_past(now, self.report_deadline)
 
 
-DEFAULT_CAMPAIGNS = (
-    Campaign(
-        id="2019",
-        starts_on=date(2019, 9, 1),
-        ends_on=date(2019, 11, 30),
-        report_deadline=datetime(2019, 11, 30, 23, 59, 59, tzinfo=BEIJING),
-    ),
+DEFAULT_CAMPAIGNS = tuple(
+    Campaign(c.id, c.starts_on, c.ends_on, c.report_deadline) for c in DEFAULT_CAMPAIGN_STATES
 )

@@ -25,7 +25,6 @@ from sanjin_shared.events.inspection import (
 )
 from sanjin_shared.events.monitoring import (
     MonitoringPointEvent,
-    MonitoringPointState,
     RiskReportEvent,
     RiskReportState,
 )
@@ -58,7 +57,7 @@ def contribution_of(event: DomainEvent) -> Contribution | None:
     if isinstance(event, ActivityEvent):
         return _activity(event.activity)
     if isinstance(event, MonitoringPointEvent):
-        return _point(event.point)
+        return None  # the register carries the points' figures (domain/register.py)
     if isinstance(event, RiskReportEvent):
         return _risk_report(event.report)
     if isinstance(event, InspectionSessionEvent):
@@ -106,17 +105,6 @@ def _activity(a: ActivityState) -> Contribution:
         a.venue_type.value,
         {k: v for k, v in counters.items() if v},
         venue=venue_key(a.venue_type.value, a.city, a.county, a.venue_name),
-    )
-
-
-def _point(p: MonitoringPointState) -> Contribution:
-    counters: Counters = {
-        "monitoring_points_established": 1,  # registered in the campaign
-        "monitoring_points_active": int(p.status == "active"),
-        "monitoring_points_evaluated": int(p.evaluations > 0),
-    }
-    return Contribution(
-        p.campaign, p.province, p.venue_type.value, {k: v for k, v in counters.items() if v}
     )
 
 

@@ -17,8 +17,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+from sanjin_aggregator.adapters.campaigns import CampaignRepository
 from sanjin_aggregator.adapters.package import CaseFilter, CaseRepository, FileFilter, FileStore
-from sanjin_aggregator.adapters.submissions import CampaignRepository
 from sanjin_aggregator.domain.package import (
     ACCEPTED,
     MAX_CASE_ACTIVITIES,

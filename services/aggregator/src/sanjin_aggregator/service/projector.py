@@ -14,6 +14,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from sanjin_aggregator.adapters.readmodel import StatisticsStore, Stored
 from sanjin_aggregator.domain.contributions import contribution_of
 from sanjin_aggregator.domain.projection import Versioned, plan_batch, settle_venues
+from sanjin_aggregator.service.register import RegisterProjector, WindowProjector
 from sanjin_shared.clock import beijing_date
 from sanjin_shared.consumer import ConsumedEvent, Projection
 
@@ -27,6 +28,15 @@ class Projections:
     async def apply(self, events: Sequence[ConsumedEvent], session: AsyncClientSession) -> None:
         for projection in self._projections:
             await projection.apply(events, session)
+
+
+def projections(store: StatisticsStore) -> Projections:
+    """Every projection of the aggregator's read models, on the stores of one generation."""
+    return Projections(
+        StatisticsProjector(store),
+        RegisterProjector(store.register),
+        WindowProjector(store.windows),
+    )
 
 
 class StatisticsProjector:

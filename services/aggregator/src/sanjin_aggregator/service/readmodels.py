@@ -21,8 +21,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from sanjin_aggregator.adapters.generations import Generation, GenerationPointer
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.adapters.register import RegisterStore
-from sanjin_aggregator.service.projector import Projections, StatisticsProjector
-from sanjin_aggregator.service.register import RegisterProjector
+from sanjin_aggregator.service.projector import Projections, projections
 from sanjin_shared.consumer import IdempotentConsumer
 from sanjin_shared.logging import get_logger
 
@@ -33,21 +32,19 @@ log = get_logger(__name__)
 class ReadModels:
     generation: Generation
     statistics: StatisticsStore
-    register: RegisterStore
+
+    @property
+    def register(self) -> RegisterStore:
+        return self.statistics.register
 
     @classmethod
     async def open(cls, db: AsyncDatabase[Any], generation: Generation) -> ReadModels:
-        models = cls(
-            generation,
-            StatisticsStore(db, prefix=generation.prefix),
-            RegisterStore(db, prefix=generation.prefix),
-        )
+        models = cls(generation, StatisticsStore(db, prefix=generation.prefix))
         await models.statistics.ensure_indexes()
-        await models.register.ensure_indexes()
         return models
 
     def projection(self) -> Projections:
-        return Projections(StatisticsProjector(self.statistics), RegisterProjector(self.register))
+        return projections(self.statistics)
 
     def consumer(
         self,

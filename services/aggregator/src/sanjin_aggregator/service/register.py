@@ -7,7 +7,10 @@ from collections.abc import Sequence
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from sanjin_aggregator.adapters.register import RegisterStore
+from sanjin_aggregator.adapters.windows import WindowStore
+from sanjin_aggregator.domain.register import PointInCampaign, Window, in_campaign
 from sanjin_shared.consumer import ConsumedEvent
+from sanjin_shared.events.campaigns import CampaignEvent
 from sanjin_shared.events.monitoring import MonitoringPointEvent, MonitoringPointState
 from sanjin_shared.reference import PROVINCES
 
@@ -55,6 +58,43 @@ class RegisterProjector:
         )
 
 
-def ordered(points: list[MonitoringPointState]) -> list[MonitoringPointState]:
+class WindowProjector:
+    """Keeps each campaign's window from `sanjin.campaigns`; the newest version wins."""
+
+    def __init__(self, store: WindowStore) -> None:
+        self._store = store
+
+    async def apply(self, events: Sequence[ConsumedEvent], session: AsyncClientSession) -> None:
+        newest: dict[str, tuple[int, Window]] = {}
+        for e in events:
+            if isinstance(e.event, CampaignEvent):
+                c, version = e.event.campaign, e.envelope.aggregate_version
+                if c.id not in newest or version >= newest[c.id][0]:
+                    newest[c.id] = (version, Window(c.starts_on, c.ends_on))
+        if not newest:
+            return
+        stored = await self._store.versions(list(newest), session)
+        await self._store.write(
+            {cid: item for cid, item in newest.items() if item[0] >= stored.get(cid, 0)},
+            session,
+            stored=stored.keys(),
+        )
+
+
+async def points_in_campaign(
+    register: RegisterStore, window: Window | None, province: str | None = None
+) -> list[PointInCampaign]:
+    """The points that play a part in the campaign of `window` (none for an unknown campaign)."""
+    if window is None:
+        return []
+    found = (
+        in_campaign(p, window) for p in await register.established_by(window.ends_on, province)
+    )
+    return [p for p in found if p is not None]
+
+
+def ordered(points: list[PointInCampaign]) -> list[PointInCampaign]:
     """GB/T 2260 order of provinces (XPCC last), then by name."""
-    return sorted(points, key=lambda p: (_ORDER.get(p.province, 99), p.name, p.id))
+    return sorted(
+        points, key=lambda p: (_ORDER.get(p.point.province, 99), p.point.name, p.point.id)
+    )

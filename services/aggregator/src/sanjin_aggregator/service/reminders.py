@@ -12,9 +12,10 @@ from typing import Any, Protocol
 
 from pymongo.errors import DuplicateKeyError
 
+from sanjin_aggregator.adapters.campaigns import CampaignRepository
 from sanjin_aggregator.adapters.mail import SmtpMailer
 from sanjin_aggregator.adapters.reminders import ReminderRepository, reminder_id
-from sanjin_aggregator.adapters.submissions import CampaignRepository, SubmissionRepository
+from sanjin_aggregator.adapters.submissions import SubmissionRepository
 from sanjin_aggregator.domain.campaign import Campaign
 from sanjin_aggregator.domain.reminders import (
     DueStep,

@@ -9,6 +9,8 @@ from typing import Any
 
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
 from sanjin_aggregator.domain.metrics import Counters, add_into, finish
+from sanjin_aggregator.domain.register import without_points
+from sanjin_aggregator.service.register import points_in_campaign
 from sanjin_shared.reference import PROVINCES, VenueType
 
 VENUE_TYPES = tuple(v.value for v in VenueType)
@@ -52,15 +54,14 @@ def compile_table(
     national: Counters = {}
     national_venue: dict[str, Counters] = {v: {} for v in VENUE_TYPES}
     for cell in cells:
-        province = cell["province"]
+        province, venue_type, counters = cell["province"], cell["venue_type"], cell.get("c", {})
         if province not in per_province:
             continue
-        counters: dict[str, Any] = cell.get("c", {})
         add_into(per_province[province], counters)
         add_into(national, counters)
-        if cell["venue_type"] in per_venue[province]:
-            add_into(per_venue[province][cell["venue_type"]], counters)
-            add_into(national_venue[cell["venue_type"]], counters)
+        if venue_type in per_venue[province]:
+            add_into(per_venue[province][venue_type], counters)
+            add_into(national_venue[venue_type], counters)
     rows = [
         ProvinceRow(
             province=code,
@@ -103,11 +104,20 @@ async def daily_series(
     store: StatisticsStore, campaign: str, province: str | None = None
 ) -> list[DayFigures]:
     """Every metric day by day (Beijing dates of the events that changed it), nation-wide or for
-    one province; from the first day with a change to the last, the days between included."""
+    one province; from the first day with a change to the last, the days between included. The
+    monitoring points' figures change on their own dates (set up, first day in use in the
+    campaign, first evaluation in it)."""
     changes: dict[date, Counters] = {}
     for doc in await store.daily(campaign, province):
         if doc["province"] in PROVINCES:
-            add_into(changes.setdefault(date.fromisoformat(doc["day"]), {}), doc.get("c", {}))
+            day = date.fromisoformat(doc["day"])
+            add_into(changes.setdefault(day, {}), without_points(doc.get("c", {})))
+    window = await store.windows.get(campaign)
+    for p in await points_in_campaign(store.register, window, province):
+        assert window is not None
+        if p.point.province in PROVINCES:
+            for day, counters in p.changes_by_day(window).items():
+                add_into(changes.setdefault(day, {}), counters)
     changes = {d: c for d, c in changes.items() if any(c.values())}  # changes that cancelled out
     if not changes:
         return []

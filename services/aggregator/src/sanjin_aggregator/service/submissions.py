@@ -1,7 +1,7 @@
-"""Use cases of campaigns and report submissions: define a campaign, submit with a snapshot of
-the unit's figures (or record on its behalf a report that came by e-mail or paper), approve,
-return, extend one unit's deadline, the tracker for headquarters, and the overdue notices after
-each unit's deadline."""
+"""Use cases of report submissions (campaigns are defined in service/campaigns.py): submit with
+a snapshot of the unit's figures (or record on its behalf a report that came by e-mail or
+paper), approve, return, extend one unit's deadline, the tracker for headquarters, and the
+overdue notices after each unit's deadline."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
+from sanjin_aggregator.adapters.campaigns import CampaignRepository
 from sanjin_aggregator.adapters.readmodel import StatisticsStore
-from sanjin_aggregator.adapters.submissions import CampaignRepository, SubmissionRepository
+from sanjin_aggregator.adapters.submissions import SubmissionRepository
 from sanjin_aggregator.domain.campaign import Campaign
 from sanjin_aggregator.domain.submission import Channel, Submission, SubmissionStatus
 from sanjin_aggregator.domain.timeliness import Timeliness, is_past
@@ -85,25 +86,6 @@ class SubmissionService:
         self._clock = clock
 
     # -- campaigns ---------------------------------------------------------------------------------
-
-    async def define_campaign(
-        self,
-        ctx: RequestContext,
-        campaign_id: str,
-        starts_on: date,
-        ends_on: date,
-        deadline: datetime,
-    ) -> tuple[Campaign, bool]:
-        campaign = Campaign(campaign_id, starts_on, ends_on, deadline)
-
-        async def put(tx: Transaction) -> bool:
-            created = await self._campaigns.put(
-                campaign, now=self._clock(), by=ctx.principal.sub, session=tx.session
-            )
-            tx.audit("CampaignDefined" if created else "CampaignChanged", "campaign", campaign.id)
-            return created
-
-        return campaign, await self._uow.run(put)
 
     async def campaign(self, campaign_id: str) -> Campaign:
         found = await self._campaigns.get(campaign_id)

@@ -21,6 +21,7 @@ from sanjin_events.service.activities import ActivityService
 from sanjin_events.service.batch import ActivityImport
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import BatchRequest, ImportSummary, validate_items
+from sanjin_shared.campaigns import Campaigns
 from sanjin_shared.context import Context
 from sanjin_shared.filters import DateSpan
 from sanjin_shared.idempotency import fingerprint
@@ -51,9 +52,11 @@ async def schedule_activity(
     body: ActivityCreate,
     ctx: Context,
     service: Service,
+    campaigns: Campaigns,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> ActivityOut:
+    await campaigns.check(body.campaign, body.scheduled_on, "scheduled_on")
     outcome = await service.schedule(
         ctx,
         body,
@@ -76,9 +79,17 @@ async def schedule_activity(
     "`ignored`, changed ones `updated`. With `dry_run=true` nothing is written.",
 )
 async def import_activities(
-    body: BatchRequest, ctx: Context, platform: PlatformDep, dry_run: bool = False
+    body: BatchRequest,
+    ctx: Context,
+    platform: PlatformDep,
+    campaigns: Campaigns,
+    dry_run: bool = False,
 ) -> ImportSummary:
     valid, conflicts = validate_items(body.items, ActivityCreate)
+    valid, refused = await campaigns.screen(
+        valid, lambda i: (i.campaign, i.scheduled_on, "scheduled_on")
+    )
+    conflicts += refused
     items = [batch_item(index, item) for index, item in valid]
     return await ActivityImport(platform.unit_of_work(ctx.actor)).run(
         ctx, items, conflicts, dry_run=dry_run
@@ -92,8 +103,10 @@ async def import_activities(
     summary="Report (or correct) what an activity achieved",
 )
 async def report_activity(
-    activity_id: str, body: ActivityReportIn, ctx: Context, service: Service
+    activity_id: str, body: ActivityReportIn, ctx: Context, service: Service, campaigns: Campaigns
 ) -> ActivityOut:
+    activity = (await service.get(ctx, activity_id)).record
+    await campaigns.check(activity.campaign, body.held_on, "held_on")
     stored = await service.report(ctx, activity_id, report_of(body))
     return ActivityOut.of(stored)
 

@@ -21,6 +21,7 @@ from sanjin_events.api.schemas import ActivityCreate, ActivityOut, ActivityRepor
 from sanjin_events.service.activities import ActivityService
 from sanjin_events.service.workbook import ActivityWorkbookImport
 from sanjin_shared.app import PlatformDep
+from sanjin_shared.campaigns import Campaigns
 from sanjin_shared.context import Context
 from sanjin_shared.pagination import MAX_LIMIT
 from sanjin_shared.reference import PROVINCES, ProvinceCode
@@ -102,6 +103,7 @@ async def activities_template(ctx: Context, platform: PlatformDep) -> Response:
 async def import_activities_workbook(
     ctx: Context,
     platform: PlatformDep,
+    campaigns: Campaigns,
     file: Annotated[UploadFile, File(description="The filled-in template (.xlsx)")],
     dry_run: bool = False,
     province: Annotated[
@@ -116,10 +118,24 @@ async def import_activities_workbook(
         for i, row in enumerate(parsed.rows)
         if row.parts[1] is not None
     }
+    # the campaign rule, as for `:batch` items and `/report`
+    scheduled, refused = await campaigns.screen(
+        [(i.index, i) for i in items],
+        lambda i: (i.command.campaign, i.command.scheduled_on, "scheduled_on"),
+    )
+    campaign_of = {i: item.command.campaign for i, item in scheduled}
+    held, late = await campaigns.screen(
+        [(i, (campaign_of[i], r)) for i, r in reports.items() if i in campaign_of],
+        lambda cr: (cr[0], cr[1].held_on, "held_on"),
+    )
+    kept = {i for i, _ in held} | (set(campaign_of) - set(reports))
+    items = [item for item in items if item.index in kept]
+    reports = {i: r for i, r in reports.items() if i in kept}
     use_case = ActivityWorkbookImport(platform.unit_of_work(ctx.actor))
     results, conflicts = await use_case.run(ctx, items, reports, dry_run=dry_run)
-    campaigns = campaigns_named(parsed)
-    stored = await use_case.stored(ctx, owner, campaigns) if campaigns else {}
+    conflicts = refused + late + conflicts
+    named = campaigns_named(parsed)
+    stored = await use_case.stored(ctx, owner, named) if named else {}
     return import_report(
         parsed,
         SHEET,

@@ -9,7 +9,6 @@ Pure rules: no I/O, no framework. Dates are Beijing calendar dates; `today` is p
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from sanjin_shared.declaration import state_of
@@ -39,11 +38,9 @@ ALLOWED_VENUES: dict[ActivityKind, frozenset[VenueType]] = {
     ActivityKind.launch_ceremony: frozenset(VenueType),
 }
 
-_CAMPAIGN_YEAR = re.compile(r"^(\d{4})")
-
 Report = ActivityReport  # the figures of a report, as the domain calls them
 
-__all__ = ["Activity", "ActivityDetails", "ActivityStatus", "Report", "campaign_year"]
+__all__ = ["Activity", "ActivityDetails", "ActivityStatus", "Report"]
 
 
 class Activity(ActivityRecord, Entity):
@@ -67,11 +64,6 @@ class Activity(ActivityRecord, Entity):
             )
         if self.formats and self.kind is not ActivityKind.education:
             raise RuleViolation("formats", "formats apply to education activities only")
-        year = campaign_year(self.campaign)
-        if year is not None and self.scheduled_on.year != year:
-            raise RuleViolation(
-                "scheduled_on", f"the activity must be scheduled within the campaign year {year}"
-            )
 
     # -- behaviour ------------------------------------------------------------------------------
 
@@ -93,9 +85,6 @@ class Activity(ActivityRecord, Entity):
             raise InvalidTransition("a cancelled activity cannot be reported")
         if report.held_on > today:
             raise RuleViolation("held_on", "held_on cannot be in the future")
-        year = campaign_year(self.campaign)
-        if year is not None and report.held_on.year != year:
-            raise RuleViolation("held_on", f"held_on must fall within the campaign year {year}")
         if report.recommendations and self.kind is not ActivityKind.seminar:
             raise RuleViolation("recommendations", "recommendations are reported for seminars only")
         correction = self.status is ActivityStatus.completed
@@ -121,9 +110,3 @@ def _details(details: ActivityDetails) -> dict[str, object]:
     """The fields a caller writes (a command may carry more), each format once."""
     fields = {name: getattr(details, name) for name in ActivityDetails.model_fields}
     return fields | {"formats": tuple(dict.fromkeys(details.formats))}
-
-
-def campaign_year(campaign: str) -> int | None:
-    """Campaigns named after their year ("2019", "2019-autumn") bind dates to that year."""
-    match = _CAMPAIGN_YEAR.match(campaign)
-    return int(match.group(1)) if match else None

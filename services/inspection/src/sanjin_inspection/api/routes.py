@@ -29,6 +29,7 @@ from sanjin_inspection.service.results import ImportItem, ResultService
 from sanjin_inspection.service.sessions import SessionService
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import BatchRequest, ImportSummary, validate_items
+from sanjin_shared.campaigns import CampaignBook, Campaigns
 from sanjin_shared.context import Context, RequestContext
 from sanjin_shared.filters import DateSpan
 from sanjin_shared.idempotency import fingerprint
@@ -90,9 +91,11 @@ async def schedule_session(
     body: SessionCreate,
     ctx: Context,
     sessions: Sessions,
+    campaigns: Campaigns,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> SessionOut:
+    await campaigns.check(body.campaign, body.date, "date")
     outcome = await sessions.schedule(
         ctx, body, idempotency_key=idempotency_key, request_fingerprint=fingerprint(body)
     )
@@ -155,8 +158,11 @@ async def get_session(session_id: str, ctx: Context, sessions: Sessions) -> Sess
     responses={409: {"description": "Capacity below the confirmed bookings, or cancelled"}},
 )
 async def update_session(
-    session_id: str, body: SessionUpdate, ctx: Context, sessions: Sessions
+    session_id: str, body: SessionUpdate, ctx: Context, sessions: Sessions, campaigns: Campaigns
 ) -> SessionOut:
+    if body.date is not None:  # a session moves only within its campaign's window
+        session = (await sessions.get(ctx, session_id)).record
+        await campaigns.check(session.campaign, body.date, "date")
     return SessionOut.of(await sessions.update(ctx, session_id, body))
 
 
@@ -172,6 +178,14 @@ async def cancel_session(
     session_id: str, body: SessionCancel, ctx: Context, sessions: Sessions
 ) -> SessionOut:
     return SessionOut.of(await sessions.cancel(ctx, session_id, body))
+
+
+async def session_in_campaign(
+    sessions: SessionService, ctx: RequestContext, session_id: str, campaigns: CampaignBook
+) -> None:
+    """Bookings and results are dated by their session: its campaign is known and holds its day."""
+    session = (await sessions.get(ctx, session_id)).record
+    await campaigns.check(session.campaign, session.date, "date")
 
 
 # -- bookings ---------------------------------------------------------------------------------------
@@ -194,9 +208,12 @@ async def book(
     body: BookingCreate,
     ctx: Context,
     bookings: Bookings,
+    sessions: Sessions,
+    campaigns: Campaigns,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> BookingOut:
+    await session_in_campaign(sessions, ctx, session_id, campaigns)
     outcome = await bookings.book(
         ctx,
         session_id,
@@ -279,9 +296,12 @@ async def record_result(
     body: ResultCreate,
     ctx: Context,
     results: Results,
+    sessions: Sessions,
+    campaigns: Campaigns,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> ResultOut:
+    await session_in_campaign(sessions, ctx, session_id, campaigns)
     outcome = await results.record(
         ctx,
         session_id,
@@ -306,8 +326,17 @@ async def record_result(
     "are only checked.",
 )
 async def import_results(
-    session_id: str, body: BatchRequest, ctx: Context, results: Results, dry_run: bool = False
+    session_id: str,
+    body: BatchRequest,
+    ctx: Context,
+    results: Results,
+    sessions: Sessions,
+    campaigns: Campaigns,
+    dry_run: bool = False,
 ) -> ImportSummary:
+    await session_in_campaign(
+        sessions, ctx, session_id, campaigns
+    )  # the file's items share its session
     valid, conflicts = validate_items(body.items, ResultCreate)
     items = [ImportItem(i, fingerprint(item), item) for i, item in valid]
     return await results.record_many(ctx, session_id, items, conflicts, dry_run=dry_run)

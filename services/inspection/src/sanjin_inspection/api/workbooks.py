@@ -13,10 +13,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from sanjin_inspection.adapters.repository import ResultFilter
+from sanjin_inspection.api.routes import Sessions, session_in_campaign
 from sanjin_inspection.api.schemas import ResultCreate, ResultOut
 from sanjin_inspection.service.results import ImportItem, ResultService
 from sanjin_inspection.service.workbook import ResultWorkbookImport
 from sanjin_shared.app import PlatformDep
+from sanjin_shared.campaigns import Campaigns
 from sanjin_shared.context import Context
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import MAX_LIMIT
@@ -78,11 +80,14 @@ async def import_results_workbook(
     session_id: str,
     ctx: Context,
     platform: PlatformDep,
+    sessions: Sessions,
+    campaigns: Campaigns,
     file: Annotated[UploadFile, File(description="The filled-in template (.xlsx)")],
     dry_run: bool = False,
 ) -> WorkbookImport:
     use_case = ResultWorkbookImport(platform.unit_of_work(ctx.actor))
     stored = await use_case.stored(ctx, session_id)  # 404 before reading a session not visible
+    await session_in_campaign(sessions, ctx, session_id, campaigns)  # as its results:batch
     parsed = await read_upload(file, SHEET, max_rows=platform.settings.max_import_rows)
     items = [
         ImportItem(i, fingerprint(row.parts[0]), row.parts[0])  # type: ignore[arg-type]

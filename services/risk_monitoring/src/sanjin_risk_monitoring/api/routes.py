@@ -34,6 +34,7 @@ from sanjin_shared.batch import (
     ItemStatus,
     validate_items,
 )
+from sanjin_shared.campaigns import Campaigns
 from sanjin_shared.context import Context, ReaderContext, RequestContext
 from sanjin_shared.errors import DomainError
 from sanjin_shared.filters import DateSpan
@@ -84,9 +85,12 @@ async def register_point(
     body: PointCreate,
     ctx: Context,
     points: Points,
+    campaigns: Campaigns,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> PointOut:
+    # a point set up before the campaign it is registered in stands in it (and in later ones)
+    await campaigns.check(body.campaign, body.established_on, "established_on", earlier_ok=True)
     outcome = await points.register(
         ctx, body, idempotency_key=idempotency_key, request_fingerprint=fingerprint(body)
     )
@@ -144,7 +148,14 @@ async def get_point(point_id: str, ctx: Context, points: Points) -> PointOut:
     tags=["monitoring points"],
     summary="Change a point's details",
 )
-async def update_point(point_id: str, body: PointUpdate, ctx: Context, points: Points) -> PointOut:
+async def update_point(
+    point_id: str, body: PointUpdate, ctx: Context, points: Points, campaigns: Campaigns
+) -> PointOut:
+    if body.established_on is not None:  # the point stays in the campaign it was registered in
+        point = (await points.get(ctx, point_id)).record
+        await campaigns.check(
+            point.campaign, body.established_on, "established_on", earlier_ok=True
+        )
     return _point(ctx, await points.update(ctx, point_id, body))
 
 
@@ -156,8 +167,10 @@ async def update_point(point_id: str, body: PointUpdate, ctx: Context, points: P
     summary="Record an evaluation (the latest counts)",
 )
 async def evaluate_point(
-    point_id: str, body: EvaluationIn, ctx: Context, points: Points
+    point_id: str, body: EvaluationIn, ctx: Context, points: Points, campaigns: Campaigns
 ) -> PointOut:
+    # an evaluation counts in the campaign whose window holds its date: there must be one
+    await campaigns.dated(body.evaluated_on, "evaluated_on")
     return _point(ctx, await points.evaluate(ctx, point_id, body))
 
 
@@ -201,9 +214,11 @@ async def create_report(
     body: ReportCreate,
     ctx: Context,
     reports: Reports,
+    campaigns: Campaigns,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> ReportOut:
+    await campaigns.check(body.campaign, body.occurred_on, "occurred_on")
     outcome = await reports.receive(
         ctx, body, idempotency_key=idempotency_key, request_fingerprint=fingerprint(body)
     )
@@ -223,9 +238,13 @@ async def create_report(
     "`ignored`, with other content a conflict. With `dry_run=true` items are only validated.",
 )
 async def import_reports(
-    body: BatchRequest, ctx: Context, reports: Reports, dry_run: bool = False
+    body: BatchRequest, ctx: Context, reports: Reports, campaigns: Campaigns, dry_run: bool = False
 ) -> ImportSummary:
     valid, conflicts = validate_items(body.items, ReportCreate)
+    valid, refused = await campaigns.screen(
+        valid, lambda i: (i.campaign, i.occurred_on, "occurred_on")
+    )
+    conflicts += refused
     results: list[ItemResult] = []
     for index, item in valid:
         if dry_run:

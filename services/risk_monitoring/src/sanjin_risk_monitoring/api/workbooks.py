@@ -21,6 +21,8 @@ from sanjin_risk_monitoring.service.points import PointService
 from sanjin_risk_monitoring.service.reports import ReportService
 from sanjin_risk_monitoring.service.workbook import PointWorkbookImport, ReportWorkbookImport, Row
 from sanjin_shared.app import PlatformDep
+from sanjin_shared.batch import ItemConflict
+from sanjin_shared.campaigns import CampaignBook, Campaigns
 from sanjin_shared.context import Context, RequestContext
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import MAX_LIMIT
@@ -105,6 +107,18 @@ def _rows(parsed: Any) -> list[Row]:
     ]
 
 
+async def _in_campaigns(
+    campaigns: CampaignBook, rows: list[Row], field: str, *, earlier_ok: bool = False
+) -> tuple[list[Row], list[ItemConflict]]:
+    """The rows that pass the campaign rule (as `:batch` items do), and the others' conflicts."""
+    passed, refused = await campaigns.screen(
+        [(r.index, r) for r in rows],
+        lambda r: (r.fields["campaign"], r.fields[field], field),
+        earlier_ok=earlier_ok,
+    )
+    return [r for _, r in passed], refused
+
+
 async def _all(
     ctx: RequestContext, page: Callable[[str | None], Awaitable[list[Stored[Any]]]]
 ) -> list[Stored[Any]]:
@@ -147,16 +161,19 @@ async def points_template(ctx: Context, platform: PlatformDep) -> Response:
 async def import_points(
     ctx: Context,
     platform: PlatformDep,
+    campaigns: Campaigns,
     file: Upload,
     dry_run: bool = False,
     province: Province = None,
 ) -> WorkbookImport:
     owner = ctx.principal.write_province(province)
     parsed = await read_upload(file, POINTS, max_rows=platform.settings.max_import_rows)
+    rows, refused = await _in_campaigns(campaigns, _rows(parsed), "established_on", earlier_ok=True)
     use_case = PointWorkbookImport(platform.unit_of_work(ctx.actor))
-    results, conflicts = await use_case.run(ctx, owner, _rows(parsed), dry_run=dry_run)
-    campaigns = campaigns_named(parsed)
-    stored = await use_case.stored(owner, campaigns) if campaigns else {}
+    results, conflicts = await use_case.run(ctx, owner, rows, dry_run=dry_run)
+    conflicts = refused + conflicts
+    named = campaigns_named(parsed)
+    stored = await use_case.stored(owner, named) if named else {}
     return import_report(
         parsed,
         POINTS,
@@ -235,22 +252,25 @@ async def reports_template(ctx: Context, platform: PlatformDep) -> Response:
 async def import_reports_workbook(
     ctx: Context,
     platform: PlatformDep,
+    campaigns: Campaigns,
     file: Upload,
     dry_run: bool = False,
     province: Province = None,
 ) -> WorkbookImport:
     owner = ctx.principal.write_province(province)
     parsed = await read_upload(file, REPORTS, max_rows=platform.settings.max_import_rows)
+    rows, refused = await _in_campaigns(campaigns, _rows(parsed), "occurred_on")
     use_case = ReportWorkbookImport(platform.unit_of_work(ctx.actor))
     results, conflicts = await use_case.run(
         ctx,
         owner,
-        _rows(parsed),
+        rows,
         lambda body: fingerprint(ReportCreate.model_validate(body)),
         dry_run=dry_run,
     )
-    campaigns = campaigns_named(parsed)
-    stored = await use_case.stored(owner, campaigns) if campaigns else {}
+    conflicts = refused + conflicts
+    named = campaigns_named(parsed)
+    stored = await use_case.stored(owner, named) if named else {}
     return import_report(
         parsed,
         REPORTS,

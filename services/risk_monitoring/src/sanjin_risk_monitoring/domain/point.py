@@ -1,7 +1,9 @@
 """A risk-information monitoring point (风险信息监测点) of the register, Attachment 2 of the notice.
 
 Lifecycle: registered (active) → details updated, evaluated any number of times (the latest
-evaluation counts), deactivated with a reason → reactivated. Pure: no I/O.
+evaluation counts), deactivated with a reason → reactivated. A point belongs to its province and
+stands across campaigns: the days of each deactivation and reactivation are kept, so the periods
+it was in use (`active_periods`) say in which campaigns it counts. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from sanjin_shared.declarations.monitoring import (
     PointDetails,
     PointRecord,
     PointStatus,
+    StatusChange,
 )
 from sanjin_shared.entity import Entity
 from sanjin_shared.errors import InvalidTransition, RuleViolation
 from sanjin_shared.events.monitoring import (
-    LatestEvaluation,
+    ActivePeriod,
+    EvaluationRecord,
     MonitoringPointDeactivated,
     MonitoringPointEvaluated,
     MonitoringPointEvent,
@@ -74,21 +78,50 @@ class MonitoringPoint(PointRecord, Entity):
         changed = self.but(evaluations=(*self.evaluations, evaluation), version=self.version + 1)
         return changed._raised(MonitoringPointEvaluated)
 
-    def deactivate(self, reason: str) -> MonitoringPoint:
+    def deactivate(self, reason: str, *, today: date) -> MonitoringPoint:
         if self.status is PointStatus.inactive:
             raise InvalidTransition("the monitoring point is already inactive")
         changed = self.but(
-            status=PointStatus.inactive, deactivation_reason=reason, version=self.version + 1
+            status=PointStatus.inactive,
+            deactivation_reason=reason,
+            status_changes=(
+                *self.status_changes,
+                StatusChange(on=today, status=PointStatus.inactive),
+            ),
+            version=self.version + 1,
         )
         return changed._raised(MonitoringPointDeactivated)
 
-    def reactivate(self) -> MonitoringPoint:
+    def reactivate(self, *, today: date) -> MonitoringPoint:
         if self.status is PointStatus.active:
             raise InvalidTransition("the monitoring point is already active")
         changed = self.but(
-            status=PointStatus.active, deactivation_reason=None, version=self.version + 1
+            status=PointStatus.active,
+            deactivation_reason=None,
+            status_changes=(
+                *self.status_changes,
+                StatusChange(on=today, status=PointStatus.active),
+            ),
+            version=self.version + 1,
         )
         return changed._raised(MonitoringPointReactivated)
+
+    def active_periods(self) -> list[tuple[date, date | None]]:
+        """The spans it was in use: from `established_on`, each ended on the day of a
+        deactivation (that day not included) and begun again on the day of a reactivation. A
+        span of no day (deactivated on the day it began) is left out."""
+        periods: list[tuple[date, date | None]] = []
+        since: date | None = self.established_on
+        for change in self.status_changes:
+            if change.status is PointStatus.inactive and since is not None:
+                if change.on > since:
+                    periods.append((since, change.on))
+                since = None
+            elif change.status is PointStatus.active and since is None:
+                since = max(change.on, self.established_on)
+        if since is not None:
+            periods.append((since, None))
+        return periods
 
     @property
     def latest_evaluation(self) -> Evaluation | None:
@@ -105,11 +138,13 @@ class MonitoringPoint(PointRecord, Entity):
         return self.raised(event_type(point=self.state()))
 
     def state(self) -> MonitoringPointState:
-        # the event counts the evaluations and carries the latest one (meaning differs)
-        latest = self.latest_evaluation
+        # every evaluation with its date, and the periods of use (what campaigns it counts in)
         return state_of(
             MonitoringPointState,
             self,
-            evaluations=len(self.evaluations),
-            latest_evaluation=state_of(LatestEvaluation, latest) if latest else None,
+            evaluations=[
+                EvaluationRecord(evaluated_on=e.evaluated_on, score=e.score, evaluator=e.evaluator)
+                for e in self.evaluations
+            ],
+            active=[ActivePeriod(since=a, until=b) for a, b in self.active_periods()],
         )

@@ -69,10 +69,12 @@ class PointService:
     async def deactivate(
         self, ctx: RequestContext, point_id: str, command: DeactivatePoint
     ) -> Point:
-        return await self._change(ctx, point_id, lambda p, _today: p.deactivate(command.reason))
+        return await self._change(
+            ctx, point_id, lambda p, today: p.deactivate(command.reason, today=today)
+        )
 
     async def reactivate(self, ctx: RequestContext, point_id: str) -> Point:
-        return await self._change(ctx, point_id, lambda p, _today: p.reactivate())
+        return await self._change(ctx, point_id, lambda p, today: p.reactivate(today=today))
 
     async def get(self, ctx: RequestContext, point_id: str) -> Point:
         return await self._records.visible(ctx, point_id)

@@ -15,7 +15,8 @@ from sanjin_shared.batch import (
     ItemStatus,
     validate_items,
 )
-from sanjin_shared.context import Context
+from sanjin_shared.campaigns import CampaignBook, Campaigns
+from sanjin_shared.context import Context, RequestContext
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT
 from sanjin_shared.params import Cursor, IdempotencyKey, Limit
@@ -57,9 +58,11 @@ async def publish_survey(
     body: SurveyCreate,
     ctx: Context,
     service: Service,
+    campaigns: Campaigns,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> SurveyOut:
+    await campaigns.check(body.campaign, body.opens_on, "opens_on")
     outcome = await service.publish(
         ctx, body, idempotency_key=idempotency_key, request_fingerprint=fingerprint(body)
     )
@@ -108,8 +111,11 @@ async def get_survey(survey_id: str, ctx: Context, service: Service) -> SurveyOu
     summary="Change a survey (its questions only while it has no responses)",
 )
 async def revise_survey(
-    survey_id: str, body: SurveyUpdate, ctx: Context, service: Service
+    survey_id: str, body: SurveyUpdate, ctx: Context, service: Service, campaigns: Campaigns
 ) -> SurveyOut:
+    if body.opens_on is not None:  # a survey opens only within its campaign's window
+        survey = (await service.get(ctx, survey_id)).record
+        await campaigns.check(survey.campaign, body.opens_on, "opens_on")
     return SurveyOut.of(await service.revise(ctx, survey_id, body))
 
 
@@ -123,6 +129,14 @@ async def close_survey(survey_id: str, ctx: Context, service: Service) -> Survey
     return SurveyOut.of(await service.close(ctx, survey_id))
 
 
+async def _in_campaign(
+    service: SurveyService, ctx: RequestContext, survey_id: str, campaigns: CampaignBook
+) -> None:
+    """A response is dated by its survey: the survey's campaign is known and holds its opening."""
+    survey = (await service.get(ctx, survey_id)).record
+    await campaigns.check(survey.campaign, survey.opens_on, "opens_on")
+
+
 @router.post(
     "/surveys/{survey_id}/responses",
     operation_id="responses-submit",
@@ -134,8 +148,14 @@ async def close_survey(survey_id: str, ctx: Context, service: Service) -> Survey
     },
 )
 async def respond(
-    survey_id: str, body: ResponseIn, ctx: Context, service: Service, response: Response
+    survey_id: str,
+    body: ResponseIn,
+    ctx: Context,
+    service: Service,
+    campaigns: Campaigns,
+    response: Response,
 ) -> ResponseOut:
+    await _in_campaign(service, ctx, survey_id, campaigns)
     recorded, created = await service.respond(ctx, survey_id, body)
     if not created:
         response.status_code = status.HTTP_200_OK
@@ -152,8 +172,14 @@ async def respond(
     "conflict. With `dry_run=true` nothing is recorded.",
 )
 async def respond_batch(
-    survey_id: str, body: BatchRequest, ctx: Context, service: Service, dry_run: bool = False
+    survey_id: str,
+    body: BatchRequest,
+    ctx: Context,
+    service: Service,
+    campaigns: Campaigns,
+    dry_run: bool = False,
 ) -> ImportSummary:
+    await _in_campaign(service, ctx, survey_id, campaigns)  # the upload's items share its survey
     valid, conflicts = validate_items(body.items, ResponseIn)
     if dry_run:
         await service.get(ctx, survey_id)

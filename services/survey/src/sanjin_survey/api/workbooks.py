@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import MAX_BATCH_ITEMS, ItemConflict, ItemResult, ItemStatus
+from sanjin_shared.campaigns import Campaigns
 from sanjin_shared.context import Context
 from sanjin_shared.workbook import Part, RecordSheet, template
 from sanjin_shared.workbook.imports import (
@@ -104,11 +105,13 @@ async def import_responses(
     survey_id: str,
     ctx: Context,
     platform: PlatformDep,
+    campaigns: Campaigns,
     file: Annotated[UploadFile, File(description="The filled-in template (.xlsx)")],
     dry_run: bool = False,
 ) -> WorkbookImport:
     service = SurveyService(platform.unit_of_work(ctx.actor))
     survey = (await service.get(ctx, survey_id)).record
+    await campaigns.check(survey.campaign, survey.opens_on, "opens_on")  # as responses:batch
     sheet = sheet_of(survey)
     parsed = await read_upload(file, sheet, max_rows=platform.settings.max_import_rows)
     submissions = []
