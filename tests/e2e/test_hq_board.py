@@ -15,7 +15,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from sanjin_devstack.gateway import Gateway, runtime_config
 from sanjin_devstack.paths import REPO
 from sanjin_shared.registry import SERVICES
 from tests.conftest import World
+from tests.support.campaigns import define_campaign
 from tests.support.factories import activity_body, point_body, report_body, risk_report_body
 from tests.support.polling import eventually
 from tests.support.services import ServiceProcess
@@ -83,14 +84,7 @@ def board_stack(world: World, web_stack: WebStack) -> Iterator[WebStack]:
 async def _create(
     http: httpx.AsyncClient, url: str, body: dict[str, Any], headers: dict[str, str]
 ) -> dict[str, Any]:
-    """A create through the gateway; a campaign defined a moment ago may not have reached the
-    service yet (it arrives as an event), so an `unknown-campaign` answer is tried again."""
-    answer = await eventually(
-        lambda: http.post(url, json=body, headers=headers),
-        until=lambda r: not (r.status_code == 422 and "unknown-campaign" in r.text),
-        timeout_s=60,
-        what=f"the campaign known at {url}",
-    )
+    answer = await http.post(url, json=body, headers=headers)
     assert answer.status_code in (200, 201), answer.text
     return dict(answer.json())
 
@@ -120,20 +114,15 @@ async def test_hq_board_drill_down_signals_and_year_over_year(
     # a current campaign whose window holds today, and a 2019 one
     current, earlier = f"{today.year}-hq{uuid.uuid4().hex[:6]}", f"2019-hq{uuid.uuid4().hex[:6]}"
     windows = {
-        current: (day(20), (BEIJING + timedelta(days=40)).isoformat()),
-        earlier: ("2019-09-01", "2019-11-30"),
+        current: (BEIJING - timedelta(days=20), BEIJING + timedelta(days=40)),
+        earlier: (date(2019, 9, 1), date(2019, 11, 30)),
     }
+    intake = [url for slug, url in api.items() if slug != "aggregator"]
     for campaign, (starts, ends) in windows.items():
-        put = await http.put(
-            f"{api['aggregator']}/v1/campaigns/{campaign}",
-            json={
-                "starts_on": starts,
-                "ends_on": ends,
-                "report_deadline": f"{ends}T23:59:59+08:00",
-            },
-            headers=admin,
-        )
-        assert put.status_code in (200, 201), put.text
+        await define_campaign(
+            http, aggregator=api["aggregator"], intake=intake, headers=admin,
+            name=campaign, starts_on=starts, ends_on=ends,
+        )  # fmt: skip
 
     # Beijing's records: an activity in each campaign, a monitoring point and three reports of one
     # product (the signal rule), in the current campaign's window
@@ -189,9 +178,11 @@ async def test_hq_board_drill_down_signals_and_year_over_year(
         params={"with": earlier},
         headers=hq,
     )
-    # year over year (issue 21): served, or not yet (404, or the unit route taking "compare")
-    compare_served = compare.status_code == 200
-    assert compare_served or compare.status_code in (404, 422), compare.text
+    assert compare.status_code == 200, compare.text
+    (bj_change,) = [u for u in compare.json()["units"] if u["province"] == "110000"]
+    assert bj_change["metrics"]["participants"] == {
+        "current": 300, "earlier": 120, "change": 180, "percent": 150.0
+    }  # fmt: skip
 
     async with browser_page(stack) as page:
         await sign_in(page, stack, "hq")
@@ -286,15 +277,23 @@ async def test_hq_board_drill_down_signals_and_year_over_year(
 
         # 5. year over year: Beijing's participants 120 → 300 (+180, +150.0%)
         await page.goto(f"{stack.url}/hq/compare?campaign={current}&with={earlier}")
-        if compare_served:
-            line = page.locator("#compare-table tr[data-row-key='110000']")
-            await line.wait_for()
-            text = await line.inner_text()
-            assert "120" in text and "300" in text and "+180" in text and "150" in text, text
-        else:
-            await page.locator("#compare-unavailable").wait_for()
+        line = page.locator("#compare-table tr[data-row-key='110000']")
+        await line.wait_for()
+        assert await line.locator("td").all_inner_texts() == [
+            "北京市",
+            "120",
+            "300",
+            "+180",
+            "+150.0%",
+        ]
         await _settled(page)
         await screenshot(page, "hq-compare")
+        async with page.expect_download() as download:
+            await page.click("#download-compare-xlsx")
+        compared = ARTIFACTS / "hq-board-compare.xlsx"
+        await (await download.value).save_as(compared)
+        rows = [list(r) for r in load_workbook(compared).worksheets[0].iter_rows(values_only=True)]
+        assert ["北京市", "参与人数(人次)", 300, 120, 180, 150.0] in [r[:6] for r in rows]
 
         # English, on a drill-down
         await page.goto(f"{stack.url}/hq/provinces/110000?campaign={current}")
@@ -306,9 +305,7 @@ async def test_hq_board_drill_down_signals_and_year_over_year(
         await screenshot(page, "hq-province-en")
         await page.click("#lang")
 
-        # the browser reports the comparison's answer as a console error when it is not served
-        errors = [e for e in page.sanjin_errors if compare_served or not ("404" in e or "422" in e)]
-        assert not errors, errors
+        assert not page.sanjin_errors, page.sanjin_errors
         outside = [u for u in page.sanjin_requests if not u.startswith(stack.origins())]
         assert outside == [], outside
 

@@ -2,23 +2,17 @@
 // metric and, for the chosen metric, each unit's figures with the change and the percentage; the
 // comparison as xlsx. Read from the aggregator's statistics-compare.
 import { Alert, Button, Card, Select, Space, Table, Typography } from "antd";
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { useSearchParams } from "react-router";
-import { ApiError, unwrap, type AggregatorSchemas } from "../../api/client";
+import { unwrap, type AggregatorSchemas } from "../../api/client";
 import { useApi } from "../../api/ApiProvider";
 import { useI18n } from "../../i18n";
 import { useAsync } from "../../useAsync";
 import { DownloadButton, useCampaign, useReference } from "../province/common";
-import { compareClient, type Comparison, type MetricChange } from "./client";
 
 type Metric = keyof AggregatorSchemas["Metrics"];
-type Unit = Comparison["units"][number];
-
-/** The endpoint is not served: a 404, or (before it existed) the unit route taking "compare"
- * for a province code. */
-function notServed(e: unknown): boolean {
-  return e instanceof ApiError && (e.status === 404 || (e.status === 422 && !!e.problem?.errors?.some((x) => x.field?.includes("province"))));
-}
+type Unit = AggregatorSchemas["UnitComparison"];
+type MetricChange = AggregatorSchemas["MetricChange"];
 
 export default function ComparePage() {
   const api = useApi();
@@ -27,7 +21,6 @@ export default function ComparePage() {
   const { metrics, unitName, metricLabel } = useReference();
   const [params, setParams] = useSearchParams();
   const [metric, setMetric] = useState<Metric>("participants");
-  const client = useMemo(() => compareClient(api), [api]);
 
   // the earlier campaign: ?with=, else the latest that started before this one
   const starts = campaigns.find((c) => c.campaign === campaign)?.starts_on;
@@ -40,9 +33,8 @@ export default function ComparePage() {
 
   const comparison = useAsync(async () => {
     if (!campaign || !earlier) return null;
-    return unwrap(client.GET("/v1/campaigns/{campaign}/statistics/compare", { params: { path: { campaign }, query: { with: earlier } } }));
-  }, [client, campaign, earlier]);
-  const unavailable = notServed(comparison.error);
+    return unwrap(api.aggregator.GET("/v1/campaigns/{campaign}/statistics/compare", { params: { path: { campaign }, query: { with: earlier } } }));
+  }, [api, campaign, earlier]);
   const units = comparison.data?.units ?? [];
   const total = units.find((u) => u.province === null);
 
@@ -71,15 +63,14 @@ export default function ComparePage() {
             <Select id="compare-metric" style={{ width: 240 }} value={metric} onChange={setMetric} showSearch optionFilterProp="label"
               options={metrics.map((m) => ({ value: m.name as Metric, label: metricLabel(m.name) }))} />
           </Space>
-          {campaign && earlier && !unavailable && (
+          {campaign && earlier && (
             <DownloadButton id="download-compare-xlsx" label={t("figCompareXlsx")} fallbackName={`${campaign}-${earlier}-compare.xlsx`}
-              fetchFile={() => client.GET("/v1/campaigns/{campaign}/statistics/compare.xlsx", { params: { path: { campaign }, query: { with: earlier } }, parseAs: "blob" })} />
+              fetchFile={() => api.aggregator.GET("/v1/campaigns/{campaign}/statistics/compare.xlsx", { params: { path: { campaign }, query: { with: earlier } }, parseAs: "blob" })} />
           )}
         </Space>
       </Card>
       {!earlier && campaigns.length > 0 && <Alert type="info" showIcon message={t("figCompareNone")} />}
-      {unavailable && <Alert id="compare-unavailable" type="warning" showIcon message={t("figCompareUnavailable")} />}
-      {comparison.error && !unavailable && (
+      {comparison.error && (
         <Alert type="error" showIcon message={t("loadFailed")} description={comparison.error.message}
           action={<Button onClick={comparison.reload}>{t("retry")}</Button>} />
       )}
