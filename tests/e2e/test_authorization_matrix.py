@@ -11,7 +11,8 @@ an id that does not exist) and compares the status with what the rule says:
 - broken authentication: every operation but the public ones answers 401 to the four bad tokens;
 - broken function level authorisation: hq-only, admin-only and province-only operations are 403
   for the others; the viewer is refused everything but national statistics, exports, the
-  tracker and the campaigns (no approval, return, campaign definition, records or personal data);
+  tracker, the campaigns and the risk signals (no approval, return, campaign definition,
+  records or personal data);
 - broken property level authorisation: every create and change refuses, with 422, each
   server-owned field (those of its answer that its request does not have), and a province body
   naming another province is a 403;
@@ -378,6 +379,7 @@ POLICY: dict[tuple[str, str, str], Entry] = {
         P.CREATE, body=lambda r: {"items": [_risk_report(r)]}
     ),
     ("risk_monitoring", "GET", "/v1/risk-reports/{report_id}"): Entry(P.READ, record="report"),
+    ("risk_monitoring", "GET", "/v1/risk-signals"): Entry(P.LIST, viewer=True),
     # inspection
     ("inspection", "POST", "/v1/inspection-sessions"): Entry(
         P.CREATE, 201, body=lambda r: r.scoped(session_body(r.campaign))

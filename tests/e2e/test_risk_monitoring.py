@@ -209,7 +209,7 @@ async def test_the_signal_rule_under_concurrent_reports(
     )  # medium, counted once each
 
 
-async def test_phones_are_masked_for_hq_and_never_logged(
+async def test_point_phones_are_shown_to_hq_and_never_logged(
     http: httpx.AsyncClient, world: World, risk_service: ServiceProcess, campaign: str
 ) -> None:
     bj = auth("province", "110000")
@@ -220,7 +220,8 @@ async def test_phones_are_masked_for_hq_and_never_logged(
     hq_view = (await http.get(url, params={"campaign": campaign}, headers=auth("hq"))).json()[
         "items"
     ]
-    assert [p["contact_phone"] for p in hq_view] == ["137****1111"]
+    # the institutional contact of Attachment 2 is collected for headquarters: hq reads it
+    assert [p["contact_phone"] for p in hq_view] == ["13700001111"]
     assert (await http.get(f"{url}/{point['id']}", headers=auth("admin"))).json()[
         "contact_phone"
     ] == "13700001111"
@@ -407,3 +408,70 @@ async def test_report_lists_filter_and_idempotency_key(
         await http.get(url, params={"campaign": campaign}, headers=auth("province", "120000"))
     ).json()["items"] == []
     assert (await http.get(url, params={"risk_level": "extreme"}, headers=bj)).status_code == 422
+
+
+async def test_risk_signals_with_the_reports_behind_them(
+    http: httpx.AsyncClient, risk_service: ServiceProcess, campaign: str
+) -> None:
+    """Two reports from Beijing and one from Tianjin of one product raise a signal; another
+    product with two reports does not. hq, the viewer and admin read it; each province sees the
+    signals it is part of with its own reports named; the reports behind it are one list away."""
+    url = risk_service.url
+    bj, tj = auth("province", "110000"), auth("province", "120000")
+    point_bj = (
+        await http.post(f"{url}/v1/monitoring-points", json=point_body(campaign), headers=bj)
+    ).json()
+    point_tj = (
+        await http.post(f"{url}/v1/monitoring-points", json=point_body(campaign), headers=tj)
+    ).json()
+    model = f"SG-{uuid.uuid4().hex[:6]}"
+    sent = [
+        (bj, point_bj, model, "2019-10-02", "minor"),
+        (bj, point_bj, model, "2019-10-05", "severe"),
+        (tj, point_tj, model.lower(), "2019-10-03", "minor"),
+        (bj, point_bj, f"{model}-X", "2019-10-04", "minor"),
+        (tj, point_tj, f"{model}-X", "2019-10-04", "minor"),
+    ]
+    ids = []
+    for headers, point, mdl, day, severity in sent:
+        r = await http.post(
+            f"{url}/v1/risk-reports",
+            json=risk_report_body(
+                point["id"], campaign, model=mdl, occurred_on=day, severity=severity
+            ),
+            headers=headers,
+        )
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+
+    async def signals(headers: dict[str, str], **params: str) -> list[dict]:
+        r = await http.get(
+            f"{url}/v1/risk-signals", params={"campaign": campaign, **params}, headers=headers
+        )
+        assert r.status_code == 200, r.text
+        return r.json()["items"]
+
+    (signal,) = await signals(auth("hq"))
+    assert signal["product_key"] == f"toys|happykid|{model.lower()}"
+    assert (signal["brand"], signal["model"], signal["reports"]) == ("Happy Kid", model, 3)
+    assert signal["provinces"] == ["110000", "120000"]
+    assert sorted(signal["report_ids"]) == sorted(ids[:3])
+    assert (signal["first_occurred_on"], signal["latest_occurred_on"]) == (
+        "2019-10-02",
+        "2019-10-05",
+    )
+    assert signal["risk_level"] == "serious"  # severe → high, +1 signal
+    assert await signals(auth("viewer")) == [signal]
+    assert await signals(auth("hq"), province="120000") == [signal]
+    assert await signals(auth("hq"), province="130000") == []
+    (seen_by_tj,) = await signals(tj)
+    assert seen_by_tj["report_ids"] == [ids[2]] and seen_by_tj["reports"] == 3
+    assert await signals(auth("province", "130000")) == []
+    assert await signals(auth("province", "130000"), province="110000") == []  # its own, always
+
+    behind = await http.get(
+        f"{url}/v1/risk-reports",
+        params={"campaign": campaign, "product_key": signal["product_key"]},
+        headers=auth("hq"),
+    )
+    assert sorted(r["id"] for r in behind.json()["items"]) == sorted(ids[:3])

@@ -242,3 +242,36 @@ def test_a_point_stored_before_its_status_changes_were_kept_ends_its_use_on_its_
     active = to_document(point())
     active.pop("status_changes")
     assert repository.from_doc(active | {"updated_at": doc["updated_at"]}).status_changes == ()
+def test_signals_are_the_signalled_reports_grouped_by_product() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sanjin_risk_monitoring.domain.signal import signals_of
+
+    bj, tj = point(), point(id="mp_2", province="120000")
+    at = datetime(2019, 10, 9, tzinfo=UTC)
+    kids = [
+        (report(bj, id="rr_1", victim_age=30), at),
+        (report(tj, id="rr_2", victim_age=30, model=" hk-100"), at + timedelta(hours=1)),
+        (report(bj, id="rr_3", victim_age=30, severity=Severity.severe), at + timedelta(hours=2)),
+        (
+            report(bj, id="rr_4", victim_age=30, occurred_on=date(2019, 9, 20)),
+            at + timedelta(hours=3),
+        ),
+    ]
+    received = [(r.raise_signal(), t) for r, t in reversed(kids)]  # any order
+    received.append((report(bj, id="rr_5", brand="Other"), at))  # not signalled: no signal
+    (signal,) = signals_of(received, can_read=lambda p: True)
+    assert (signal.reports, signal.provinces, signal.brand) == (
+        4,
+        ("110000", "120000"),
+        "Happy Kid",
+    )
+    assert signal.raised_at == at + timedelta(hours=2)  # the third report raised it
+    assert signal.risk_level is RiskLevel.serious  # severe → high, +1 signal
+    assert (signal.first_occurred_on, signal.latest_occurred_on) == (
+        date(2019, 9, 20),
+        date(2019, 10, 1),
+    )
+    assert signal.id == f"2019|{signal.product_key}"
+    (tianjin,) = signals_of(received, can_read=lambda p: p == "120000")
+    assert tianjin.report_ids == ("rr_2",) and tianjin.reports == 4

@@ -3,6 +3,7 @@
 // extensions, reminders by hand and reports recorded on behalf. A viewer reads, nothing more.
 import { Alert, App, Button, Card, Checkbox, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
 import { useMemo, useState } from "react";
+import { useParams } from "react-router";
 import { useApi } from "../../api/ApiProvider";
 import { unwrap } from "../../api/client";
 import { useI18n } from "../../i18n";
@@ -28,7 +29,9 @@ function Inbox() {
   const { unitName } = useLabels();
   const [status, setStatus] = useState<Status | null>(null);
   const [onlyLate, setOnlyLate] = useState(false);
-  const [open, setOpen] = useState<string | null>(null);
+  // `/hq/inbox/:code` (a province's drill-down links here) opens that unit's package
+  const { code } = useParams();
+  const [open, setOpen] = useState<string | null>(code ?? null);
   const [extending, setExtending] = useState<Row | null>(null);
   const [onBehalf, setOnBehalf] = useState<string | null>(null);
 

@@ -16,7 +16,7 @@ from sanjin_risk_monitoring.domain.report import RiskReport
 from sanjin_shared.clock import beijing_date
 from sanjin_shared.filters import DateSpan, RecordFilter
 from sanjin_shared.reference import HazardType, ProductCategory, RiskLevel, VenueType
-from sanjin_shared.repository import RecordRepository
+from sanjin_shared.repository import RecordRepository, Stored
 
 POINTS = "monitoring_points"
 REPORTS = "risk_reports"
@@ -26,7 +26,8 @@ SIGNALS = "product_signals"
 async def ensure_indexes(db: AsyncDatabase[Any]) -> None:
     await PointRepository(db).ensure_indexes()
     await ReportRepository(db).ensure_indexes(
-        IndexModel([("campaign", ASCENDING), ("product_key", ASCENDING)], name="by_product")
+        IndexModel([("campaign", ASCENDING), ("product_key", ASCENDING)], name="by_product"),
+        IndexModel([("signal", ASCENDING), ("campaign", ASCENDING)], name="by_signal"),
     )
 
 
@@ -47,6 +48,7 @@ class ReportFilter(RecordFilter):
     hazard_type: HazardType | None = None
     risk_level: RiskLevel | None = None
     monitoring_point_id: str | None = None
+    product_key: str | None = None
     occurred_on: DateSpan = DateSpan()
 
 
@@ -87,6 +89,14 @@ class ReportRepository(RecordRepository[RiskReport]):
     ) -> list[RiskReport]:
         docs = self._col.find({"campaign": campaign, "product_key": key}, session=session)
         return [self.from_doc(d) async for d in docs]
+
+    async def signalled(self, campaign: str | None) -> list[Stored[RiskReport]]:
+        """Every report of a signalled product, of one campaign or of all."""
+        query: dict[str, Any] = {"signal": True}
+        if campaign is not None:
+            query["campaign"] = campaign
+        docs = self._col.find(query).sort([("created_at", ASCENDING), ("_id", ASCENDING)])
+        return [self.stored(d) async for d in docs]
 
 
 class SignalCounter:

@@ -18,10 +18,13 @@ from sanjin_risk_monitoring.api.schemas import (
     ReportCreate,
     ReportList,
     ReportOut,
+    SignalList,
+    SignalOut,
 )
 from sanjin_risk_monitoring.domain.point import MonitoringPoint, PointStatus
 from sanjin_risk_monitoring.service.points import PointService
 from sanjin_risk_monitoring.service.reports import ReportService
+from sanjin_risk_monitoring.service.signals import SignalService
 from sanjin_shared.app import PlatformDep
 from sanjin_shared.batch import (
     BatchRequest,
@@ -32,12 +35,12 @@ from sanjin_shared.batch import (
     validate_items,
 )
 from sanjin_shared.campaigns import Campaigns
-from sanjin_shared.context import Context, RequestContext
+from sanjin_shared.context import Context, ReaderContext, RequestContext
 from sanjin_shared.errors import DomainError
 from sanjin_shared.filters import DateSpan
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import DEFAULT_LIMIT
-from sanjin_shared.params import Cursor, IdempotencyKey, Limit, sees_personal_data
+from sanjin_shared.params import Cursor, IdempotencyKey, Limit
 from sanjin_shared.problems import Problem
 from sanjin_shared.reference import HazardType, ProductCategory, ProvinceCode, RiskLevel, VenueType
 from sanjin_shared.repository import Stored, next_cursor
@@ -53,12 +56,17 @@ async def get_reports(platform: PlatformDep, ctx: Context) -> ReportService:
     return ReportService(platform.unit_of_work(ctx.actor))
 
 
+async def get_signals(platform: PlatformDep, ctx: ReaderContext) -> SignalService:
+    return SignalService(platform.unit_of_work(ctx.actor))
+
+
 Points = Annotated[PointService, Depends(get_points)]
 Reports = Annotated[ReportService, Depends(get_reports)]
+Signals = Annotated[SignalService, Depends(get_signals)]
 
 
 def _point(ctx: RequestContext, stored: Stored[MonitoringPoint]) -> PointOut:
-    return PointOut.of(stored, full_phone=sees_personal_data(ctx.principal, stored.record.province))
+    return PointOut.shown_to(ctx.principal, stored)
 
 
 # -- monitoring points ------------------------------------------------------------------------------
@@ -279,6 +287,9 @@ async def list_reports(
     hazard_type: HazardType | None = None,
     risk_level: RiskLevel | None = None,
     monitoring_point_id: Annotated[str | None, Query(max_length=100)] = None,
+    product_key: Annotated[
+        str | None, Query(max_length=300, description="A signal's product (risk-signals-list)")
+    ] = None,
     occurred_from: date | None = None,
     occurred_to: date | None = None,
     limit: Limit = DEFAULT_LIMIT,
@@ -292,6 +303,7 @@ async def list_reports(
         hazard_type=hazard_type,
         risk_level=risk_level,
         monitoring_point_id=monitoring_point_id,
+        product_key=product_key,
         occurred_on=DateSpan(start=occurred_from, end=occurred_to),
     )
     items = await reports.list(ctx, flt, cursor=cursor, limit=limit)
@@ -307,3 +319,35 @@ async def list_reports(
 )
 async def get_report(report_id: str, ctx: Context, reports: Reports) -> ReportOut:
     return ReportOut.of(await reports.get(ctx, report_id))
+
+
+# -- risk signals -------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/risk-signals",
+    operation_id="risk-signals-list",
+    response_model=SignalList,
+    tags=["risk signals"],
+    summary="The risk signals raised (a product reported three times in a campaign)",
+    description="Newest first, each with its product, when it was raised, how many reports and "
+    "which provinces stand behind it, and the ids of those reports the caller may read (their "
+    "records: `GET /v1/risk-reports?campaign=&product_key=`). hq, the viewer and admin read "
+    "every signal; a province the signals its own reports are part of.",
+)
+async def list_signals(
+    ctx: ReaderContext,
+    signals: Signals,
+    province: Annotated[
+        ProvinceCode | None, Query(description="Only the signals this province reported to")
+    ] = None,
+    campaign: Annotated[str | None, Query(max_length=32)] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> SignalList:
+    found, following = await signals.list(
+        ctx, campaign=campaign, province=province, cursor=cursor, limit=limit
+    )
+    return SignalList(
+        items=[SignalOut.model_validate(s.model_dump()) for s in found], next_cursor=following
+    )

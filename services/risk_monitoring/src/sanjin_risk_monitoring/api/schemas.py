@@ -18,10 +18,12 @@ from sanjin_risk_monitoring.domain.commands import (
 )
 from sanjin_risk_monitoring.domain.point import MonitoringPoint
 from sanjin_risk_monitoring.domain.report import RiskReport
+from sanjin_risk_monitoring.domain.signal import RiskSignal
 from sanjin_shared.api_types import Page
+from sanjin_shared.auth import Principal
 from sanjin_shared.declaration import Shown
 from sanjin_shared.declarations.monitoring import Evaluation, PointRecord, ReportRecord
-from sanjin_shared.personal import mask_phone
+from sanjin_shared.personal import mask_phone, sees_personal_data
 from sanjin_shared.reference import RiskLevel
 from sanjin_shared.repository import Stored
 
@@ -53,7 +55,7 @@ class PointOut(PointRecord, Shown):
     # answer's field is text, not the declared phone number (meaning differs)
     contact_phone: str = Field(
         title="联系电话",
-        description="Masked (138****5678) unless the caller is the owning province or admin",
+        description="Masked (138****5678) unless the caller is the owning province, hq or admin",
     )
     evaluations: tuple[EvaluationOut, ...] = Field(title="评估记录")
     latest_evaluation: EvaluationOut | None = Field(
@@ -61,6 +63,13 @@ class PointOut(PointRecord, Shown):
     )
     created_at: datetime = Field(title="创建时间")
     updated_at: datetime = Field(title="更新时间")
+
+    @classmethod
+    def shown_to(cls, principal: Principal, stored: Stored[MonitoringPoint]) -> Self:
+        """The point as `principal` sees it: its contact is the institutional contact Attachment 2
+        collects for headquarters, so hq reads it in full (`sees_personal_data`)."""
+        full = sees_personal_data(principal, stored.record.province, collected_for_hq=True)
+        return cls.of(stored, full_phone=full)
 
     @classmethod
     def of(cls, stored: Stored[MonitoringPoint], *, full_phone: bool) -> Self:
@@ -109,3 +118,11 @@ class ReportOut(ReportRecord, Shown):
 
 class ReportList(Page[ReportOut]):
     """A page of risk reports."""
+
+
+class SignalOut(RiskSignal):
+    """A risk signal: a product reported three times or more in a campaign."""
+
+
+class SignalList(Page[SignalOut]):
+    """A page of the risk signals raised, the most recent first."""

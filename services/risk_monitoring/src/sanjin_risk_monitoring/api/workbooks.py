@@ -26,7 +26,6 @@ from sanjin_shared.campaigns import CampaignBook, Campaigns
 from sanjin_shared.context import Context, RequestContext
 from sanjin_shared.idempotency import fingerprint
 from sanjin_shared.pagination import MAX_LIMIT
-from sanjin_shared.params import sees_personal_data
 from sanjin_shared.reference import PROVINCES, ProvinceCode
 from sanjin_shared.repository import Stored, next_cursor
 from sanjin_shared.workbook import Part, RecordSheet, export, template
@@ -200,7 +199,7 @@ async def export_points(
     stored = await _all(ctx, lambda c: service.list(ctx, points, cursor=c, limit=MAX_LIMIT))
     rows = []
     for s in stored:
-        out = PointOut.of(s, full_phone=sees_personal_data(ctx.principal, s.record.province))
+        out = PointOut.shown_to(ctx.principal, s)
         latest = out.latest_evaluation
         rows.append(
             (
