@@ -95,7 +95,7 @@ export default function ComparePage() {
           <Table<Unit> id="compare-table" size="small" pagination={false} rowKey={(u) => u.province ?? "total"} dataSource={units}
             rowClassName={(u) => (u.province === null ? "row-total" : "")}
             columns={[
-              { title: t("figCompareUnit"), key: "unit", render: (_: unknown, u) => (u.province === null ? t("figTotal") : unitName(u.province)) },
+              { title: t("figCompareUnit"), key: "unit", render: (_: unknown, u) => (u.province === null ? t("figRowTotal") : unitName(u.province)) },
               { title: earlier ?? "", key: "earlier", align: "right", render: (_: unknown, u) => number(cell(u)?.earlier) },
               { title: campaign ?? "", key: "current", align: "right", render: (_: unknown, u) => number(cell(u)?.current) },
               { title: t("figColChange"), key: "change", align: "right", render: (_: unknown, u) => <span className={tone(cell(u)?.change)}>{signed(cell(u)?.change)}</span> },

@@ -70,7 +70,7 @@ export default function ProvincePage() {
             <Table size="small" rowKey="metric" pagination={false} loading={figures.loading && !row} dataSource={breakdown}
               columns={[
                 { title: t("figMetric"), dataIndex: "metric", render: (m: string) => metricLabel(m) },
-                { title: t("figTotal"), dataIndex: "total", align: "right", render: (v: number | null) => <strong>{number(v)}</strong> },
+                { title: t("figRowTotal"), dataIndex: "total", align: "right", render: (v: number | null) => <strong>{number(v)}</strong> },
                 ...VENUES.map((v) => ({ title: t(`figVenue_${v}`), dataIndex: v, align: "right" as const, render: (x: number | null) => number(x) })),
               ]} />
           </Card>
