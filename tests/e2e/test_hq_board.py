@@ -12,9 +12,7 @@ routes only the aggregator): the browser reads the records from them as an HQ of
 
 from __future__ import annotations
 
-import shutil
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,19 +21,13 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
-from sanjin_devstack import procs
-from sanjin_devstack.gateway import Gateway, runtime_config
-from sanjin_devstack.paths import REPO
 from sanjin_shared.registry import SERVICES
-from tests.conftest import World
 from tests.support.campaigns import define_campaign
 from tests.support.factories import activity_body, point_body, report_body, risk_report_body
 from tests.support.polling import eventually
-from tests.support.services import ServiceProcess
 from tests.support.web import (
     ARTIFACTS,
     WebStack,
-    _register_origin,
     browser_page,
     needs_browser,
     screenshot,
@@ -50,35 +42,8 @@ BEIJING_AT = [116.40, 39.90]  # longitude, latitude: inside Beijing's polygon
 
 
 @pytest.fixture(scope="module")
-def board_stack(world: World, web_stack: WebStack) -> Iterator[WebStack]:
-    """The session's aggregator and Keycloak, with every intake service started to trust the test
-    realm, behind a gateway of their own."""
-    issuer = web_stack.keycloak.issuer
-    started: list[ServiceProcess] = []
-    for spec in SERVICES:
-        if spec.name == "aggregator":
-            continue
-        service = world.service(spec.name, instance="-board")
-        service.env.pop("SANJIN_JWT_SECRET", None)
-        service.env["SANJIN_JWT_ISSUER"] = issuer
-        started.append(service.start())
-    run_dir = REPO / ".run" / f"gateway-board-{uuid.uuid4().hex[:8]}"
-    try:
-        for service in started:
-            service.wait_ready()
-        ports = {s.name: s.port for s in started} | {"aggregator": web_stack.aggregator.port}
-        gateway = Gateway(run_dir, ports, runtime_config(issuer), port=procs.free_port())
-        gateway.start()
-        try:
-            gateway.wait_ready()
-            _register_origin(web_stack.keycloak, gateway.url)
-            yield WebStack(gateway, web_stack.aggregator, web_stack.keycloak)
-        finally:
-            gateway.stop()
-    finally:
-        for service in started:
-            service.stop()
-        shutil.rmtree(run_dir, ignore_errors=True)
+def board_stack(web_stack: WebStack) -> WebStack:
+    return web_stack
 
 
 async def _create(

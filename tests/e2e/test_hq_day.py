@@ -68,7 +68,9 @@ def hq_stack(world: Any, keycloak: KeycloakServer, mail: Inbox) -> Iterator[WebS
         "SANJIN_SMTP_SECURITY": "none",
         "SANJIN_ESCALATION_TO": json.dumps([HQ_COPY]),
     }
-    with started_web_stack(world, keycloak, instance="-hqday", env=env) as stack:
+    with started_web_stack(
+        world, keycloak, instance="-hqday", env=env, only=("aggregator",)
+    ) as stack:
         yield stack
 
 

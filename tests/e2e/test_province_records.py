@@ -9,24 +9,16 @@ API. The English toggle relabels a form from the same schemas. Screenshots are k
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
-from sanjin_devstack import procs
-from sanjin_devstack.gateway import Gateway, runtime_config
-from sanjin_devstack.keycloak import KeycloakServer
-from sanjin_devstack.paths import REPO
 from sanjin_shared.registry import SERVICES
 from tests.support.campaigns import define_campaign
 from tests.support.web import (
     WebStack,
-    _register_origin,
     browser_page,
     needs_browser,
     screenshot,
@@ -40,33 +32,8 @@ PROVINCE = "110000"
 
 
 @pytest.fixture(scope="module")
-def records_stack(world: Any, keycloak: KeycloakServer) -> Iterator[WebStack]:
-    """Every service of the registry trusting the test Keycloak, behind a gateway of their own."""
-    services = {}
-    for spec in SERVICES:
-        process = world.service(spec.name, instance="-records")
-        process.env.pop("SANJIN_JWT_SECRET", None)
-        process.env["SANJIN_JWT_ISSUER"] = keycloak.issuer
-        services[spec.name] = process.start()
-    run_dir = REPO / ".run" / f"gateway-records-{os.getpid()}"
-    gateway = Gateway(
-        run_dir,
-        {name: s.port for name, s in services.items()},
-        runtime_config(keycloak.issuer),
-        port=procs.free_port(),
-    )
-    try:
-        for process in services.values():
-            process.wait_ready(timeout_s=180)
-        gateway.start()
-        gateway.wait_ready()
-        _register_origin(keycloak, gateway.url)
-        yield WebStack(gateway, services["aggregator"], keycloak)
-    finally:
-        gateway.stop()
-        for process in services.values():
-            process.stop()
-        shutil.rmtree(run_dir, ignore_errors=True)
+def records_stack(web_stack: WebStack) -> WebStack:
+    return web_stack
 
 
 async def pick(page: Any, field: str, label: str) -> None:

@@ -9,11 +9,8 @@ panels are `.excel-panel[data-workbook=<key>]` (keys from web/src/province/excel
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -22,52 +19,18 @@ from typing import Any
 import httpx
 import pytest
 
-from sanjin_devstack import procs
-from sanjin_devstack.gateway import Gateway, runtime_config
-from sanjin_devstack.paths import REPO
 from sanjin_shared.clock import BEIJING
 from sanjin_shared.registry import SERVICES
 from tests.support.campaigns import define_campaign
-from tests.support.services import ServiceProcess
-from tests.support.web import WebStack, _register_origin
+from tests.support.web import WebStack
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture(scope="session")
-def province_stack(world: Any, web_stack: WebStack) -> Iterator[WebStack]:
-    """A second gateway in front of web_stack's aggregator and the four intake services, these
-    started to trust the test realm's tokens (the browser's), on the test world's databases."""
-    started: list[ServiceProcess] = []
-    try:
-        for spec in SERVICES:
-            if spec.name == "aggregator":
-                continue
-            service = world.service(spec.name, instance="-web")
-            service.env.pop("SANJIN_JWT_SECRET", None)
-            service.env["SANJIN_JWT_ISSUER"] = web_stack.keycloak.issuer
-            started.append(service.start())
-        for service in started:
-            service.wait_ready()
-        ports = {s.name: s.port for s in started} | {"aggregator": web_stack.aggregator.port}
-        run_dir = REPO / ".run" / f"gateway-province-{os.getpid()}"
-        gateway = Gateway(
-            run_dir,
-            ports,
-            runtime_config(web_stack.keycloak.issuer),
-            port=procs.free_port(),
-        )
-        gateway.start()
-        try:
-            gateway.wait_ready()
-            _register_origin(web_stack.keycloak, gateway.url)
-            yield WebStack(gateway, web_stack.aggregator, web_stack.keycloak)
-        finally:
-            gateway.stop()
-            shutil.rmtree(run_dir, ignore_errors=True)
-    finally:
-        for service in started:
-            service.stop()
+def province_stack(web_stack: WebStack) -> WebStack:
+    """The browser tests' stack: every service trusting the test realm behind one gateway."""
+    return web_stack
 
 
 # -- the campaign, through the aggregator -------------------------------------------------------

@@ -16,7 +16,7 @@ import os
 import shutil
 import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,7 @@ class WebStack:
     gateway: Gateway
     aggregator: ServiceProcess
     keycloak: KeycloakServer
-    events: ServiceProcess | None = None  # the events service trusting the same realm, if started
+    services: dict[str, ServiceProcess] = field(default_factory=dict)  # by the registry's names
 
     @property
     def url(self) -> str:
@@ -89,41 +89,47 @@ def started_web_stack(
     *,
     instance: str = "-web",
     env: dict[str, str] | None = None,
+    only: tuple[str, ...] | None = None,
 ) -> Iterator[WebStack]:
-    """An aggregator (with `env` over its settings) and an events service, both trusting the test
-    Keycloak, the gateway in front of them, the gateway's origin registered with the realm."""
-    aggregator = world.service("aggregator", instance=instance)
-    events = world.service("events", instance=instance)
-    aggregator.env.update(env or {})
-    for service in (aggregator, events):
-        # the test realm's tokens only, verified with the keys its discovery document names
-        service.env.pop("SANJIN_JWT_SECRET", None)
-        service.env["SANJIN_JWT_ISSUER"] = keycloak.issuer
-        service.start()
-    aggregator.wait_ready()
-    events.wait_ready()
-    run_dir = REPO / ".run" / f"gateway{instance}-{os.getpid()}"  # reaped if this process dies
-    unreachable = procs.free_port()  # services this stack does not start answer 502
-    ports = {s.name: unreachable for s in SERVICES} | {
-        "aggregator": aggregator.port,
-        "events": events.port,
+    """The registry's services (or `only` those), each trusting the test Keycloak, the aggregator
+    with `env` over its settings, behind a gateway whose origin is registered with the realm.
+    A service not started answers 502 through the gateway."""
+    services = {
+        spec.name: world.service(spec.name, instance=instance)
+        for spec in SERVICES
+        if only is None or spec.name in only
     }
-    gateway = Gateway(run_dir, ports, runtime_config(keycloak.issuer), port=procs.free_port())
-    aggregator.env["SANJIN_DASHBOARD_URL"] = f"{gateway.url}/hq"
-    gateway.start()
+    services["aggregator"].env.update(env or {})
+    run_dir = REPO / ".run" / f"gateway{instance}-{os.getpid()}"  # reaped if this process dies
+    gateway: Gateway | None = None
     try:
+        for service in services.values():
+            # the test realm's tokens only, verified with the keys its discovery document names
+            service.env.pop("SANJIN_JWT_SECRET", None)
+            service.env["SANJIN_JWT_ISSUER"] = keycloak.issuer
+            service.start()
+        for service in services.values():
+            service.wait_ready(timeout_s=180)
+        unreachable = procs.free_port()
+        ports = {s.name: unreachable for s in SERVICES} | {n: s.port for n, s in services.items()}
+        gateway = Gateway(run_dir, ports, runtime_config(keycloak.issuer), port=procs.free_port())
+        services["aggregator"].env["SANJIN_DASHBOARD_URL"] = f"{gateway.url}/hq"
+        gateway.start()
         gateway.wait_ready()
         _register_origin(keycloak, gateway.url)
-        yield WebStack(gateway, aggregator, keycloak, events)
+        yield WebStack(gateway, services["aggregator"], keycloak, services)
     finally:
-        gateway.stop()
-        aggregator.stop()
-        events.stop()
+        if gateway is not None:
+            gateway.stop()
+        for service in services.values():
+            service.stop()
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def web_stack(world: Any, keycloak: KeycloakServer) -> Iterator[WebStack]:
+    """Every service trusting the test Keycloak behind one gateway, shared by the browser tests
+    (each works in a campaign of its own)."""
     with started_web_stack(world, keycloak) as stack:
         yield stack
 

@@ -242,6 +242,8 @@ def test_a_point_stored_before_its_status_changes_were_kept_ends_its_use_on_its_
     active = to_document(point())
     active.pop("status_changes")
     assert repository.from_doc(active | {"updated_at": doc["updated_at"]}).status_changes == ()
+
+
 def test_signals_are_the_signalled_reports_grouped_by_product() -> None:
     from datetime import UTC, datetime, timedelta
 
