@@ -5,12 +5,15 @@ through the Excel page, fill them as the cities' workbooks come in (200 activiti
 read both problems at sheet, row and column, correct them and import, see the figures in the
 home's Attachment-1 row (fed through Kafka) and the checklist, upload the same workbook again and
 see that nothing changes, download the unit's row as a workbook, and read it all in English.
-Screenshots are kept as artifacts. The steps are the functions of tests/support/province_pages.py.
+Screenshots are kept as artifacts. The steps are the functions of tests/support/province_pages.py
+and, for the report package (a summary docx, a typical case whose JPEG carries EXIF GPS, submit,
+headquarters' API sees it), tests/support/province_package.py.
 """
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,6 +24,13 @@ from sanjin_aggregator.domain.metrics import METRIC_LABELS
 from sanjin_events.api.workbooks import SHEET as ACTIVITIES
 from sanjin_risk_monitoring.api.workbooks import POINTS, REPORTS
 from tests.support.factories import activity_body, report_body
+from tests.support.office_files import docx, gps_of, jpeg_with_gps
+from tests.support.province_package import (
+    add_case_with_photo,
+    attach_summary,
+    open_package,
+    submit,
+)
 from tests.support.province_pages import (
     Window,
     campaign_under_way,
@@ -119,7 +129,9 @@ async def import_clean(page: Any, workbook: str, content: bytes, name: str, rows
     assert (await figures(report))["新增"] == str(rows), await report.inner_text()
 
 
-async def test_province_officer_journey(http: httpx.AsyncClient, province_stack: WebStack) -> None:
+async def test_province_officer_journey(
+    http: httpx.AsyncClient, province_stack: WebStack, tmp_path: Path
+) -> None:
     stack = province_stack
     window = await campaign_under_way(http, stack)
     campaign = window.campaign
@@ -252,6 +264,35 @@ async def test_province_officer_journey(http: httpx.AsyncClient, province_stack:
         await page.wait_for_selector("text=Download the template")
         await screenshot(page, "province-excel-en")
         await page.click("#lang")
+
+        # the report package: the summary docx and a typical case whose photo carries EXIF GPS
+        summary = tmp_path / "北京市三进活动总结.docx"
+        summary.write_bytes(docx(f"北京市{campaign}消费品质量安全三进活动总结"))
+        photo = tmp_path / "社区宣传现场.jpg"
+        photo.write_bytes(jpeg_with_gps(640, 480))
+        assert gps_of(photo.read_bytes()), "the photo as taken carries its position"
+        await open_package(page, stack, campaign)
+        assert await attach_summary(page, summary) == summary.name
+        case_id = await add_case_with_photo(
+            page, "社区儿童玩具安全宣传", "在东城区社区开展儿童玩具质量安全宣传。", photo
+        )
+        await screenshot(page, "province-package")
+        await submit(page)
+        await screenshot(page, "province-submitted")
+
+        # headquarters' API sees the submission with its files, the photo stored without GPS
+        seen = (await http.get(f"{api}/submissions/{UNIT}", headers=hq)).json()
+        assert seen["status"] == "submitted", seen
+        latest = seen["history"][-1]
+        assert latest["cases"] == [case_id]
+        aggregator = f"{stack.url}/api/aggregator"
+        listed = (await http.get(f"{api}/files", headers=hq)).json()["items"]
+        kinds = {f["id"]: f["kind"] for f in listed if f["province"] == UNIT}
+        assert sorted(kinds[i] for i in latest["files"]) == ["case_photo", "summary"]
+        case = (await http.get(f"{aggregator}/v1/cases/{case_id}", headers=hq)).json()
+        (photo_id,) = case["photo_ids"]
+        stored = await http.get(f"{aggregator}/v1/files/{photo_id}", headers=hq)
+        assert stored.status_code == 200 and gps_of(stored.content) == {}
 
         assert not page.sanjin_errors, page.sanjin_errors
         outside = [u for u in page.sanjin_requests if not u.startswith(stack.origins())]
