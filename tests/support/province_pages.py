@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -19,18 +20,26 @@ from typing import Any
 import httpx
 import pytest
 
+from sanjin_devstack.keycloak import KeycloakServer
 from sanjin_shared.clock import BEIJING
 from sanjin_shared.registry import SERVICES
 from tests.support.campaigns import define_campaign
-from tests.support.web import WebStack
+from tests.support.web import WebStack, started_web_stack
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture(scope="session")
-def province_stack(web_stack: WebStack) -> WebStack:
-    """The browser tests' stack: every service trusting the test realm behind one gateway."""
-    return web_stack
+def province_stack(world: Any, keycloak: KeycloakServer) -> Iterator[WebStack]:
+    """Every service trusting the test realm behind a gateway, with an aggregator of the journey's
+    own (its own database): its campaign is the only one under way there, as a real campaign is,
+    so the pages open on it without being told."""
+    env = {
+        "SANJIN_MONGODB_DATABASE": f"{world.name}_aggregator_journey",
+        "SANJIN_CONSUMER_GROUP": "aggregator-journey",
+    }
+    with started_web_stack(world, keycloak, instance="-journey", env=env) as stack:
+        yield stack
 
 
 # -- the campaign, through the aggregator -------------------------------------------------------
