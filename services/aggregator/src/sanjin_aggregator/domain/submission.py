@@ -33,17 +33,29 @@ from sanjin_shared.events.submissions import (
     SubmissionReturned,
     SubmissionState,
 )
-from sanjin_shared.reference import LabelledEnum
 
 Snapshot = dict[str, Any]  # metric -> value, as the statistics showed it
 Counters = dict[str, dict[str, float]]  # venue type -> the counters behind the metrics
 
 
-class SubmissionStatus(LabelledEnum):
-    missing = ("missing", "未报送")
-    submitted = ("submitted", "已报送")
-    approved = ("approved", "已审核通过")
-    returned = ("returned", "已退回")
+class SubmissionStatus(StrEnum):
+    missing = "missing"
+    submitted = "submitted"
+    approved = "approved"
+    returned = "returned"
+
+    @property
+    def label_zh(self) -> str:
+        """The status as the officer reads it in a refusal."""
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {
+    SubmissionStatus.missing: "未报送",
+    SubmissionStatus.submitted: "已报送",
+    SubmissionStatus.approved: "已审核通过",
+    SubmissionStatus.returned: "已退回",
+}
 
 
 class Channel(StrEnum):
