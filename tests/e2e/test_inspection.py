@@ -68,7 +68,7 @@ async def test_bookings_fill_the_session_then_wait_in_line(
     now = (await bj.get(f"/inspection-sessions/{s['id']}")).json()
     assert (now["confirmed"], now["waitlisted"], now["places_left"]) == (2, 2, 0)
     below = await bj.patch(f"/inspection-sessions/{s['id']}", {"capacity": 1})
-    assert below.status_code == 409 and "below the 2 confirmed" in below.json()["detail"]
+    assert below.status_code == 409 and "已确认的预约数 2" in below.json()["detail"]
 
     cancelled = await bj.post(f"/bookings/{first.json()['id']}/cancel")
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
@@ -163,7 +163,7 @@ async def test_results_follow_the_services_and_bookings(
     assert [r["outcome"] for r in listed["items"]] == ["counterfeit"]
     assert (await bj.get(f"/inspection-sessions/{s['id']}")).json()["results"] == 2
     held = await bj.post(f"/inspection-sessions/{s['id']}/cancel", {"reason": "x"})
-    assert held.status_code == 409 and "took place" in held.json()["detail"]
+    assert held.status_code == 409 and "活动已经举行" in held.json()["detail"]
     later = f"2099-{campaign}"  # a campaign of its own, in the future
     await campaign_topic.define(later, date(2099, 1, 1), date(2099, 12, 31))
     future = await bj.session(later, date="2099-01-01")

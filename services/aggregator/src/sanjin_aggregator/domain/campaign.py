@@ -21,11 +21,11 @@ class Campaign:
 
     def __post_init__(self) -> None:
         if self.report_deadline.tzinfo is None:
-            raise RuleViolation("report_deadline", "the deadline needs a UTC offset, e.g. +08:00")
+            raise RuleViolation("report_deadline", "截止时间须注明时区，例如 +08:00（北京时间）")
         if self.ends_on < self.starts_on:
-            raise RuleViolation("ends_on", "the campaign ends before it starts")
+            raise RuleViolation("ends_on", "活动结束日期不能早于开始日期")
         if self.report_deadline.astimezone(BEIJING).date() < self.starts_on:
-            raise RuleViolation("report_deadline", "the deadline is before the campaign starts")
+            raise RuleViolation("report_deadline", "报送截止时间不能早于活动开始日期")
 
     def is_past_deadline(self, now: datetime) -> bool:
         """Past the end of the deadline's last second (a unit's own deadline: Submission)."""

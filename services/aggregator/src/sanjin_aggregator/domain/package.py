@@ -67,9 +67,7 @@ class Case:
                 or found.campaign != self.campaign
                 or found.kind not in PHOTO_KINDS
             ):
-                raise RuleViolation(
-                    "photo_ids", f"{photo_id} is not a photo of this province and campaign"
-                )
+                raise RuleViolation("photo_ids", f"{photo_id} 不是本省本年度活动的照片")
 
     def revise(
         self, title: str, text: str, activity_ids: tuple[str, ...], photo_ids: tuple[str, ...]

@@ -29,7 +29,7 @@ class ReminderPlan:
 
     def __post_init__(self) -> None:
         if any(d <= 0 for d in (*self.days_before, *self.days_after)):
-            raise RuleViolation("days", "reminder steps are whole days, 1 or more")
+            raise RuleViolation("days", "催报间隔须为整天数，至少 1 天")
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,19 @@ class SubmissionStatus(StrEnum):
     approved = "approved"
     returned = "returned"
 
+    @property
+    def label_zh(self) -> str:
+        """The status as the officer reads it in a refusal."""
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {
+    SubmissionStatus.missing: "未报送",
+    SubmissionStatus.submitted: "已报送",
+    SubmissionStatus.approved: "已审核通过",
+    SubmissionStatus.returned: "已退回",
+}
+
 
 class Channel(StrEnum):
     """How a report reached headquarters: through Sanjin, or outside it (recorded on behalf)."""
@@ -148,11 +161,11 @@ class Submission:
         cases: tuple[str, ...] = (),
     ) -> Submission:
         if self.status is SubmissionStatus.approved:
-            raise InvalidTransition("the submission is approved and locked")
+            raise InvalidTransition("报送已审核通过并锁定，不能再修改")
         if channel is Channel.sanjin and received_at is not None:
-            raise RuleViolation("channel", "only a report recorded on behalf has a receipt time")
+            raise RuleViolation("channel", "只有代为登记的报送才填写收到时间")
         if received_at is not None and received_at > at:
-            raise RuleViolation("received_at", "the report cannot have arrived in the future")
+            raise RuleViolation("received_at", "收到时间不能晚于当前时间")
         previous = self.latest
         changes = diff(previous.snapshot if previous else None, snapshot)
         step = Step(
@@ -187,7 +200,7 @@ class Submission:
     ) -> Submission:
         if self.status is not SubmissionStatus.submitted:
             raise InvalidTransition(
-                f"only a submitted report can be approved (it is {self.status})"
+                f"只有已报送的报告才能审核通过（当前状态：{self.status.label_zh}）"
             )
         judged = self.timeliness(campaign, at)
         step = Step(
@@ -207,7 +220,7 @@ class Submission:
     def return_(self, campaign: Campaign, *, at: datetime, by: str, comment: str) -> Submission:
         if self.status not in (SubmissionStatus.submitted, SubmissionStatus.approved):
             raise InvalidTransition(
-                f"only a submitted or approved report can be returned (it is {self.status})"
+                f"只有已报送或已审核通过的报告才能退回（当前状态：{self.status.label_zh}）"
             )
         changed = self._with(
             SubmissionStatus.returned, Step(action="returned", at=at, by=by, comment=comment)
@@ -223,13 +236,11 @@ class Submission:
         """Give the unit its own deadline, later than the campaign's (a new extension replaces
         an earlier one)."""
         if self.status is SubmissionStatus.approved:
-            raise InvalidTransition("the submission is approved: its timeliness is settled")
+            raise InvalidTransition("报送已审核通过，是否按时已确定，不能再延期")
         if deadline.tzinfo is None:
-            raise RuleViolation("deadline", "the deadline needs a UTC offset, e.g. +08:00")
+            raise RuleViolation("deadline", "截止时间须注明时区，例如 +08:00（北京时间）")
         if not deadline > campaign.report_deadline:
-            raise RuleViolation(
-                "deadline", "an extension must be later than the campaign's deadline"
-            )
+            raise RuleViolation("deadline", "延期后的截止时间须晚于本年度活动的报送截止时间")
         step = Step(action="extended", at=at, by=by, deadline=deadline, reason=reason)
         changed = replace(self, history=(*self.history, step), version=self.version + 1)
         return replace(

@@ -109,7 +109,9 @@ class ReminderService:
         now = self._clock()
         current = await self._submissions.get(campaign_id, province)
         if current.status is not SubmissionStatus.missing:
-            raise InvalidTransition(f"the unit has already submitted (it is {current.status})")
+            raise InvalidTransition(
+                f"该单位已报送（当前状态：{current.status.label_zh}），无需催报"
+            )
         step = manual_step(current.deadline(campaign), now)
         await self._say(campaign, province, step, now, ctx)
         return Reminded(campaign_id, province, step.step)

@@ -127,7 +127,7 @@ class SubmissionService:
         """Headquarters records a report that reached it outside Sanjin (e-mail or paper) for
         the unit: marked with its channel; its arrival, not its recording, decides timeliness."""
         if channel is Channel.sanjin:
-            raise RuleViolation("channel", "a report recorded on behalf came by email or paper")
+            raise RuleViolation("channel", "代为登记的报送只能是通过电子邮件或纸质材料送达的")
         await package_contents(self._uow.db, campaign_id, province, files, ())
         return await self._submit(ctx, campaign_id, province, summary, channel, received_at, files)
 

@@ -106,13 +106,15 @@ class Booking(BookingRecord, Entity):
 
     def promote(self) -> Booking:
         if self.status is not BookingStatus.waitlisted:
-            raise InvalidTransition(f"a {self.status.value} booking cannot be promoted")
+            raise InvalidTransition(
+                f"只有候补的预约才能转为确认（当前状态：{self.status.label_zh}）"
+            )
         changed = self.but(status=BookingStatus.confirmed, version=self.version + 1)
         return changed._raised(BookingPromoted)
 
     def cancel(self, by: CancelledBy) -> Booking:
         if self.status is BookingStatus.cancelled:
-            raise InvalidTransition("the booking is already cancelled")
+            raise InvalidTransition("该预约已经取消")
         changed = self.but(
             status=BookingStatus.cancelled,
             cancellation_reason=by,

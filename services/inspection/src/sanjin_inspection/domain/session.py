@@ -64,32 +64,27 @@ class InspectionSession(SessionRecord, Entity):
     def update(self, **changes: Any) -> InspectionSession:
         unknown = set(changes) - set(EDITABLE)
         if unknown:
-            raise RuleViolation(sorted(unknown)[0], "this field cannot be changed")
+            raise RuleViolation(sorted(unknown)[0], "此项不能修改")
         emptied = [name for name, value in changes.items() if value is None]
         if emptied:
-            raise RuleViolation(emptied[0], "cannot be emptied")
+            raise RuleViolation(emptied[0], "此项不能清空")
         self._require_open("修改")
         changed = self.but(**changes, version=self.version + 1)
         changed._check()
         if changed.capacity < self.confirmed:
             raise InvalidTransition(
-                f"capacity {changed.capacity} is below the {self.confirmed} confirmed bookings; "
-                "cancel bookings first"
+                f"容量 {changed.capacity} 少于已确认的预约数 {self.confirmed}，请先取消部分预约"
             )
         if changed.venue_type is not self.venue_type and (
             self.confirmed or self.waitlisted or self.results
         ):
-            raise InvalidTransition(
-                "the venue type cannot change once the session has bookings or results"
-            )
+            raise InvalidTransition("本场活动已有预约或检测结果，场所类型不能修改")
         return changed._raised(InspectionSessionUpdated(session=changed.state()))
 
     def cancel(self, reason: str, *, bookings_cancelled: int) -> InspectionSession:
         self._require_open("取消")
         if self.results:
-            raise InvalidTransition(
-                f"the session has {self.results} recorded results: it took place"
-            )
+            raise InvalidTransition(f"本场活动已登记 {self.results} 条结果，活动已经举行，不能取消")
         changed = self.but(
             status=SessionStatus.cancelled,
             cancellation_reason=reason,
@@ -124,11 +119,11 @@ class InspectionSession(SessionRecord, Entity):
 
     def _check(self) -> None:
         if not self.services:
-            raise RuleViolation("services", "a session offers at least one service")
+            raise RuleViolation("services", "每场活动至少提供一项服务")
         if len(set(self.services)) != len(self.services):
-            raise RuleViolation("services", "a service is listed twice")
+            raise RuleViolation("services", "同一项服务不能重复填写")
         if not 1 <= self.capacity <= MAX_CAPACITY:
-            raise RuleViolation("capacity", f"capacity is between 1 and {MAX_CAPACITY}")
+            raise RuleViolation("capacity", f"容量应在 1 至 {MAX_CAPACITY} 之间")
 
     def _raised(self, event: DomainEvent) -> InspectionSession:
         return self.raised(event)

@@ -76,7 +76,7 @@ class BookingService:
                 )
             position = await self._sessions.join_waitlist(session.id, session=tx.session)
             if position is None:
-                raise InvalidTransition("the session is cancelled and cannot be booked")
+                raise InvalidTransition("本场活动已取消，不能预约")
             return Booking.waitlist(
                 id=booking_id,
                 session=session,

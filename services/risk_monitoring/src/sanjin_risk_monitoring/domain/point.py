@@ -70,17 +70,15 @@ class MonitoringPoint(PointRecord, Entity):
 
     def evaluate(self, evaluation: Evaluation, *, today: date) -> MonitoringPoint:
         if evaluation.evaluated_on > today:
-            raise RuleViolation("evaluated_on", "evaluated_on cannot be in the future")
+            raise RuleViolation("evaluated_on", "评估日期不能晚于今天")
         if evaluation.evaluated_on < self.established_on:
-            raise RuleViolation(
-                "evaluated_on", "a point cannot be evaluated before it was established"
-            )
+            raise RuleViolation("evaluated_on", "评估日期不能早于监测点设立日期")
         changed = self.but(evaluations=(*self.evaluations, evaluation), version=self.version + 1)
         return changed._raised(MonitoringPointEvaluated)
 
     def deactivate(self, reason: str, *, today: date) -> MonitoringPoint:
         if self.status is PointStatus.inactive:
-            raise InvalidTransition("the monitoring point is already inactive")
+            raise InvalidTransition("监测点已经停用")
         changed = self.but(
             status=PointStatus.inactive,
             deactivation_reason=reason,
@@ -94,7 +92,7 @@ class MonitoringPoint(PointRecord, Entity):
 
     def reactivate(self, *, today: date) -> MonitoringPoint:
         if self.status is PointStatus.active:
-            raise InvalidTransition("the monitoring point is already active")
+            raise InvalidTransition("监测点已在使用中，无需重新启用")
         changed = self.but(
             status=PointStatus.active,
             deactivation_reason=None,

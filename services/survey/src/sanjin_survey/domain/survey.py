@@ -55,22 +55,22 @@ class Survey(SurveyRecord, Entity):
     def revise(self, **changes: Any) -> Survey:
         unknown = set(changes) - set(REVISABLE)
         if unknown:
-            raise RuleViolation(sorted(unknown)[0], "this field cannot be changed")
+            raise RuleViolation(sorted(unknown)[0], "此项不能修改")
         emptied = [name for name, value in changes.items() if value is None]
         if emptied:
-            raise RuleViolation(emptied[0], "cannot be emptied")
+            raise RuleViolation(emptied[0], "此项不能清空")
         if self.status is SurveyStatus.closed:
-            raise InvalidTransition("a closed survey cannot be changed")
+            raise InvalidTransition("调查已结束，不能修改")
         questions = changes.get("questions")
         if questions is not None and questions != self.questions and self.responses:
-            raise InvalidTransition("the questions cannot change once the survey has responses")
+            raise InvalidTransition("调查已收到问卷，题目不能修改")
         changed = self.but(**changes, version=self.version + 1)
         changed._check()
         return changed._raised(SurveyRevised)
 
     def close(self) -> Survey:
         if self.status is SurveyStatus.closed:
-            raise InvalidTransition("the survey is already closed")
+            raise InvalidTransition("调查已经结束")
         return self.but(status=SurveyStatus.closed, version=self.version + 1)._raised(SurveyClosed)
 
     def score(self, answers: Mapping[str, int], *, today: date) -> Scored:
@@ -97,17 +97,20 @@ class Survey(SurveyRecord, Entity):
 
     def _check(self) -> None:
         if not self.questions:
-            raise RuleViolation("questions", "a survey needs at least one question")
+            raise RuleViolation("questions", "调查至少需要一道题")
         ids = [q.id for q in self.questions]
         if len(set(ids)) != len(ids):
-            raise RuleViolation("questions", "question ids must be unique")
+            raise RuleViolation("questions", "题目编号不能重复")
         for i, q in enumerate(self.questions):
             if q.scale_max not in SCALES:
-                raise RuleViolation(f"questions[{i}].scale_max", "the scale is 5, 7 or 10")
+                raise RuleViolation(
+                    f"questions[{i}].scale_max",
+                    f"量表只能是 {'、'.join(map(str, sorted(SCALES)))} 分制",
+                )
             if not q.weight > 0:
-                raise RuleViolation(f"questions[{i}].weight", "weights are positive")
+                raise RuleViolation(f"questions[{i}].weight", "权重须大于 0")
         if self.closes_on < self.opens_on:
-            raise RuleViolation("closes_on", "closes_on is before opens_on")
+            raise RuleViolation("closes_on", "结束日期不能早于开始日期")
 
     def _raised(self, event_type: type[SurveyEvent]) -> Survey:
         return self.raised(event_type(survey=self.state()))
