@@ -59,9 +59,10 @@ class WebStack:
     def url(self) -> str:
         return self.gateway.url
 
-    def origins(self) -> tuple[str, str]:
-        """The only origins the browser may talk to: the gateway and the identity provider."""
-        return self.gateway.url, self.keycloak.url
+    def origins(self) -> tuple[str, str, str]:
+        """The only origins the browser may talk to: the gateway (and the Blob URLs of files it
+        fetched from it, such as photo previews) and the identity provider."""
+        return self.gateway.url, f"blob:{self.gateway.url}/", self.keycloak.url
 
     def headers(self, client_id: str) -> dict[str, str]:
         """A bearer header from the identity provider (client credentials of a system client)."""
