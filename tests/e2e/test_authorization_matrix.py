@@ -498,6 +498,7 @@ POLICY: dict[tuple[str, str, str], Entry] = {
         P.HQ, 201, record="unsubmitted", fresh=True
     ),
     ("aggregator", "GET", "/v1/campaigns/{campaign}/reminders"): Entry(P.LIST, viewer=True),
+    ("aggregator", "POST", "/v1/campaigns/{campaign}/reminders/run"): Entry(P.HQ),
     ("aggregator", "GET", "/v1/unit-contacts"): Entry(P.HQ),
     ("aggregator", "PUT", "/v1/unit-contacts/{province}"): Entry(
         P.HQ, record="unsubmitted", body=lambda r: {"emails": ["zhijian@example.gov.cn"]}

@@ -36,9 +36,12 @@ def records_stack(web_stack: WebStack) -> WebStack:
     return web_stack
 
 
-async def pick(page: Any, field: str, label: str) -> None:
-    """Choose `label` in the Ant Design select of the form field `field`."""
+async def pick(page: Any, field: str, label: str, *, search: bool = False) -> None:
+    """Choose `label` in the Ant Design select of the form field `field` (typing it first into a
+    searchable select: its list shows only the first options of a long one)."""
     await page.locator(f".ant-modal .ant-select:has(#{field})").click()
+    if search:
+        await page.locator(f".ant-modal #{field}").fill(label)
     option = page.locator(f".ant-select-dropdown:visible .ant-select-item-option[title={label!r}]")
     await option.click()
 
@@ -204,7 +207,7 @@ async def test_province_records_in_headless_chromium(
         # -- a risk report on that point
         await open_tab(page, stack, "风险信息")
         await page.click("#create-risk-reports")
-        await pick(page, "monitoring_point_id", "北京第一中学监测点（西城区）")
+        await pick(page, "monitoring_point_id", "北京第一中学监测点（西城区）", search=True)
         await pick(page, "product_category", "玩具")
         await pick(page, "hazard_type", "窒息(异物)")
         await pick(page, "severity", "轻微")
