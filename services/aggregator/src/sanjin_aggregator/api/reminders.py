@@ -143,7 +143,7 @@ class ReminderRun(BaseModel):
 async def run_reminders(
     campaign: CampaignId, _hq: HQReader, ctx: Context, reminders: Reminders
 ) -> ReminderRun:
-    said = await reminders.remind(campaign, ctx)
+    said = await reminders.run_by_hand(ctx, campaign)
     sent = await reminders.deliver()
     steps = {(r.province, r.step) for r in said}
     docs = await reminders.of_campaign(campaign, None)

@@ -103,6 +103,17 @@ class ReminderService:
                     said.append(Reminded(campaign.id, province, step.step))
         return said
 
+    async def run_by_hand(self, ctx: RequestContext, campaign_id: str) -> list[Reminded]:
+        """Headquarters runs the steps now due in one campaign: the same round as the schedule's,
+        and the run itself is audited (who ran it), even when nothing was due."""
+        said = await self.remind(campaign_id, ctx)
+
+        async def body(tx: Transaction) -> None:
+            tx.audit("RemindersRun", "campaign", campaign_id)
+
+        await self._uow.run(body)
+        return said
+
     async def remind_now(self, ctx: RequestContext, campaign_id: str, province: str) -> Reminded:
         """Headquarters reminds one unit that has not submitted, now (its own step)."""
         campaign = await self._campaign(campaign_id)
